@@ -1,0 +1,74 @@
+"""The Python API, for vendors that call kinelint from their own code.
+
+    >>> from kinelint import lint_invoice
+    >>> findings = lint_invoice({"version": 1, ...})     # or a path
+    >>> [f.code for f in findings]
+
+Pass numbers as ``Decimal`` (or the invoice as JSON text / a path) for exact
+amounts; a Python float is read by its shortest representation (19.99 stays
+19.99), which is exact for amounts written with at most 15 digits.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from os import PathLike
+from pathlib import Path
+
+from kinelint.findings import Finding, Summary
+
+
+def lint_invoice(invoice: dict | str | PathLike, *, plugins=()) -> list[Finding]:
+    """Every finding for one invoice given as a dict, or for the invoice file at a path.
+
+    ``plugins`` adds (name, plugin object) pairs to the installed plugins.
+    """
+    if isinstance(invoice, (str, PathLike)):
+        findings, _ = lint_paths([invoice], plugins=plugins)
+        return findings
+    from kinelint.sources import Document, DocRef, SourceFile
+
+    run = _new_run(plugins)
+    text = json.dumps(invoice, indent=2, ensure_ascii=False, default=str)
+    document = Document(DocRef(SourceFile("<invoice>", data=text.encode("utf-8")), "", 1), _exact_copy(invoice))
+    run.summary.invoices = 1
+    checkers = run.host.batch_checkers(run.nomenclature)
+    findings = run.document_findings(document, checkers) + list(run._batch_findings(checkers))
+    _raise_on_incidents(run)
+    return findings
+
+
+def lint_paths(paths, *, plugins=()) -> tuple[list[Finding], Summary]:
+    """Every finding for files and directories, and the run's summary."""
+    run = _new_run(plugins)
+    findings = list(run.findings([str(Path(p)) if not isinstance(p, str) else p for p in paths]))
+    _raise_on_incidents(run)
+    return findings, run.summary
+
+
+class IncompleteCheck(RuntimeError):
+    """A plugin failed: the findings are not the whole truth."""
+
+
+def _new_run(plugins):
+    from kinelint.host import PluginHost
+    from kinelint.nomenclature import load_nomenclature
+    from kinelint.runner import Run
+
+    return Run(PluginHost.from_entry_points(extra=plugins), load_nomenclature())
+
+
+def _raise_on_incidents(run) -> None:
+    if run.host.incidents:
+        raise IncompleteCheck("; ".join(i.describe() for i in run.host.incidents))
+
+
+def _exact_copy(value):
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, dict):
+        return {key: _exact_copy(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_exact_copy(item) for item in value]
+    return value

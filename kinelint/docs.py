@@ -1,0 +1,47 @@
+"""Rule documentation, made from the rules' metadata only (never written twice)."""
+
+from __future__ import annotations
+
+from kinelint.findings import Rule
+
+
+def rule_page(rule: Rule) -> str:
+    """One rule as Markdown: what it does, why, example, use instead, source."""
+    lines = [
+        f"## {rule.code} {rule.name}",
+        "",
+        f"- Family: {rule.family} · default severity: {rule.severity} · plugin: {rule.plugin}",
+        "",
+        f"**What it does.** {rule.summary}",
+        "",
+        f"**Why it matters.** {rule.rationale}",
+    ]
+    if rule.bad_example:
+        lines += ["", f"**Example.** {rule.bad_example}"]
+    if rule.good_example:
+        lines += ["", f"**Use instead.** {rule.good_example}"]
+    lines += ["", f"**Source.** {rule.source}"]
+    return "\n".join(lines)
+
+
+def rules_reference(rules: list[Rule]) -> str:
+    """The whole rules reference (docs/rules.md), grouped by family, in code order."""
+    ordered = sorted(rules, key=lambda r: r.code)
+    out = [
+        "# kinelint rules",
+        "",
+        "Generated from the rules' metadata by `python -m kinelint.docs > docs/rules.md`; do not edit by hand.",
+        "",
+        "| code | name | severity | summary |",
+        "|---|---|---|---|",
+    ]
+    out += [f"| {r.code} | {r.name} | {r.severity} | {r.summary} |" for r in ordered]
+    for rule in ordered:
+        out += ["", rule_page(rule)]
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    from kinelint.host import PluginHost
+
+    print(rules_reference(list(PluginHost.from_entry_points().rules.values())), end="")

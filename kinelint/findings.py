@@ -1,0 +1,138 @@
+"""What a check produces: rules, the violations plugins report, and located findings.
+
+A plugin reports a ``Violation`` relative to one invoice (a JSON pointer inside
+it); the core turns it into a ``Finding`` that names the file, line, column,
+pointer from the document root, invoice id, rule and plugin. Keeping the two
+apart means no plugin ever deals with files or positions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+SEVERITIES = ("error", "warning", "info")
+CODE_PATTERN = re.compile(r"^[A-Z]{3}[0-9]{3}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One rule, stated once: the docs and `kinelint rule CODE` are made from this."""
+
+    code: str
+    name: str
+    severity: str
+    summary: str
+    rationale: str
+    source: str
+    bad_example: str = ""
+    good_example: str = ""
+    plugin: str = ""
+
+    def __post_init__(self) -> None:
+        if not CODE_PATTERN.match(self.code):
+            raise ValueError(f"rule code {self.code!r} is not a 3-letter family and 3 digits")
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"rule {self.code}: severity {self.severity!r} is not one of {SEVERITIES}")
+
+    @property
+    def family(self) -> str:
+        return self.code[:3]
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """What a plugin reports: a code, a message and where in the invoice.
+
+    ``pointer`` is an RFC 6901 pointer relative to the invoice ("" is the
+    invoice itself). ``severity`` overrides the rule's default, for findings
+    that rest on uncertain facts and must stay warnings.
+    """
+
+    code: str
+    message: str
+    pointer: str = ""
+    severity: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A located finding, as the findings contract describes it."""
+
+    code: str
+    severity: str
+    message: str
+    file: str
+    line: int
+    column: int
+    pointer: str
+    invoice_id: str | None
+    rule: str
+    plugin: str
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "pointer": self.pointer,
+            "invoice_id": self.invoice_id,
+            "rule": self.rule,
+            "plugin": self.plugin,
+        }
+
+
+@dataclass(slots=True)
+class Summary:
+    files: int = 0
+    invoices: int = 0
+    findings: int = 0
+    errors: int = 0
+    warnings: int = 0
+
+    def count(self, finding: Finding) -> None:
+        self.findings += 1
+        if finding.severity == "error":
+            self.errors += 1
+        elif finding.severity == "warning":
+            self.warnings += 1
+
+    def as_dict(self) -> dict:
+        return {
+            "files": self.files,
+            "invoices": self.invoices,
+            "findings": self.findings,
+            "errors": self.errors,
+            "warnings": self.warnings,
+        }
+
+
+@dataclass(slots=True)
+class Incident:
+    """Something that made the check incomplete (a broken plugin): exit status 2.
+
+    The same failure on many invoices is one incident with a count, so a
+    plugin that raises on a million invoices prints one line, not a million.
+    """
+
+    plugin: str
+    message: str
+    first_seen: str = ""  # e.g. "on invoice F-1"
+    count: int = 1
+    detail: str = field(default="", repr=False)  # traceback, shown with --verbose only
+
+    def describe(self) -> str:
+        where = f" {self.first_seen}" if self.first_seen else ""
+        more = f" (and {self.count - 1} more time(s))" if self.count > 1 else ""
+        return f"plugin {self.plugin!r} {self.message}{where}{more}"
+
+
+def escape_pointer_token(token: object) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def join_pointer(*tokens: object) -> str:
+    return "".join("/" + escape_pointer_token(t) for t in tokens)

@@ -1,0 +1,53 @@
+"""The hooks a kinelint plugin may implement.
+
+A plugin is a module (or object) with ``@hookimpl`` functions, registered in
+the ``kinelint`` entry-point group of its distribution::
+
+    [project.entry-points.kinelint]
+    my_rules = "my_package.rules"
+
+Hooks are called with keyword arguments; an implementation may accept any
+subset of a spec's arguments. The core calls each plugin's implementation on
+its own, so a plugin that raises is named and skipped while the others go on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("kinelint")
+hookimpl = pluggy.HookimplMarker("kinelint")
+
+
+@hookspec
+def kinelint_rules() -> Iterable:
+    """Return the ``kinelint.findings.Rule`` objects this plugin may report.
+
+    Called once at start-up. Every code a plugin reports must be declared
+    here; two plugins declaring one code is a start-up error.
+    """
+
+
+@hookspec
+def kinelint_check_invoice(invoice, nomenclature) -> Iterable:
+    """Check one schema-valid invoice; return (or yield) ``Violation`` objects.
+
+    ``invoice`` is a ``kinelint.invoice.Invoice`` (typed, read-only view with
+    exact Decimals and parsed dates; ``invoice.data`` is the raw dict).
+    ``nomenclature`` is the dated NGAP model (``kinelint.nomenclature``):
+    ask it for values on the session's date of care, never hold tables.
+    Pointers in violations are relative to the invoice.
+    """
+
+
+@hookspec
+def kinelint_batch_checker(nomenclature) -> object:
+    """Return an object that checks rules spanning invoices, or None.
+
+    The object has ``observe(invoice, ref)``, called for every schema-valid
+    invoice of the run in order, and ``finish()``, returning ``(ref,
+    Violation)`` pairs at the end. Keep only small keys between calls: a
+    batch may hold a million invoices. ``ref`` is opaque; hand it back as is.
+    """

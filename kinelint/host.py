@@ -1,0 +1,174 @@
+"""The plugin host: loads plugins one by one and calls each in isolation.
+
+pluggy keeps the registry and checks every implementation against the hook
+specifications; the host then calls each plugin's implementation itself, so
+that a plugin that fails to import, raises, or returns garbage is named in an
+``Incident`` and skipped, while every other plugin's findings stand.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from importlib.metadata import entry_points
+
+import pluggy
+
+from kinelint import hookspecs
+from kinelint.core_rules import CORE_PLUGIN, CORE_RULES
+from kinelint.findings import Incident, Rule, Violation
+
+ENTRY_POINT_GROUP = "kinelint"
+
+
+class PluginConflict(Exception):
+    """Two plugins claim one rule code: a start-up error (exit status 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedPlugin:
+    name: str
+    distribution: str
+    version: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Impl:
+    plugin: str
+    function: object
+    argnames: tuple[str, ...]
+
+
+class PluginHost:
+    def __init__(self) -> None:
+        self.manager = pluggy.PluginManager("kinelint")
+        self.manager.add_hookspecs(hookspecs)
+        self.plugins: list[LoadedPlugin] = []
+        self._incidents: dict[tuple[str, str], Incident] = {}
+        self.rules: dict[str, Rule] = {rule.code: rule for rule in CORE_RULES}
+        self._invoice_impls: list[_Impl] = []
+
+    # -- loading -----------------------------------------------------------
+
+    @classmethod
+    def from_entry_points(cls, extra: Iterable[tuple[str, object]] = ()) -> PluginHost:
+        """Load every plugin of the ``kinelint`` group, then ``extra`` (name, object) pairs."""
+        host = cls()
+        for entry_point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name):
+            try:
+                plugin = entry_point.load()
+            except Exception as error:  # a broken plugin must not stop the run
+                host._incident(entry_point.name, f"failed to load ({type(error).__name__}: {error})", error)
+                continue
+            dist = entry_point.dist
+            host._register(entry_point.name, plugin, dist.name if dist else "?", dist.version if dist else "?")
+        for name, plugin in extra:
+            host._register(name, plugin, name, "")
+        host._collect_rules()
+        host._invoice_impls = host._impls("kinelint_check_invoice")
+        return host
+
+    def _register(self, name: str, plugin: object, distribution: str, version: str) -> None:
+        try:
+            self.manager.register(plugin, name=name)
+        except Exception as error:  # pluggy refuses hooks that do not match the specs
+            self._incident(name, f"could not be registered ({type(error).__name__}: {error})", error)
+            return
+        self.plugins.append(LoadedPlugin(name, distribution, version))
+
+    def _collect_rules(self) -> None:
+        for impl in self._impls("kinelint_rules"):
+            declared = self._call(impl, {}, "kinelint_rules")
+            if declared is None:
+                continue
+            for rule in declared:
+                if not isinstance(rule, Rule):
+                    self._incident(impl.plugin, f"kinelint_rules returned {type(rule).__name__}, not a Rule")
+                    continue
+                owner = self.rules.get(rule.code)
+                if owner is not None:
+                    raise PluginConflict(
+                        f"rule code {rule.code} is claimed by both plugin {owner.plugin!r} and plugin {impl.plugin!r}"
+                    )
+                self.rules[rule.code] = replace(rule, plugin=impl.plugin)
+
+    def _impls(self, hook_name: str) -> list[_Impl]:
+        hook = getattr(self.manager.hook, hook_name)
+        impls = [_Impl(i.plugin_name, i.function, tuple(i.argnames)) for i in hook.get_hookimpls()]
+        return sorted(impls, key=lambda i: i.plugin)
+
+    # -- calling -----------------------------------------------------------
+
+    def check_invoice(self, invoice, nomenclature) -> Iterator[tuple[Violation, Rule]]:
+        """Every violation of every plugin for one invoice, with the rule it belongs to."""
+        arguments = {"invoice": invoice, "nomenclature": nomenclature}
+        where = f"on invoice {invoice.invoice_id}"
+        for impl in self._invoice_impls:
+            yield from self._checked(impl, self._call(impl, arguments, "kinelint_check_invoice", where), where)
+
+    def batch_checkers(self, nomenclature) -> list[tuple[str, object]]:
+        checkers = []
+        for impl in self._impls("kinelint_batch_checker"):
+            checker = self._call(impl, {"nomenclature": nomenclature}, "kinelint_batch_checker")
+            if checker is not None:
+                checkers.append((impl.plugin, checker))
+        return checkers
+
+    def observe(self, checkers, invoice, ref) -> None:
+        for plugin, checker in list(checkers):
+            try:
+                checker.observe(invoice, ref)
+            except Exception as error:
+                self._incident(plugin, f"raised {type(error).__name__} in its batch checker (observe)", error)
+                checkers.remove((plugin, checker))
+
+    def finish(self, checkers) -> Iterator[tuple[object, Violation, Rule]]:
+        for plugin, checker in checkers:
+            try:
+                pairs = list(checker.finish())
+            except Exception as error:
+                self._incident(plugin, f"raised {type(error).__name__} in its batch checker (finish)", error)
+                continue
+            for pair in pairs:
+                ref, violation = pair if isinstance(pair, tuple) and len(pair) == 2 else (None, pair)
+                rule = self._rule_for(plugin, violation, "in its batch checker")
+                if rule is not None and ref is not None:
+                    yield ref, violation, rule
+
+    def _call(self, impl: _Impl, arguments: dict, hook_name: str, where: str = ""):
+        try:
+            result = impl.function(**{name: arguments[name] for name in impl.argnames})
+            # Generators run here, inside the guard, not later in the caller.
+            return list(result) if result is not None and hook_name != "kinelint_batch_checker" else result
+        except Exception as error:
+            self._incident(impl.plugin, f"raised {type(error).__name__} in {hook_name}", error, where)
+            return None
+
+    def _checked(self, impl: _Impl, results, where: str) -> Iterator[tuple[Violation, Rule]]:
+        for violation in results or ():
+            rule = self._rule_for(impl.plugin, violation, where)
+            if rule is not None:
+                yield violation, rule
+
+    def _rule_for(self, plugin: str, violation: object, where: str) -> Rule | None:
+        if not isinstance(violation, Violation):
+            self._incident(plugin, f"returned {type(violation).__name__}, not a Violation", where=where)
+            return None
+        rule = self.rules.get(violation.code)
+        if rule is None or rule.plugin != plugin:
+            self._incident(plugin, f"reported code {violation.code!r} that it does not declare", where=where)
+            return None
+        return rule
+
+    @property
+    def incidents(self) -> list[Incident]:
+        return list(self._incidents.values())
+
+    def _incident(self, plugin: str, message: str, error: BaseException | None = None, where: str = "") -> None:
+        known = self._incidents.get((plugin, message))
+        if known is not None:
+            known.count += 1
+            return
+        detail = "".join(traceback.format_exception(error)) if error is not None else ""
+        self._incidents[(plugin, message)] = Incident(plugin, message, where, 1, detail)

@@ -1,0 +1,142 @@
+"""Where a JSON pointer's value starts in the text as written (1-based line, column).
+
+Positions are only needed for documents that have findings, so this scanner is
+kept off the clean path: it walks the text token by token, following the
+pointer path, and records the offsets of the pointers it was asked for.
+Columns count characters (code points), as editors do.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Iterable
+
+from kinelint.findings import escape_pointer_token
+
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
+
+
+def _decode_key(token: str) -> str:
+    body = token[1:-1]
+    return body if "\\" not in body else json.loads(token)
+
+
+def _walk(text: str, start: int = 0):
+    """Yield (event, pointer, offset) for each value: event is 'value' or 'dup'.
+
+    Stops at the end of the first complete value after ``start``.
+    """
+    stack: list[list] = []  # per container: [is_object, pointer, next index or pending key, keys seen]
+    pending_key: str | None = None
+    expecting_key = False
+    for match in _TOKEN.finditer(text, start):
+        token = match.group()
+        head = token[0]
+        if head in ",:":
+            if head == "," and stack and stack[-1][0]:
+                expecting_key = True
+            continue
+        if head in "}]":
+            stack.pop()
+            if not stack:
+                return
+            continue
+        if expecting_key:
+            key = _decode_key(token) if head == '"' else token
+            frame = stack[-1]
+            pointer = frame[1] + "/" + escape_pointer_token(key)
+            if key in frame[3]:
+                yield "dup", pointer, match.start(), key
+            frame[3].add(key)
+            pending_key = pointer
+            expecting_key = False
+            continue
+        if not stack:
+            pointer = ""
+        elif stack[-1][0]:
+            pointer = pending_key or ""
+        else:
+            frame = stack[-1]
+            pointer = f"{frame[1]}/{frame[2]}"
+            frame[2] += 1
+        yield "value", pointer, match.start(), None
+        if head == "{":
+            stack.append([True, pointer, 0, set()])
+            expecting_key = True
+        elif head == "[":
+            stack.append([False, pointer, 0, None])
+        elif not stack:
+            return
+
+
+def find_duplicate_key(text: str) -> tuple[str, int, str] | None:
+    """The first repeated key: (pointer of its value, offset of the key, key)."""
+    for event, pointer, offset, key in _walk(text):
+        if event == "dup":
+            return pointer, offset, key
+    return None
+
+
+class TextPositions:
+    """Line and column of pointers in one JSON text.
+
+    ``first_line`` numbers the text's first line: a JSON Lines line keeps its
+    number in the file.
+    """
+
+    def __init__(self, text: str, first_line: int = 1) -> None:
+        self._text = text
+        self._first_line = first_line
+        self._line_starts: list[int] | None = None
+        self._element_starts: list[int] | None = None
+
+    def offset_to_position(self, offset: int) -> tuple[int, int]:
+        if self._line_starts is None:
+            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self._text)]
+        index = bisect.bisect_right(self._line_starts, offset) - 1
+        return self._first_line + index, offset - self._line_starts[index] + 1
+
+    def locate(self, pointers: Iterable[str], base: str = "") -> dict[str, tuple[int, int]]:
+        """Positions of pointers (each relative to ``base``, an element of the root array or "").
+
+        A pointer with no value in the text (a missing field) gets the
+        position of its nearest existing ancestor.
+        """
+        wanted = set(pointers)
+        start = self._element_offset(base) if base else 0
+        offsets: dict[str, int] = {}
+        if start is not None:
+            wanted_here = _with_ancestors(wanted)
+            for event, pointer, offset, _ in _walk(self._text, start):  # pointers relative to start
+                if event == "value" and pointer in wanted_here:
+                    offsets[pointer] = offset
+        found: dict[str, tuple[int, int]] = {}
+        for pointer in wanted:
+            candidate = pointer
+            while candidate not in offsets and candidate:
+                candidate = candidate.rsplit("/", 1)[0]
+            found[pointer] = self.offset_to_position(offsets.get(candidate, start or 0))
+        return found
+
+    def _element_offset(self, base: str) -> int | None:
+        """Start of a root array element, from one scan of the whole text."""
+        if self._element_starts is None:
+            self._element_starts = [
+                offset for event, pointer, offset, _ in _walk(self._text)
+                if event == "value" and pointer.count("/") == 1
+            ]
+        index = int(base[1:])
+        return self._element_starts[index] if index < len(self._element_starts) else None
+
+
+def _with_ancestors(pointers: set[str]) -> set[str]:
+    result = set()
+    for pointer in pointers:
+        while True:
+            result.add(pointer)
+            if not pointer:
+                break
+            pointer = pointer.rsplit("/", 1)[0]
+    return result

@@ -1,0 +1,109 @@
+"""One run: sources -> documents -> schema -> plugins -> located findings.
+
+Data goes one way. A document that breaks the schema gets its SCH findings and
+is not handed to the rule plugins; positions are computed only for documents
+that have findings, so the clean path never scans text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from kinelint.findings import Finding, Rule, Summary, Violation
+from kinelint.host import PluginHost
+from kinelint.invoice import Invoice
+from kinelint.privacy import patient_values, scrub
+from kinelint.schema import SchemaChecker
+from kinelint.sources import DocRef, Document, Problem, SourceFile, discover, read
+
+
+@dataclass
+class Run:
+    """The state of one check: what was counted and what went wrong."""
+
+    host: PluginHost
+    nomenclature: object
+    schema: SchemaChecker = field(default_factory=SchemaChecker)
+    summary: Summary = field(default_factory=Summary)
+
+    def findings(self, paths: Iterable[str]) -> Iterator[Finding]:
+        """Every finding, file by file in the order given, then the batch findings."""
+        checkers = self.host.batch_checkers(self.nomenclature)
+        for item in discover(paths):
+            if isinstance(item, Problem):
+                yield self._problem_finding(item)
+                continue
+            self.summary.files += 1
+            yield from self._file_findings(item, checkers)
+        yield from self._batch_findings(checkers)
+
+    def _file_findings(self, source: SourceFile, checkers) -> Iterator[Finding]:
+        for item in read(source):
+            if isinstance(item, Problem):
+                yield self._problem_finding(item)
+            else:
+                self.summary.invoices += 1
+                yield from self.document_findings(item, checkers)
+        source.forget_text()
+
+    def document_findings(self, document: Document, checkers=()) -> list[Finding]:
+        value = document.value
+        pairs = [(v, self.host.rules[v.code]) for v in self.schema.check(value)]
+        if not pairs:
+            invoice = Invoice.from_dict(value)
+            pairs = list(self.host.check_invoice(invoice, self.nomenclature))
+            if checkers:
+                self.host.observe(checkers, invoice, document.ref)
+        if not pairs:
+            return []
+        return self._locate(document.ref, document.positions(), value, pairs)
+
+    def _batch_findings(self, checkers) -> Iterator[Finding]:
+        by_document: dict[DocRef, list[tuple[Violation, Rule]]] = {}
+        for ref, violation, rule in self.host.finish(checkers):
+            by_document.setdefault(ref, []).append((violation, rule))
+        found = []
+        for ref, pairs in by_document.items():
+            found.extend(self._locate(ref, ref.positions(), None, pairs))
+        found.sort(key=lambda f: (f.file, f.line, f.column, f.code, f.pointer))
+        yield from found
+
+    def _locate(self, ref: DocRef, positions, value, pairs) -> list[Finding]:
+        where = positions.locate({v.pointer for v, _ in pairs}, ref.base)
+        secrets = patient_values(value)
+        invoice_id = _invoice_id(value)
+        findings = []
+        for violation, rule in pairs:
+            line, column = where[violation.pointer]
+            findings.append(self._count(Finding(
+                code=violation.code,
+                severity=violation.severity or rule.severity,
+                message=scrub(violation.message, secrets),
+                file=ref.source.display,
+                line=line,
+                column=column,
+                pointer=ref.base + violation.pointer,
+                invoice_id=invoice_id,
+                rule=rule.name,
+                plugin=rule.plugin,
+            )))
+        findings.sort(key=lambda f: (f.line, f.column, f.code, f.pointer))
+        return findings
+
+    def _problem_finding(self, problem: Problem) -> Finding:
+        rule = self.host.rules[problem.code]
+        return self._count(Finding(problem.code, rule.severity, problem.message, problem.source.display,
+                                   problem.line, problem.column, problem.pointer, None, rule.name, rule.plugin))
+
+    def _count(self, finding: Finding) -> Finding:
+        self.summary.count(finding)
+        return finding
+
+
+def _invoice_id(value: object) -> str | None:
+    if isinstance(value, dict):
+        invoice_id = value.get("invoice_id")
+        if isinstance(invoice_id, str) and 0 < len(invoice_id) <= 64 and invoice_id.isascii():
+            return invoice_id
+    return None

@@ -1,0 +1,184 @@
+"""The invoice schema check: a compiled validator decides, jsonschema words the errors.
+
+``jsonschema_rs`` answers "valid or not" at about the speed of parsing, so the
+clean path stays fast. Only an invalid invoice is walked again with Python
+``jsonschema``, extended so that ``multipleOf`` is exact on ``Decimal`` (the
+stock keyword divides floats and rejects 19.99). Messages are written here from
+the keyword, the path and the schema's own ``description``: the libraries'
+messages echo values, and a value may be a patient's NIR or birth date.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+from functools import cached_property
+from importlib import resources
+
+from kinelint.findings import Violation, join_pointer
+
+SCHEMA_FILE = "invoice-1.schema.json"
+
+# Fields whose values may be echoed in a message: codes and enums, never patient data.
+_ECHOABLE = frozenset({"letter", "code", "place", "territory", "version", "coefficient", "amount", "total", "quantity", "number", "sessions_prescribed"})
+
+_CODES = {
+    "required": "SCH001",
+    "additionalProperties": "SCH002",
+    "type": "SCH003",
+    "pattern": "SCH004", "format": "SCH004", "minLength": "SCH004", "maxLength": "SCH004",
+    "enum": "SCH005", "const": "SCH005",
+    "minimum": "SCH006", "maximum": "SCH006", "exclusiveMinimum": "SCH006",
+    "exclusiveMaximum": "SCH006", "multipleOf": "SCH006",
+    "minItems": "SCH007", "maxItems": "SCH007",
+}
+OTHER_SCHEMA_CODE = "SCH099"
+
+
+def load_schema() -> dict:
+    text = resources.files("kinelint").joinpath("schemas").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def _exact_multiple_of(validator, divisor, instance, schema):
+    """``multipleOf`` on exact decimals; bools and non-numbers are left to ``type``."""
+    if not validator.is_type(instance, "number"):
+        return
+    value = instance if isinstance(instance, Decimal) else Decimal(str(instance))
+    step = Decimal(str(divisor))
+    if not value.is_finite() or not _is_multiple(value, step):
+        from jsonschema import ValidationError
+
+        yield ValidationError(f"not a multiple of {divisor}")
+
+
+def _is_multiple(value: Decimal, step: Decimal) -> bool:
+    try:
+        return value % step == 0
+    except InvalidOperation:  # too large for the context: fall back on the written decimals
+        return value.normalize().as_tuple().exponent >= step.normalize().as_tuple().exponent
+
+
+class SchemaChecker:
+    """Checks one invoice (a value with Decimal numbers) against the invoice schema."""
+
+    def __init__(self, schema: dict | None = None) -> None:
+        self.schema = schema if schema is not None else load_schema()
+
+    @cached_property
+    def _fast(self):
+        import jsonschema_rs
+
+        return jsonschema_rs.validator_for(self.schema, validate_formats=True)
+
+    @cached_property
+    def _detailed(self):
+        import jsonschema
+        from jsonschema import validators
+
+        base = jsonschema.Draft202012Validator
+        checker = base.TYPE_CHECKER.redefine(
+            "integer",
+            lambda _, x: (isinstance(x, int) and not isinstance(x, bool))
+            or (isinstance(x, Decimal) and x.is_finite() and x == x.to_integral_value()),
+        )
+        exact = validators.extend(base, {"multipleOf": _exact_multiple_of}, type_checker=checker)
+        return exact(self.schema, format_checker=base.FORMAT_CHECKER)
+
+    def is_valid(self, invoice: object) -> bool:
+        return self._fast.is_valid(invoice)
+
+    def is_valid_detailed(self, invoice: object) -> bool:
+        """The Python validator's verdict: for the agreement test and the exact path."""
+        return self._detailed.is_valid(invoice)
+
+    def check(self, invoice: object) -> list[Violation]:
+        """Every schema violation of the invoice; [] when valid."""
+        if self.is_valid(invoice):
+            return []
+        return self.explain(invoice)
+
+    def explain(self, invoice: object) -> list[Violation]:
+        violations = []
+        for error in self._detailed.iter_errors(invoice):
+            violations.extend(_violations_of(error))
+        violations.sort(key=lambda v: (v.pointer, v.code, v.message))
+        return violations
+
+
+def _violations_of(error) -> list[Violation]:
+    path = list(error.absolute_path)
+    keyword = error.validator
+    code = _CODES.get(keyword, OTHER_SCHEMA_CODE)
+    where = _field_name(path)
+    description = error.schema.get("description") if isinstance(error.schema, dict) else None
+    expected = f" ({description})" if description else ""
+    if keyword == "required":
+        missing = [name for name in error.validator_value if isinstance(error.instance, dict) and name not in error.instance]
+        return [Violation(code, f"missing required field {_field_name(path + [name])!r}", join_pointer(*path)) for name in missing]
+    if keyword == "additionalProperties":
+        allowed = set(error.schema.get("properties", {}))
+        extras = sorted(k for k in error.instance if k not in allowed) if isinstance(error.instance, dict) else []
+        return [
+            Violation(code, f"unknown field {_field_name(path + [_short(k)])!r}: objects in the invoice format are closed", join_pointer(*path, k))
+            for k in extras
+        ]
+    if keyword == "type":
+        return [Violation(code, f"{where} must be {_a(error.validator_value)}, not {_json_type(error.instance)}{expected}", join_pointer(*path))]
+    if keyword in ("enum", "const"):
+        options = error.validator_value if keyword == "enum" else [error.validator_value]
+        shown = ", ".join(json.dumps(o) for o in options)
+        got = f" {_echo(path, error.instance)}" if _echo(path, error.instance) else ""
+        return [Violation(code, f"{where}{got} is not allowed: expected {shown}", join_pointer(*path))]
+    if keyword == "format":
+        return [Violation(code, f"{where} is not a real calendar date (YYYY-MM-DD)", join_pointer(*path))]
+    if keyword in ("pattern", "minLength", "maxLength"):
+        return [Violation(code, f"{where} does not have the expected form{expected}", join_pointer(*path))]
+    if keyword == "multipleOf":
+        got = _echo(path, error.instance)
+        return [Violation(code, f"{where} {got} has more than two decimals; amounts and coefficients are written to the cent".replace("  ", " "), join_pointer(*path))]
+    if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        bound = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than", "exclusiveMaximum": "less than"}[keyword]
+        got = _echo(path, error.instance)
+        return [Violation(code, f"{where} {got} must be {bound} {error.validator_value}".replace("  ", " "), join_pointer(*path))]
+    if keyword in ("minItems", "maxItems"):
+        bound = "at least" if keyword == "minItems" else "at most"
+        return [Violation(code, f"{where} must hold {bound} {error.validator_value} item(s){expected}", join_pointer(*path))]
+    return [Violation(code, f"{where} breaks the invoice schema (keyword {keyword!r})", join_pointer(*path))]
+
+
+def _field_name(path: list) -> str:
+    if not path:
+        return "the invoice"
+    name = ""
+    for token in path:
+        name += f"[{token}]" if isinstance(token, int) else (f".{token}" if name else str(token))
+    return name
+
+
+def _echo(path: list, value: object) -> str:
+    """The value, only for fields that can never hold patient data."""
+    field = next((t for t in reversed(path) if isinstance(t, str)), None)
+    if field in _ECHOABLE and isinstance(value, (str, int, Decimal)) and not isinstance(value, bool):
+        text = json.dumps(value) if isinstance(value, str) else str(value)
+        return text if len(text) <= 24 else ""
+    return ""
+
+
+def _short(key: str) -> str:
+    return key if len(key) <= 40 else key[:37] + "..."
+
+
+def _a(type_name) -> str:
+    if isinstance(type_name, list):
+        return " or ".join(_a(t) for t in type_name)
+    return {"object": "an object", "array": "an array", "integer": "a whole number", "number": "a number",
+            "string": "a string", "boolean": "true or false", "null": "null"}.get(type_name, type_name)
+
+
+def _json_type(value: object) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, Decimal, float)):
+        return "a number"
+    return _a({dict: "object", list: "array", str: "string", type(None): "null"}.get(type(value), "value"))
