@@ -99,11 +99,12 @@ class SchemaChecker:
         return self.explain(invoice)
 
     def explain(self, invoice: object) -> list[Violation]:
-        violations = []
+        """Worded violations, one per field and code (a date can break pattern, length and format at once)."""
+        unique: dict[tuple[str, str], Violation] = {}
         for error in self._detailed.iter_errors(invoice):
-            violations.extend(_violations_of(error))
-        violations.sort(key=lambda v: (v.pointer, v.code, v.message))
-        return violations
+            for violation in _violations_of(error):
+                unique.setdefault((violation.pointer, violation.code), violation)
+        return sorted(unique.values(), key=lambda v: (v.pointer, v.code))
 
 
 def _violations_of(error) -> list[Violation]:

@@ -1,0 +1,40 @@
+"""Shared fixtures: run the real CLI, and install throw-away plugins through entry points."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args: str, cwd: Path | None = None, env_path: Path | None = None, stdin: bytes | None = None,
+            env: dict | None = None) -> subprocess.CompletedProcess:
+    """``python -m kinelint ARGS`` in a subprocess; ``env_path`` is put first on PYTHONPATH."""
+    environment = dict(os.environ)
+    environment.pop("PYTHONPATH", None)
+    if env_path is not None:
+        environment["PYTHONPATH"] = str(env_path)
+    environment.update(env or {})
+    return subprocess.run([sys.executable, "-m", "kinelint", *args], cwd=cwd or REPO, input=stdin,
+                          capture_output=True, env=environment, timeout=120)
+
+
+def install_fake_plugin(root: Path, name: str, source: str) -> None:
+    """A module plus a ``.dist-info`` with a ``kinelint`` entry point: what pip would leave behind."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / f"{name}.py").write_text(textwrap.dedent(source), encoding="utf-8")
+    dist = root / f"{name}-0.1.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.1\n", encoding="utf-8")
+    (dist / "entry_points.txt").write_text(f"[kinelint]\n{name} = {name}\n", encoding="utf-8")
+
+
+@pytest.fixture
+def cli():
+    return run_cli

@@ -1,0 +1,124 @@
+"""The invoice schema: the compiled and the Python validator agree, and messages keep patient data out."""
+
+import copy
+import json
+from decimal import Decimal
+
+import pytest
+
+from kinelint.parsing import parse
+from kinelint.schema import SchemaChecker
+
+CHECKER = SchemaChecker()
+
+VALID = parse(json.dumps({
+    "version": 1, "invoice_id": "F-2026-000042", "issued_on": "2026-02-03",
+    "practitioner": {"rpps": "10101234563", "territory": "metropole"},
+    "patient": {"nir": "185057800608436", "birth_date": "1985-05-17"},
+    "prescription": {"id": "RX-7781", "date": "2025-12-20", "prescriber_rpps": "10003456784", "sessions_prescribed": 15},
+    "sessions": [{"number": 1, "date": "2026-01-12", "place": "domicile",
+                  "acts": [{"letter": "AMK", "coefficient": 10.7, "amount": 23.65, "bdk": True},
+                           {"letter": "RIC", "coefficient": 8.12, "amount": 17.95, "label": "genou"}],
+                  "fees": [{"code": "IFD", "amount": 2.50}, {"code": "IK", "quantity": 6, "amount": 2.28}]}],
+    "total": 46.38,
+}).encode())
+
+
+def mutated(path, value):
+    invoice = copy.deepcopy(VALID)
+    node = invoice
+    for token in path[:-1]:
+        node = node[token]
+    if value is DELETE:
+        del node[path[-1]]
+    else:
+        node[path[-1]] = value
+    return invoice
+
+
+DELETE = object()
+
+# (path, new value, expected code, expected pointer)
+INVALID = [
+    (["total"], DELETE, "SCH001", ""),
+    (["patient", "birth_date"], DELETE, "SCH001", "/patient"),
+    (["extra"], 1, "SCH002", "/extra"),
+    (["sessions", 0, "acts", 0, "coef"], 1, "SCH002", "/sessions/0/acts/0/coef"),
+    (["total"], "46.38", "SCH003", "/total"),
+    (["sessions", 0, "number"], Decimal("1.5"), "SCH003", "/sessions/0/number"),
+    (["sessions", 0, "acts", 0, "bdk"], "yes", "SCH003", "/sessions/0/acts/0/bdk"),
+    (["sessions", 0, "date"], "2025-02-30", "SCH004", "/sessions/0/date"),
+    (["issued_on"], "2026-2-3", "SCH004", "/issued_on"),
+    (["practitioner", "rpps"], "1010123456", "SCH004", "/practitioner/rpps"),
+    (["practitioner", "rpps"], "10101234563\n", "SCH004", "/practitioner/rpps"),
+    (["patient", "nir"], "18505780060843", "SCH004", "/patient/nir"),
+    (["sessions", 0, "acts", 1, "letter"], "ric", "SCH004", "/sessions/0/acts/1/letter"),
+    (["invoice_id"], "", "SCH004", "/invoice_id"),
+    (["invoice_id"], "F 1", "SCH004", "/invoice_id"),
+    (["sessions", 0, "place"], "home", "SCH005", "/sessions/0/place"),
+    (["version"], 2, "SCH005", "/version"),
+    (["practitioner", "territory"], "reunion", "SCH005", "/practitioner/territory"),
+    (["sessions", 0, "acts", 1, "amount"], Decimal("17.951"), "SCH006", "/sessions/0/acts/1/amount"),
+    (["sessions", 0, "acts", 1, "amount"], Decimal("-0.01"), "SCH006", "/sessions/0/acts/1/amount"),
+    (["sessions", 0, "acts", 1, "coefficient"], Decimal("0"), "SCH006", "/sessions/0/acts/1/coefficient"),
+    (["total"], Decimal("1e999999"), "SCH006", "/total"),
+    (["sessions", 0, "fees", 1, "quantity"], 0, "SCH006", "/sessions/0/fees/1/quantity"),
+    (["prescription", "sessions_prescribed"], 0, "SCH006", "/prescription/sessions_prescribed"),
+    (["sessions"], [], "SCH007", "/sessions"),
+    (["sessions", 0, "acts"], [], "SCH007", "/sessions/0/acts"),
+]
+
+STILL_VALID = [
+    (["total"], Decimal("19.99")),
+    (["total"], Decimal("0.07")),
+    (["total"], Decimal("18.790")),
+    (["total"], Decimal("0")),
+    (["total"], 46),
+    (["sessions", 0, "acts", 1, "coefficient"], Decimal("8.5")),
+    (["patient", "nir"], "1850520A00608436"[:7].replace("20", "2A") + "00608436"),
+    (["prescription", "prescriber_rpps"], DELETE),
+    (["sessions", 0, "fees"], DELETE),
+    (["sessions", 0, "fees"], []),
+]
+
+
+@pytest.mark.parametrize("path, value, code, pointer", INVALID)
+def test_each_invalid_invoice_gets_its_code_and_pointer(path, value, code, pointer):
+    violations = CHECKER.check(mutated(path, value))
+    assert [(v.code, v.pointer) for v in violations] == [(code, pointer)]
+
+
+@pytest.mark.parametrize("path, value", STILL_VALID)
+def test_valid_variants_pass(path, value):
+    assert CHECKER.check(mutated(path, value)) == []
+
+
+def test_the_reference_invoice_is_valid():
+    assert CHECKER.check(copy.deepcopy(VALID)) == []
+
+
+@pytest.mark.parametrize("case", [mutated(p, v) for p, v, *_ in INVALID] + [mutated(p, v) for p, v in STILL_VALID] + [VALID])
+def test_compiled_and_python_validators_agree(case):
+    assert CHECKER.is_valid(case) == CHECKER.is_valid_detailed(case)
+
+
+def test_messages_never_echo_patient_values():
+    nir = "18505780060843X"
+    birth = "1985-02-30"
+    invoice = mutated(["patient", "nir"], nir)
+    invoice["patient"]["birth_date"] = birth
+    messages = " ".join(v.message for v in CHECKER.check(invoice))
+    assert nir not in messages and birth not in messages
+    assert "patient.nir" in messages and "patient.birth_date" in messages
+
+
+def test_messages_say_what_is_expected():
+    (violation,) = CHECKER.check(mutated(["sessions", 0, "place"], "home"))
+    assert '"domicile"' in violation.message and '"home"' in violation.message
+    (violation,) = CHECKER.check(mutated(["sessions", 0, "acts", 1, "amount"], Decimal("17.951")))
+    assert "17.951" in violation.message and "two decimals" in violation.message
+
+
+def test_an_invoice_that_is_not_an_object():
+    (violation,) = CHECKER.check([1, 2])
+    assert violation.code == "SCH003" and violation.pointer == ""
