@@ -1,0 +1,183 @@
+"""The BDK checks, one session at a time, against the BDK rule in force on its date of care.
+
+Only acts flagged ``"bdk": true`` are judged (and, at session 1, the absence
+of one). An act whose letter is not in force on that date is OBS's finding:
+its coefficient and place in the schedule are not judged here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kinelint.findings import Violation
+from kinelint_bdk.windows import neighbour_kind, same_coefficients_edge
+
+KIND_WORDS = {"general": "general", "neurological": "neurological and muscular affections"}
+
+
+def check_invoice(invoice, nomenclature) -> Iterator[Violation]:
+    for session in invoice.sessions:
+        rule = nomenclature.bdk_rule(session.date)
+        if rule is not None:
+            yield from _SessionCheck(invoice, session, rule, nomenclature).run()
+
+
+class _SessionCheck:
+    def __init__(self, invoice, session, rule, nomenclature) -> None:
+        self.invoice = invoice
+        self.session = session
+        self.rule = rule
+        self.nomenclature = nomenclature
+        self.where = f"session {session.number} ({session.date.isoformat()})"
+        self.bdks = [act for act in session.acts if act.bdk]
+
+    def run(self) -> Iterator[Violation]:
+        yield from self.missing_initial()
+        yield from self.telecare_initial()
+        yield from self.duplicates()
+        yield from self.without_session_act()
+        judged = [act for act in self.bdks
+                  if self.nomenclature.letter_status(act.letter, self.session.date).state == "in_force"]
+        valid = []
+        for act in judged:
+            kind = self.rule.kind_of(act.coefficient) if act.letter in self.rule.letters else None
+            if kind is None:
+                yield self.wrong_coding(act)
+            else:
+                valid.append((act, kind))
+        if judged and self.short_series():
+            yield self._violation("BDK007", self._short_series_message(judged[0]), judged[0].pointer)
+        elif valid:
+            yield from self.off_schedule(*valid[0])
+
+    # -- the rules ------------------------------------------------------------
+
+    def missing_initial(self) -> Iterator[Violation]:
+        if self.session.number != 1 or self.bdks or not self.rule.required_at_first_session:
+            return
+        message = (f"{self.where}: the first session of a prescription carries the initial bilan (BDK) and none "
+                   f"is billed; add {self._right_bdk()} with \"bdk\": true")
+        unflagged = [act for act in self.session.acts
+                     if act.letter in self.rule.letters and self.rule.kind_of(act.coefficient) is not None]
+        if unflagged:
+            message += f" (is {unflagged[0].letter} {unflagged[0].coefficient} the bilan without \"bdk\": true?)"
+        if self._telecare_forbidden():
+            message += "; that session cannot be telecare"
+        yield self._violation("BDK001", message, self.session.pointer + "/acts")
+
+    def telecare_initial(self) -> Iterator[Violation]:
+        if self.bdks and self._telecare_forbidden():
+            yield self._violation(
+                "BDK006",
+                f"{self.where}: the first session, with the initial BDK, is billed as telecare; it must be "
+                f"done in person (place 'cabinet', 'domicile' or 'etablissement'), later sessions may be telecare",
+                self.session.pointer + "/place")
+
+    def duplicates(self) -> Iterator[Violation]:
+        first = self.bdks[0] if self.bdks else None
+        for act in self.bdks[1:]:
+            yield self._violation(
+                "BDK004",
+                f"{self.where}: {act.letter} {act.coefficient} is a second act marked as the BDK (the first is "
+                f"{first.letter} {first.coefficient}); a session holds one bilan: remove it or its \"bdk\" flag",
+                act.pointer)
+
+    def without_session_act(self) -> Iterator[Violation]:
+        if self.bdks and all(act.bdk for act in self.session.acts):
+            act = self.bdks[0]
+            yield self._violation(
+                "BDK005",
+                f"{self.where}: {act.letter} {act.coefficient} (BDK) is the only act of the session; the BDK is "
+                f"billed in addition to the act of the session it is done in: add that act",
+                act.pointer)
+
+    def wrong_coding(self, act) -> Violation:
+        return self._violation(
+            "BDK002",
+            f"{self.where}: {act.letter} {act.coefficient} is marked as the BDK but is not a BDK on that date; "
+            f"the BDK is {self._right_bdk(act.letter, self._when_changed(act))}",
+            act.pointer)
+
+    def short_series(self) -> bool:
+        prescribed = self.invoice.sessions_prescribed
+        return self.rule.min_series is not None and prescribed is not None and prescribed < self.rule.min_series
+
+    def _short_series_message(self, act) -> str:
+        return (f"{self.where}: {act.letter} {act.coefficient} is billed as the BDK but the prescription has "
+                f"{self.invoice.sessions_prescribed} session(s); on that date the BDK is only due for series "
+                f"of {self.rule.min_series} sessions or more")
+
+    def off_schedule(self, act, kind: str) -> Iterator[Violation]:
+        number = self.session.number
+        if kind not in self.rule.first_renewal or kind not in self.rule.renewal_every:
+            return  # the renewal points of that date are not known: nothing to judge
+        if self.rule.is_bilan_point(number, kind):
+            return
+        first, every = self.rule.first_renewal[kind], self.rule.renewal_every[kind]
+        before, after = self._previous_point(number, kind), self._next_point(number, kind)
+        message = (f"{self.where}: {act.letter} {act.coefficient} is a BDK ({_kind_words(kind)}) at session "
+                   f"{number}, which is not a bilan point; it is billed at session 1, then {first}, then every "
+                   f"{every} sessions (nearest: session {before} and session {after})")
+        doubt = None
+        if before == number - 1 and before >= first:
+            doubt = (f"the text says 'at the {_ordinal(before)} session'; kinelint reads that as session {before} "
+                     f"itself, but if it means after {before} sessions, session {number} is right")
+        elif kind == "neurological":
+            doubt = f"the neurological schedule ({_ordinal(first)}, then every {every}) rests on a single source (M)"
+        yield self._violation("BDK003", message, act.pointer, doubt)
+
+    # -- wording --------------------------------------------------------------
+
+    def _telecare_forbidden(self) -> bool:
+        return (self.session.number == 1 and self.session.place == "telesoin"
+                and not self.rule.telecare_first_session_allowed)
+
+    def _right_bdk(self, letter: str | None = None, when: str = "") -> str:
+        """E.g. "AMK 10.7 since 2018-07-01 (AMK 10.8 for neurological and muscular affections)"."""
+        letters = (letter,) if letter in self.rule.letters else tuple(self.rule.letters)
+        named = letters[0] if len(letters) == 1 else ", ".join(letters[:-1]) + " or " + letters[-1]
+        kinds = sorted(self.rule.coefficients, key=lambda kind: kind != "general")
+        main = f"{named} {_number(self.rule.coefficients[kinds[0]])}{' ' + when if when else ''}"
+        others = [f"{named} {_number(self.rule.coefficients[kind])} for {_kind_words(kind)}" for kind in kinds[1:]]
+        return f"{main} ({'; '.join(others)})" if others else main
+
+    def _when_changed(self, act) -> str:
+        """The BDK change the act's coefficient missed: "since 2018-07-01", "until 2018-06-30", or ""."""
+        if act.letter not in self.rule.letters:
+            return ""
+        on = self.session.date
+        for forward, word in ((True, "until"), (False, "since")):
+            edge = same_coefficients_edge(self.nomenclature, on, forward)
+            if edge is not None and neighbour_kind(self.nomenclature, edge, forward, act.coefficient):
+                return f"{word} {edge.isoformat()}"
+        return ""
+
+    def _previous_point(self, number: int, kind: str) -> int:
+        return next(n for n in range(number - 1, 0, -1) if self.rule.is_bilan_point(n, kind))
+
+    def _next_point(self, number: int, kind: str) -> int:
+        limit = number + self.rule.first_renewal[kind] + self.rule.renewal_every[kind] + 1
+        return next((n for n in range(number + 1, limit) if self.rule.is_bilan_point(n, kind)), limit)
+
+    def _violation(self, code: str, message: str, pointer: str, doubt: str | None = None) -> Violation:
+        """A finding resting on an uncertain fact (the rule's or the wording's) is a warning that says why."""
+        doubts = [doubt] if doubt else []
+        fact = self.rule.fact
+        if fact is not None and fact.uncertain:
+            doubts.append(fact.why_uncertain())
+        if not doubts:
+            return Violation(code, message, pointer)
+        return Violation(code, f"{message} (only a warning: {'; '.join(doubts)})", pointer, severity="warning")
+
+
+def _number(value) -> str:
+    return format(value.normalize(), "f")
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _kind_words(kind: str) -> str:
+    return KIND_WORDS.get(kind, kind)

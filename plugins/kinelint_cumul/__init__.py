@@ -1,0 +1,19 @@
+"""kinelint's CUM rules: indemnities, travel fees and majorations that may not be billed together or there."""
+
+from __future__ import annotations
+
+from kinelint.hookspecs import hookimpl
+
+
+@hookimpl
+def kinelint_rules():
+    from kinelint_cumul.rules import RULES
+
+    return list(RULES)
+
+
+@hookimpl
+def kinelint_check_invoice(invoice, nomenclature):
+    from kinelint_cumul.checks import check_invoice
+
+    return list(check_invoice(invoice, nomenclature))

@@ -1,0 +1,129 @@
+"""The CUM checks, one session at a time, on its date of care.
+
+Fee codes are sorted by the nomenclature's groups, never by a list of our
+own: a new indemnity is a data change. A code the nomenclature does not know
+(no group) is OBS's finding, so every check here passes over it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kinelint.findings import Violation
+
+TRAVEL_GROUPS = ("travel", "specific", "km")
+
+
+def check_invoice(invoice, nomenclature) -> Iterator[Violation]:
+    for session in invoice.sessions:
+        fees = [(fee, group) for fee in session.fees if (group := nomenclature.fee_group(fee.code)) is not None]
+        judge = _Judge(session, nomenclature)
+        yield from judge.travel_outside_home(fees)
+        yield from judge.duplicates(fees)
+        if session.at_home:  # elsewhere every travel fee is already wrong on its own (CUM004)
+            yield from judge.specific_together(fees)
+            yield from judge.specific_with_ifd(fees)
+        yield from judge.night_and_sunday(fees)
+
+
+class _Judge:
+    """The checks of one session; knows its date and how to word a finding."""
+
+    def __init__(self, session, nomenclature) -> None:
+        self.session = session
+        self.nomenclature = nomenclature
+        self.where = f"session {session.number} ({session.date.isoformat()})"
+
+    def travel_outside_home(self, fees) -> Iterator[Violation]:
+        if self.session.at_home:
+            return
+        for fee, group in fees:
+            if group in TRAVEL_GROUPS:
+                yield self._violation(
+                    "CUM004",
+                    f"{self.where}: {fee.code} is a travel fee but the session's place is "
+                    f"'{self.session.place}'; travel indemnities and kilometres are only due for care at the "
+                    f"patient's home (place 'domicile'): remove {fee.code} or correct the place",
+                    fee.pointer, self._uncertain([fee.code]))
+
+    def duplicates(self, fees) -> Iterator[Violation]:
+        seen: set[str] = set()
+        for fee, group in fees:
+            if fee.code not in seen:
+                seen.add(fee.code)
+                continue
+            if group in TRAVEL_GROUPS and not self.session.at_home:
+                continue  # already reported as a travel fee outside the home
+            what = ("bill the kilometres as one line whose quantity is the distance"
+                    if self.nomenclature.is_per_km(fee.code) else f"bill {fee.code} once per session")
+            yield self._violation(
+                "CUM003", f"{self.where}: {fee.code} is billed more than once; {what}", fee.pointer,
+                self._uncertain([fee.code]))
+
+    def specific_together(self, fees) -> Iterator[Violation]:
+        first_of_code: dict[str, object] = {}
+        for fee, group in fees:
+            if group == "specific":
+                first_of_code.setdefault(fee.code, fee)
+        if len(first_of_code) < 2:
+            return
+        codes = list(first_of_code)
+        doubtful = self._uncertain(codes)  # two certain ones are enough for an error
+        every = "both" if len(codes) == 2 else "all"
+        yield self._violation(
+            "CUM001",
+            f"{self.where}: {_and(codes)} are {every} specific indemnities; a visit earns one specific "
+            f"indemnity at most: keep one of them",
+            first_of_code[codes[1]].pointer, doubtful if len(codes) - len(doubtful) < 2 else [])
+
+    def specific_with_ifd(self, fees) -> Iterator[Violation]:
+        specific = _unique(fee.code for fee, group in fees if group == "specific")
+        flat = [fee for fee, group in fees if group == "travel"]
+        if not specific or not flat:
+            return
+        travel = flat[0]
+        kind = "a specific indemnity" if len(specific) == 1 else "specific indemnities"
+        # one certain specific indemnity with a certain IFD is enough for an error
+        certain = len(self._uncertain(specific)) < len(specific) and not self._uncertain([travel.code])
+        yield self._violation(
+            "CUM002",
+            f"{self.where}: {travel.code} is billed with {kind} ({_and(specific)}); the specific indemnity "
+            f"is paid instead of {travel.code}, not on top of it: bill one or the other (kilometres may be "
+            f"added to either)",
+            travel.pointer, [] if certain else self._uncertain([travel.code, *specific]))
+
+    def night_and_sunday(self, fees) -> Iterator[Violation]:
+        night = [fee for fee, group in fees if group == "night"]
+        sunday = [fee for fee, group in fees if group == "sunday"]
+        if not night or not sunday:
+            return
+        later = max(night[0], sunday[0], key=lambda fee: fee.index)
+        yield self._violation(
+            "CUM005",
+            f"{self.where}: the night majoration {night[0].code} and the Sunday/holiday majoration "
+            f"{sunday[0].code} are both billed; urgent care earns one majoration: bill {night[0].code} or "
+            f"{sunday[0].code}, not both",
+            later.pointer, self._uncertain([night[0].code, sunday[0].code]))
+
+    def _uncertain(self, fee_codes) -> list[str]:
+        """The codes among ``fee_codes`` whose facts on the session's date are uncertain."""
+        return [fee_code for fee_code in _unique(fee_codes)
+                if (fact := self._fact(fee_code)) is not None and fact.uncertain]
+
+    def _fact(self, fee_code: str):
+        return self.nomenclature.fee_status(fee_code, self.session.date).fact
+
+    def _violation(self, code: str, message: str, pointer: str, doubtful: list[str]) -> Violation:
+        """A finding that rests on uncertain fee facts (``doubtful``) is a warning that says why."""
+        if not doubtful:
+            return Violation(code, message, pointer)
+        reasons = "; ".join(f"{fee_code}: {self._fact(fee_code).why_uncertain()}" for fee_code in doubtful)
+        return Violation(code, f"{message} (only a warning: {reasons})", pointer, severity="warning")
+
+
+def _unique(items) -> list:
+    return list(dict.fromkeys(items))
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
