@@ -19,17 +19,18 @@ from pathlib import Path
 from kinelint.findings import Finding, Summary
 
 
-def lint_invoice(invoice: dict | str | PathLike, *, plugins=()) -> list[Finding]:
+def lint_invoice(invoice: dict | str | PathLike, *, plugins=(), nomenclature=None) -> list[Finding]:
     """Every finding for one invoice given as a dict, or for the invoice file at a path.
 
-    ``plugins`` adds (name, plugin object) pairs to the installed plugins.
+    ``plugins`` adds (name, plugin object) pairs to the installed plugins;
+    ``nomenclature`` replaces the shipped one (a ``load_nomenclature(dir)``).
     """
     if isinstance(invoice, (str, PathLike)):
-        findings, _ = lint_paths([invoice], plugins=plugins)
+        findings, _ = lint_paths([invoice], plugins=plugins, nomenclature=nomenclature)
         return findings
     from kinelint.sources import Document, DocRef, SourceFile
 
-    run = _new_run(plugins)
+    run = _new_run(plugins, nomenclature)
     text = json.dumps(invoice, indent=2, ensure_ascii=False, default=str)
     document = Document(DocRef(SourceFile("<invoice>", data=text.encode("utf-8")), "", 1), _exact_copy(invoice))
     run.summary.invoices = 1
@@ -39,9 +40,9 @@ def lint_invoice(invoice: dict | str | PathLike, *, plugins=()) -> list[Finding]
     return findings
 
 
-def lint_paths(paths, *, plugins=()) -> tuple[list[Finding], Summary]:
+def lint_paths(paths, *, plugins=(), nomenclature=None) -> tuple[list[Finding], Summary]:
     """Every finding for files and directories, and the run's summary."""
-    run = _new_run(plugins)
+    run = _new_run(plugins, nomenclature)
     findings = list(run.findings([str(Path(p)) if not isinstance(p, str) else p for p in paths]))
     _raise_on_incidents(run)
     return findings, run.summary
@@ -51,12 +52,12 @@ class IncompleteCheck(RuntimeError):
     """A plugin failed: the findings are not the whole truth."""
 
 
-def _new_run(plugins):
+def _new_run(plugins, nomenclature=None):
     from kinelint.host import PluginHost
     from kinelint.nomenclature import load_nomenclature
     from kinelint.runner import Run
 
-    return Run(PluginHost.from_entry_points(extra=plugins), load_nomenclature())
+    return Run(PluginHost.from_entry_points(extra=plugins), nomenclature or load_nomenclature())
 
 
 def _raise_on_incidents(run) -> None:

@@ -1,0 +1,114 @@
+"""OBS: letters, acts and fee codes that are not in force on the date of care.
+
+Every question (is this code in force, since when, what replaced it) is put to
+the nomenclature on the session's date; this plugin only words the answer.
+OBS owns the acts whose letter is retired, not yet created or unknown: the
+coefficient and tariff rules stay silent about them.
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import timedelta
+from decimal import Decimal
+
+from kinelint.findings import Violation
+from kinelint.hookspecs import hookimpl
+
+from .rules import NO_KNOWN_PRICE, NOT_YET_IN_FORCE, RETIRED_ACT, RETIRED_FEE, RETIRED_LETTER, RULES, UNKNOWN_CODE
+
+
+@hookimpl
+def kinelint_rules():
+    return list(RULES)
+
+
+@hookimpl
+def kinelint_check_invoice(invoice, nomenclature):
+    for session in invoice.sessions:
+        where = f"session {session.number} ({session.date.isoformat()})"
+        for act in session.acts:
+            yield from _check_act(act, session.date, invoice.territory, where, nomenclature)
+        for fee in session.fees:
+            yield from _check_fee(fee, session.date, invoice.territory, where, nomenclature)
+
+
+def _check_act(act, on, territory, where, nomenclature):
+    status = nomenclature.letter_status(act.letter, on)
+    pointer = act.pointer + "/letter"
+    if status.state != "in_force":
+        yield _code_violation(status, "letter", RETIRED_LETTER.code, pointer, where, on,
+                              nomenclature.known_letters(), nomenclature.known_fees())
+        return
+    if nomenclature.letter_value(act.letter, on, territory) is None:
+        yield _no_price(f"letter {act.letter}", territory, pointer, where)
+    if act.bdk:  # the BDK plugin owns the coefficients of the bilan
+        return
+    coefficient = nomenclature.coefficient_status(act.letter, act.coefficient, on)
+    if coefficient.state == "act_deleted":
+        yield _retired_act(act, coefficient, where)
+
+
+def _check_fee(fee, on, territory, where, nomenclature):
+    status = nomenclature.fee_status(fee.code, on)
+    pointer = fee.pointer + "/code"
+    if status.state != "in_force":
+        yield _code_violation(status, "fee", RETIRED_FEE.code, pointer, where, on,
+                              nomenclature.known_fees(), nomenclature.known_letters())
+        return
+    if nomenclature.fee_price(fee.code, on, territory) is None:
+        yield _no_price(f"fee {fee.code}", territory, pointer, where)
+
+
+def _code_violation(status, kind, retired_code, pointer, where, on, known, known_other):
+    """A letter or fee code that is retired, not yet created, or unknown."""
+    code = status.code
+    if status.state == "retired":
+        since = f" since {status.since.isoformat()}" if status.since else ""
+        instead = f"; bill {status.replaced_by}" if status.replaced_by else "; it has no replacement"
+        return _violation(retired_code, f"{where}: {kind} {code} is retired{since}{instead}", pointer, status.fact)
+    if status.state == "not_yet":
+        since = f"from {status.since.isoformat()}" if status.since else "only after that date"
+        message = f"{where}: {kind} {code} does not exist yet on {on.isoformat()}; it is in force {since}"
+        return _violation(NOT_YET_IN_FORCE.code, message, pointer, status.fact)
+    return _violation(UNKNOWN_CODE.code, _unknown_message(code, kind, where, known, known_other), pointer, status.fact)
+
+
+def _unknown_message(code, kind, where, known, known_other):
+    other_kind = "fee" if kind == "letter" else "letter"
+    message = f"{where}: {kind} {code} is not in the physiotherapists' NGAP"
+    if code in known_other:
+        place = "fees" if other_kind == "fee" else "acts"
+        return f"{message}; {code} is a {other_kind} code, bill it among the session's {place}"
+    close = difflib.get_close_matches(code, known, n=3, cutoff=0.5)
+    if close:
+        return f"{message}; did you mean {' or '.join(close)}?"
+    return f"{message}; known {kind} codes: {', '.join(sorted(known))}"
+
+
+def _retired_act(act, status, where):
+    since = f" since {(status.valid_until + timedelta(days=1)).isoformat()}" if status.valid_until else ""
+    instead = f"; bill {act.letter} {_number(status.replacement)}" if status.replacement is not None else ""
+    message = f"{where}: {act.letter} {_number(act.coefficient)} is retired{since}{instead}"
+    return _violation(RETIRED_ACT.code, message, act.pointer + "/coefficient", status.fact)
+
+
+def _no_price(what, territory, pointer, where):
+    message = f"{where}: {what} has no known value in {territory} on that date; its amount cannot be checked"
+    return Violation(NO_KNOWN_PRICE.code, message, pointer)
+
+
+def _violation(code, message, pointer, fact):
+    uncertain = fact is not None and fact.uncertain
+    return Violation(code, _with_reason(message, fact), pointer, "warning" if uncertain else None)
+
+
+def _with_reason(message, fact):
+    if fact is not None and fact.uncertain:
+        return f"{message} (uncertain: {fact.why_uncertain()})"
+    return message
+
+
+def _number(value: Decimal) -> str:
+    """A coefficient as people write it: 8.5, 6, 7.52 (never 8.50 or 6E+0)."""
+    return format(value.normalize(), "f")
