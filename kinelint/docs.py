@@ -41,7 +41,15 @@ def rules_reference(rules: list[Rule]) -> str:
     return "\n".join(out) + "\n"
 
 
+def builtin_rules(host) -> list[Rule]:
+    """The core's rules and those of the plugins shipped in kinelint's own distribution."""
+    from kinelint.core_rules import CORE_PLUGIN
+
+    builtin = {p.name for p in host.plugins if p.distribution == "kinelint"} | {CORE_PLUGIN}
+    return [rule for rule in host.rules.values() if rule.plugin in builtin]
+
+
 if __name__ == "__main__":
     from kinelint.host import PluginHost
 
-    print(rules_reference(list(PluginHost.from_entry_points().rules.values())), end="")
+    print(rules_reference(builtin_rules(PluginHost.from_entry_points())), end="")
