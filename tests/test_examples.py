@@ -1,0 +1,33 @@
+"""The bundled examples: the clean ones pass, each faulty one shows its own family."""
+
+import json
+
+from conftest import REPO, run_cli
+
+EXAMPLES = REPO / "examples"
+
+
+def report(path):
+    result = run_cli("check", "--format", "json", str(path))
+    assert not result.stderr, result.stderr.decode()
+    return result.returncode, json.loads(result.stdout)
+
+
+def test_clean_examples_have_no_findings():
+    code, found = report(EXAMPLES / "clean")
+    assert code == 0, found["findings"]
+    assert found["summary"]["findings"] == 0 and found["summary"]["invoices"] >= 8
+
+
+def test_each_faulty_example_shows_the_family_it_is_named_after():
+    for path in sorted((EXAMPLES / "faulty").glob("*.json")):
+        family = path.name.split("-")[0].upper()
+        code, found = report(path)
+        assert code == 1, path.name
+        assert {f["code"][:3] for f in found["findings"]} == {family}, (path.name, found["findings"])
+
+
+def test_the_faulty_examples_cover_every_family():
+    code, found = report(EXAMPLES)
+    assert code == 1
+    assert {f["code"][:3] for f in found["findings"]} == {"PRS", "SCH", "CUM", "BDK", "OBS", "COE", "TAR", "CON"}
