@@ -591,3 +591,12 @@ def test_no_floats_anywhere():
                 assert price is None or type(price.amount) is Decimal
     for code in N.known_fees():
         assert type(N.fee_price(code, date(2025, 1, 1), "dom").amount) is Decimal
+
+
+def test_bdk_rule_knows_the_run_of_its_coefficients():
+    nomenclature = load_nomenclature()
+    before = nomenclature.bdk_rule(date(2018, 6, 30))
+    since_2018 = nomenclature.bdk_rule(date(2024, 3, 1))  # a later window, same coefficients
+    assert before.coefficients_until == date(2018, 6, 30)
+    assert since_2018.coefficients_since == date(2018, 7, 1)
+    assert since_2018.coefficients_until is None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -244,7 +245,25 @@ def _bdk(path: Path, document: dict, letters: set[str]) -> tuple[BdkWindow, ...]
         entry.done()
         windows.append((start, end, entry, BdkWindow(start, end, rule)))
     _no_overlap([(s, e, entry) for s, e, entry, _ in windows], "BDK")
-    return tuple(window for *_, window in sorted(windows, key=lambda w: w[0]))
+    return _with_coefficient_runs(tuple(window for *_, window in sorted(windows, key=lambda w: w[0])))
+
+
+def _with_coefficient_runs(windows: tuple[BdkWindow, ...]) -> tuple[BdkWindow, ...]:
+    """Give each rule the first and last day of the run of adjacent windows sharing its coefficients."""
+    def same_run(a: BdkWindow, b: BdkWindow) -> bool:
+        return (a.end is not None and a.end + timedelta(days=1) == b.start
+                and a.rule.coefficients == b.rule.coefficients)
+
+    result = list(windows)
+    for index, window in enumerate(windows):
+        first = last = index
+        while first > 0 and same_run(windows[first - 1], windows[first]):
+            first -= 1
+        while last + 1 < len(windows) and same_run(windows[last], windows[last + 1]):
+            last += 1
+        rule = replace(window.rule, coefficients_since=windows[first].start, coefficients_until=windows[last].end)
+        result[index] = BdkWindow(window.start, window.end, rule)
+    return tuple(result)
 
 
 def _bdk_as_coefficients(bdk: tuple[BdkWindow, ...], sets: dict, changes: dict) -> None:

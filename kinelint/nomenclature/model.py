@@ -89,6 +89,10 @@ class BdkRule:
     required_at_first_session: bool
     telecare_first_session_allowed: bool
     fact: Fact
+    # The run of days these coefficients are in force (over windows that differ
+    # only in letters), so a finding can say "10.7 since 2018-07-01".
+    coefficients_since: date | None = None
+    coefficients_until: date | None = None
 
     def kind_of(self, coefficient: Decimal) -> str | None:
         """The kind ("general", "neurological") of a BDK coefficient; None if it is not one."""

@@ -8,9 +8,11 @@ its coefficient and place in the schedule are not judged here.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 from kinelint.findings import Violation
-from kinelint_bdk.windows import neighbour_kind, same_coefficients_edge
+
+ONE_DAY = timedelta(days=1)
 
 KIND_WORDS = {"general": "general", "neurological": "neurological and muscular affections"}
 
@@ -145,12 +147,16 @@ class _SessionCheck:
         """The BDK change the act's coefficient missed: "since 2018-07-01", "until 2018-06-30", or ""."""
         if act.letter not in self.rule.letters:
             return ""
-        on = self.session.date
-        for forward, word in ((True, "until"), (False, "since")):
-            edge = same_coefficients_edge(self.nomenclature, on, forward)
-            if edge is not None and neighbour_kind(self.nomenclature, edge, forward, act.coefficient):
-                return f"{word} {edge.isoformat()}"
+        until, since = self.rule.coefficients_until, self.rule.coefficients_since
+        if until is not None and self._bdk_kind_on(until + ONE_DAY, act.coefficient):
+            return f"until {until.isoformat()}"
+        if since is not None and self._bdk_kind_on(since - ONE_DAY, act.coefficient):
+            return f"since {since.isoformat()}"
         return ""
+
+    def _bdk_kind_on(self, day, coefficient) -> str | None:
+        rule = self.nomenclature.bdk_rule(day)
+        return rule.kind_of(coefficient) if rule is not None else None
 
     def _previous_point(self, number: int, kind: str) -> int:
         return next(n for n in range(number - 1, 0, -1) if self.rule.is_bilan_point(n, kind))
