@@ -28,11 +28,12 @@ def lint_invoice(invoice: dict | str | PathLike, *, plugins=(), nomenclature=Non
     if isinstance(invoice, (str, PathLike)):
         findings, _ = lint_paths([invoice], plugins=plugins, nomenclature=nomenclature)
         return findings
-    from kinelint.sources import Document, DocRef, SourceFile
+    from kinelint.sources import Document, DocRef, SourceFile, known_invoice_id
 
     run = _new_run(plugins, nomenclature)
     text = json.dumps(invoice, indent=2, ensure_ascii=False, default=str)
-    document = Document(DocRef(SourceFile("<invoice>", data=text.encode("utf-8")), "", 1), _exact_copy(invoice))
+    source = SourceFile("<invoice>", data=text.encode("utf-8"))
+    document = Document(DocRef(source, "", 1, invoice_id=known_invoice_id(invoice)), _exact_copy(invoice))
     run.summary.invoices = 1
     checkers = run.host.batch_checkers(run.nomenclature)
     findings = run.document_findings(document, checkers) + list(run._batch_findings(checkers))

@@ -72,7 +72,6 @@ class Run:
     def _locate(self, ref: DocRef, positions, value, pairs) -> list[Finding]:
         where = positions.locate({v.pointer for v, _ in pairs}, ref.base)
         secrets = patient_values(value)
-        invoice_id = _invoice_id(value)
         findings = []
         for violation, rule in pairs:
             line, column = where[violation.pointer]
@@ -84,7 +83,7 @@ class Run:
                 line=line,
                 column=column,
                 pointer=ref.base + violation.pointer,
-                invoice_id=invoice_id,
+                invoice_id=ref.invoice_id,
                 rule=rule.name,
                 plugin=rule.plugin,
             )))
@@ -99,11 +98,3 @@ class Run:
     def _count(self, finding: Finding) -> Finding:
         self.summary.count(finding)
         return finding
-
-
-def _invoice_id(value: object) -> str | None:
-    if isinstance(value, dict):
-        invoice_id = value.get("invoice_id")
-        if isinstance(invoice_id, str) and 0 < len(invoice_id) <= 64 and invoice_id.isascii():
-            return invoice_id
-    return None

@@ -54,6 +54,7 @@ class DocRef:
     line: int  # the JSON Lines line number, or 1
     offset: int = -1  # byte offset of the JSON Lines line, -1 for a whole file
     length: int = 0
+    invoice_id: str | None = None
 
     def positions(self) -> TextPositions:
         if self.offset < 0:
@@ -171,9 +172,9 @@ def _read_whole(source: SourceFile, data: bytes) -> Iterator[Document | Problem]
         return
     if isinstance(value, list):
         for index, item in enumerate(value):
-            yield Document(DocRef(source, f"/{index}", 1), item)
+            yield Document(DocRef(source, f"/{index}", 1, invoice_id=known_invoice_id(item)), item)
     else:
-        yield Document(DocRef(source, "", 1), value)
+        yield Document(DocRef(source, "", 1, invoice_id=known_invoice_id(value)), value)
 
 
 def _read_lines(source: SourceFile, lines: Iterable[bytes]) -> Iterator[Document | Problem]:
@@ -192,7 +193,16 @@ def _read_lines(source: SourceFile, lines: Iterable[bytes]) -> Iterator[Document
         except ParseProblem as problem:
             yield _located(source, problem, line, number)
             continue
-        yield Document(DocRef(source, "", number, start, len(line)), value, line)
+        yield Document(DocRef(source, "", number, start, len(line), known_invoice_id(value)), value, line)
+
+
+def known_invoice_id(value: object) -> str | None:
+    """The invoice's id, when it has one that can be shown (even in a schema-invalid invoice)."""
+    if isinstance(value, dict):
+        invoice_id = value.get("invoice_id")
+        if isinstance(invoice_id, str) and 0 < len(invoice_id) <= 64 and invoice_id.isascii():
+            return invoice_id
+    return None
 
 
 def _located(source: SourceFile, problem: ParseProblem, body: bytes, first_line: int) -> Problem:

@@ -189,3 +189,15 @@ def test_version_names_the_plugins():
     assert result.returncode == 0
     assert result.stdout.decode().startswith("kinelint ")
     assert b"plugin obsolete: kinelint" in result.stdout
+
+
+def test_batch_findings_name_their_invoice_and_line(tmp_path):
+    first, second = clean("F-SAME"), make_invoice(invoice_id="F-SAME", prescription_id="RX-OTHER")
+    (tmp_path / "a.jsonl").write_text(dumps(clean("F-0")) + "\n" + dumps(first) + "\n")
+    (tmp_path / "b.json").write_text(dumps([clean("F-9"), second], indent=2))
+    code, report = check_json(str(tmp_path / "a.jsonl"), str(tmp_path / "b.json"))
+    (finding,) = report["findings"]
+    assert (finding["code"], finding["invoice_id"], finding["pointer"]) == ("CON008", "F-SAME", "/1/invoice_id")
+    assert finding["file"].endswith("b.json")
+    lines = (tmp_path / "b.json").read_text().splitlines()
+    assert lines[finding["line"] - 1][finding["column"] - 1:].startswith('"F-SAME"')

@@ -1,0 +1,32 @@
+"""CON: dates, identifiers and session numbering that contradict each other.
+
+Within one invoice: care before the prescription or after the issue date,
+sessions out of order or beyond those prescribed, NIR and RPPS check digits.
+Across a batch: a repeated invoice id, a session billed on two invoices.
+"""
+
+from __future__ import annotations
+
+from kinelint.hookspecs import hookimpl
+
+from kinelint_consistency.batch import BatchChecker
+from kinelint_consistency.checks import check_dates, check_identifiers, check_order, check_prescribed
+from kinelint_consistency.rules import RULES
+
+
+@hookimpl
+def kinelint_rules():
+    return list(RULES)
+
+
+@hookimpl
+def kinelint_check_invoice(invoice):
+    yield from check_dates(invoice)
+    yield from check_order(invoice)
+    yield from check_prescribed(invoice)
+    yield from check_identifiers(invoice)
+
+
+@hookimpl
+def kinelint_batch_checker():
+    return BatchChecker()

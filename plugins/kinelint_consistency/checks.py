@@ -1,0 +1,82 @@
+"""The per-invoice CON checks: dates, numbering and check digits within one invoice."""
+
+from __future__ import annotations
+
+from stdnum import luhn
+from stdnum.fr import nir as stdnum_nir
+
+from kinelint.findings import Violation
+
+from kinelint_consistency.rules import (BEYOND_PRESCRIBED, CARE_AFTER_ISSUE, CARE_BEFORE_PRESCRIPTION, NIR_KEY,
+                                        RPPS_KEY, SESSION_DATES, SESSION_NUMBERS)
+
+
+def where(session) -> str:
+    return f"session {session.number} ({session.date.isoformat()})"
+
+
+def check_dates(invoice):
+    prescribed_on = invoice.prescription_date.isoformat()
+    issued_on = invoice.issued_on.isoformat()
+    for session in invoice.sessions:
+        if session.date < invoice.prescription_date:
+            yield Violation(CARE_BEFORE_PRESCRIPTION.code,
+                            f"{where(session)}: care dated before the prescription of {prescribed_on}; "
+                            f"care must be on or after that date", session.pointer + "/date")
+        if session.date > invoice.issued_on:
+            yield Violation(CARE_AFTER_ISSUE.code,
+                            f"{where(session)}: care dated after the invoice's issue date {issued_on}; "
+                            f"an invoice bills only care given on or before its issue date", session.pointer + "/date")
+
+
+def check_order(invoice):
+    """Numbers must rise and dates must not go back, in the order the sessions are listed.
+
+    A session that is both numbered and dated before its predecessor is one fault
+    (listed out of place), so it gets the numbering finding only.
+    """
+    seen: set[int] = set()
+    previous = None
+    for session in invoice.sessions:
+        if previous is not None:
+            if session.number in seen:
+                yield Violation(SESSION_NUMBERS.code,
+                                f"{where(session)}: session number {session.number} is already used earlier on "
+                                f"this invoice; each session has its own number", session.pointer + "/number")
+            elif session.number < previous.number:
+                yield Violation(SESSION_NUMBERS.code,
+                                f"{where(session)}: session number {session.number} comes after session "
+                                f"{previous.number}; numbers must rise in the order sessions are listed",
+                                session.pointer + "/number")
+            elif session.date < previous.date:
+                yield Violation(SESSION_DATES.code,
+                                f"{where(session)}: dated before the session listed above it, session "
+                                f"{previous.number} ({previous.date.isoformat()}); list sessions in the order "
+                                f"they were given, or correct the date", session.pointer + "/date")
+        seen.add(session.number)
+        previous = session
+
+
+def check_prescribed(invoice):
+    limit = invoice.sessions_prescribed
+    if limit is None:
+        return
+    for session in invoice.sessions:
+        if session.number > limit:
+            yield Violation(BEYOND_PRESCRIBED.code,
+                            f"{where(session)}: beyond the {limit} session(s) prescribed; "
+                            f"a new prescription is needed for this session", session.pointer + "/number")
+
+
+def check_identifiers(invoice):
+    # The message says only that the key does not match: the NIR is patient data.
+    if stdnum_nir.calc_check_digits(invoice.nir) != invoice.nir[13:]:
+        yield Violation(NIR_KEY.code,
+                        "the patient's NIR key (its last two digits) does not match its first 13 characters; "
+                        "the NIR is probably mistyped", "/patient/nir")
+    for who, number, pointer in (("practitioner's", invoice.rpps, "/practitioner/rpps"),
+                                 ("prescriber's", invoice.prescriber_rpps, "/prescription/prescriber_rpps")):
+        if number is not None and not luhn.is_valid(number):
+            yield Violation(RPPS_KEY.code,
+                            f"the {who} RPPS {number}: its last digit is not the Luhn key of the first ten; "
+                            f"the number is probably mistyped", pointer)

@@ -1,0 +1,116 @@
+"""The CON rules, stated once: dates, identifiers and numbering that contradict each other."""
+
+from __future__ import annotations
+
+from kinelint.findings import Rule
+
+_SEQUENCE = "NGAP Titre XIV and the prescription: care follows the medical prescription and precedes the invoice"
+
+CARE_BEFORE_PRESCRIPTION = Rule(
+    code="CON001",
+    name="care-before-prescription",
+    severity="error",
+    summary="A session's date of care is earlier than the prescription's date.",
+    rationale=("Care billed to the Assurance Maladie on prescription must follow the prescription; a session "
+               "dated before it is either a typing error or care that is not covered."),
+    source=_SEQUENCE + " (ngap-kine.md §6)",
+    bad_example="prescription of 2025-12-20, session 1 on 2025-12-18",
+    good_example="prescription of 2025-12-20, session 1 on 2026-01-12",
+)
+
+CARE_AFTER_ISSUE = Rule(
+    code="CON002",
+    name="care-after-issue-date",
+    severity="error",
+    summary="A session's date of care is later than the invoice's issue date.",
+    rationale="An invoice can only bill care already given; a later date of care is a typing error or billing in advance.",
+    source=_SEQUENCE + " (ngap-kine.md §6)",
+    bad_example='"issued_on": "2026-02-03", a session on 2026-02-05',
+    good_example='"issued_on": "2026-02-03", sessions up to 2026-02-03',
+)
+
+SESSION_NUMBERS = Rule(
+    code="CON003",
+    name="session-numbers-out-of-order",
+    severity="error",
+    summary="A session number repeats or goes backwards within one invoice.",
+    rationale=("Session numbers count the sessions of the treatment; a repeated number bills one session twice, "
+               "and a number going backwards breaks the count that BDK renewals and prior-agreement thresholds rely on."),
+    source="kinelint invoice format, version 1 (sessions[].number: ordinal of the session in the treatment)",
+    bad_example="sessions numbered 3, 4, 4",
+    good_example="sessions numbered 3, 4, 5",
+)
+
+SESSION_DATES = Rule(
+    code="CON004",
+    name="session-dates-out-of-order",
+    severity="error",
+    summary="A session's date is earlier than the date of the session before it on the invoice.",
+    rationale=("Sessions are listed in the order they were given; a later session dated earlier contradicts "
+               "its numbering and usually hides a mistyped date, on which every dated rule then goes wrong."),
+    source="kinelint invoice format, version 1 (sessions in treatment order; every dated rule uses the date of care)",
+    bad_example="session 4 on 2026-01-14, session 5 on 2026-01-09",
+    good_example="session 4 on 2026-01-09, session 5 on 2026-01-14",
+)
+
+BEYOND_PRESCRIBED = Rule(
+    code="CON005",
+    name="more-sessions-than-prescribed",
+    severity="error",
+    summary="A session number is above the number of sessions written on the prescription.",
+    rationale=("Sessions beyond those prescribed are not covered by that prescription; a new prescription "
+               "(and, past some thresholds, a prior agreement) is needed."),
+    source="the medical prescription (prescription.sessions_prescribed); ngap-kine.md §6",
+    bad_example='"sessions_prescribed": 15, session 16',
+    good_example='"sessions_prescribed": 15, sessions 1 to 15',
+)
+
+NIR_KEY = Rule(
+    code="CON006",
+    name="nir-key-mismatch",
+    severity="error",
+    summary="The patient's NIR key is not 97 − (the first 13 digits mod 97), Corsica 2A read as 19 and 2B as 18.",
+    rationale=("A NIR whose key does not match was mistyped; the invoice would be charged to another person or "
+               "rejected by the Assurance Maladie."),
+    source="INSEE, NIR key (clé de contrôle); ngap-kine.md §6 (M); python-stdnum stdnum.fr.nir",
+    bad_example="a NIR whose two last digits are not its key",
+    good_example="a NIR whose two last digits are 97 − (first 13 digits mod 97)",
+)
+
+RPPS_KEY = Rule(
+    code="CON007",
+    name="rpps-key-mismatch",
+    severity="error",
+    summary="An RPPS number (practitioner or prescriber) does not end with its Luhn check digit.",
+    rationale=("An RPPS number with a wrong check digit was mistyped; the invoice is rejected or attributed to "
+               "another professional."),
+    source="RPPS: 11 digits, the last a Luhn key (ngap-kine.md §6, M); python-stdnum stdnum.luhn",
+    bad_example='"rpps": "10101234564"',
+    good_example='"rpps": "10101234563"',
+)
+
+DUPLICATE_INVOICE_ID = Rule(
+    code="CON008",
+    name="duplicate-invoice-id",
+    severity="error",
+    summary="Two invoices of one batch carry the same invoice id.",
+    rationale=("An invoice id must be unique; a repeated id is an invoice exported twice (paid twice) or two "
+               "invoices that the Assurance Maladie and the practice can no longer tell apart."),
+    source="kinelint invoice format, version 1 (invoice_id: unique in a batch)",
+    bad_example='two invoices with "invoice_id": "F-2026-000042"',
+    good_example='"F-2026-000042" and "F-2026-000043"',
+)
+
+SESSION_BILLED_TWICE = Rule(
+    code="CON009",
+    name="session-billed-twice",
+    severity="error",
+    summary="The same session (prescription id and session number) is billed on two invoices of one batch.",
+    rationale="A session is paid once; billing it on two invoices is double billing, whatever the dates say.",
+    source="kinelint invoice format, version 1 (prescription.id groups the invoices of one treatment; sessions[].number)",
+    bad_example="session 3 of prescription RX-7781 on invoices F-41 and F-42",
+    good_example="sessions 1-3 of RX-7781 on F-41, sessions 4-6 on F-42",
+)
+
+RULES = (CARE_BEFORE_PRESCRIPTION, CARE_AFTER_ISSUE, SESSION_NUMBERS, SESSION_DATES, BEYOND_PRESCRIBED,
+         NIR_KEY, RPPS_KEY, DUPLICATE_INVOICE_ID, SESSION_BILLED_TWICE)
