@@ -31,3 +31,12 @@ def test_the_faulty_examples_cover_every_family():
     code, found = report(EXAMPLES)
     assert code == 1
     assert {f["code"][:3] for f in found["findings"]} == {"PRS", "SCH", "CUM", "BDK", "OBS", "COE", "TAR", "CON"}
+
+
+def test_readme_example_output_is_what_kinelint_prints():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Example output", 1)[1].split("```", 2)[1].strip().splitlines()
+    command, expected = block[0], block[1:]
+    assert command.startswith("$ kinelint check ")
+    result = run_cli(*command.removeprefix("$ kinelint ").split())
+    assert result.stdout.decode().splitlines() == expected
