@@ -16,7 +16,7 @@ from importlib.metadata import entry_points
 import pluggy
 
 from kinelint import hookspecs
-from kinelint.core_rules import CORE_PLUGIN, CORE_RULES
+from kinelint.core_rules import CORE_RULES
 from kinelint.findings import Incident, Rule, Violation
 
 ENTRY_POINT_GROUP = "kinelint"

@@ -48,7 +48,7 @@ def test_specific_indemnity_known_only_from_l_source_makes_a_warning():
     [finding] = cum(fee("IFS"), fee("IFV"))
     assert (finding.code, finding.severity) == ("CUM001", "warning")
     assert "IFS and IFV are both" in finding.message
-    assert "only a warning: IFV:" in finding.message and "confidence L" in finding.message
+    assert "only a warning, uncertain: IFV:" in finding.message and "confidence L" in finding.message
 
 
 def test_one_specific_indemnity_is_fine():

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from kinelint.findings import Violation
+from kinelint.rulekit import plain_number, ruling
 
 ONE_DAY = timedelta(days=1)
 
@@ -139,8 +140,8 @@ class _SessionCheck:
         letters = (letter,) if letter in self.rule.letters else tuple(self.rule.letters)
         named = letters[0] if len(letters) == 1 else ", ".join(letters[:-1]) + " or " + letters[-1]
         kinds = sorted(self.rule.coefficients, key=lambda kind: kind != "general")
-        main = f"{named} {_number(self.rule.coefficients[kinds[0]])}{' ' + when if when else ''}"
-        others = [f"{named} {_number(self.rule.coefficients[kind])} for {_kind_words(kind)}" for kind in kinds[1:]]
+        main = f"{named} {plain_number(self.rule.coefficients[kinds[0]])}{' ' + when if when else ''}"
+        others = [f"{named} {plain_number(self.rule.coefficients[kind])} for {_kind_words(kind)}" for kind in kinds[1:]]
         return f"{main} ({'; '.join(others)})" if others else main
 
     def _when_changed(self, act) -> str:
@@ -167,17 +168,7 @@ class _SessionCheck:
 
     def _violation(self, code: str, message: str, pointer: str, doubt: str | None = None) -> Violation:
         """A finding resting on an uncertain fact (the rule's or the wording's) is a warning that says why."""
-        doubts = [doubt] if doubt else []
-        fact = self.rule.fact
-        if fact is not None and fact.uncertain:
-            doubts.append(fact.why_uncertain())
-        if not doubts:
-            return Violation(code, message, pointer)
-        return Violation(code, f"{message} (only a warning: {'; '.join(doubts)})", pointer, severity="warning")
-
-
-def _number(value) -> str:
-    return format(value.normalize(), "f")
+        return ruling(code, message, pointer, [self.rule.fact], [doubt] if doubt else [])
 
 
 def _ordinal(n: int) -> str:

@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from kinelint.findings import Violation
 from kinelint.hookspecs import hookimpl
+from kinelint.rulekit import plain_number, ruling
 
 from .rules import EARLY_COEFFICIENT, RULES, SUPERSEDED_COEFFICIENT, UNKNOWN_COEFFICIENT
 
@@ -37,12 +37,12 @@ def kinelint_check_invoice(invoice, nomenclature):
             message = _describe(status, act, session.date)
             if message is not None:
                 code, text = message
-                yield _violation(code, f"{where}: {text}", act.pointer + "/coefficient", status.fact)
+                yield ruling(code, f"{where}: {text}", act.pointer + "/coefficient", [status.fact])
 
 
 def _describe(status, act, on):
     """(code, message) for a coefficient not in force, or None when COE has nothing to say."""
-    billed = f"{act.letter} {_number(act.coefficient)}"
+    billed = f"{act.letter} {plain_number(act.coefficient)}"
     if status.state == "superseded":
         return SUPERSEDED_COEFFICIENT.code, _superseded(status, act, billed)
     if status.state == "early":
@@ -63,7 +63,7 @@ def _superseded(status, act, billed) -> str:
 def _early(status, act, billed, on) -> str:
     start = f" from {status.valid_from.isoformat()}" if status.valid_from else " only later"
     if status.replacement is not None:
-        return f"{billed} is valid{start}; bill {act.letter} {_number(status.replacement)} on {on.isoformat()}"
+        return f"{billed} is valid{start}; bill {act.letter} {plain_number(status.replacement)} on {on.isoformat()}"
     if status.valid_now:
         return (f"{billed} is valid{start}; bill the coefficient in force on {on.isoformat()} "
                 f"({_listed(act.letter, status.valid_now)})")
@@ -73,7 +73,7 @@ def _early(status, act, billed, on) -> str:
 def _instead(status, act, since) -> str:
     if status.replacement is not None:
         when = f" since {since.isoformat()}" if since else ""
-        return f"bill {act.letter} {_number(status.replacement)}{when}"
+        return f"bill {act.letter} {plain_number(status.replacement)}{when}"
     return _in_force(act.letter, status.valid_now)
 
 
@@ -99,15 +99,4 @@ def _runs(values: list[Decimal]) -> list[str]:
             runs[-1].append(value)
         else:
             runs.append([value])
-    return [f"{_number(r[0])} to {_number(r[-1])}" if len(r) >= 3 else ", ".join(map(_number, r)) for r in runs]
-
-
-def _violation(code, message, pointer, fact):
-    if fact is not None and fact.uncertain:
-        return Violation(code, f"{message} (uncertain: {fact.why_uncertain()})", pointer, "warning")
-    return Violation(code, message, pointer)
-
-
-def _number(value: Decimal) -> str:
-    """A coefficient as people write it: 8.5, 6, 7.52 (never 8.50 or 6E+0)."""
-    return format(value.normalize(), "f")
+    return [f"{plain_number(r[0])} to {plain_number(r[-1])}" if len(r) >= 3 else ", ".join(map(plain_number, r)) for r in runs]

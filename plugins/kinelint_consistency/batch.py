@@ -9,8 +9,8 @@ kept only for the invoices that have a finding.
 from __future__ import annotations
 
 from kinelint.findings import Violation
+from kinelint.rulekit import session_label
 
-from kinelint_consistency.checks import where
 from kinelint_consistency.rules import DUPLICATE_INVOICE_ID, SESSION_BILLED_TWICE
 
 
@@ -35,7 +35,7 @@ class BatchChecker:
             if first is not None:
                 self._found.append((ref, Violation(
                     SESSION_BILLED_TWICE.code,
-                    f"{where(session)}: session {session.number} of prescription {invoice.prescription_id} is "
+                    f"{session_label(session)}: session {session.number} of prescription {invoice.prescription_id} is "
                     f"already billed by invoice {first}; a session is billed once", session.pointer + "/number")))
         for session in invoice.sessions:
             billed.setdefault(session.number, invoice.invoice_id)

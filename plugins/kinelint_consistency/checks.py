@@ -6,13 +6,11 @@ from stdnum import luhn
 from stdnum.fr import nir as stdnum_nir
 
 from kinelint.findings import Violation
+from kinelint.rulekit import session_label
 
 from kinelint_consistency.rules import (BEYOND_PRESCRIBED, CARE_AFTER_ISSUE, CARE_BEFORE_PRESCRIPTION, NIR_KEY,
                                         RPPS_KEY, SESSION_DATES, SESSION_NUMBERS)
 
-
-def where(session) -> str:
-    return f"session {session.number} ({session.date.isoformat()})"
 
 
 def check_dates(invoice):
@@ -21,11 +19,11 @@ def check_dates(invoice):
     for session in invoice.sessions:
         if session.date < invoice.prescription_date:
             yield Violation(CARE_BEFORE_PRESCRIPTION.code,
-                            f"{where(session)}: care dated before the prescription of {prescribed_on}; "
+                            f"{session_label(session)}: care dated before the prescription of {prescribed_on}; "
                             f"care must be on or after that date", session.pointer + "/date")
         if session.date > invoice.issued_on:
             yield Violation(CARE_AFTER_ISSUE.code,
-                            f"{where(session)}: care dated after the invoice's issue date {issued_on}; "
+                            f"{session_label(session)}: care dated after the invoice's issue date {issued_on}; "
                             f"an invoice bills only care given on or before its issue date", session.pointer + "/date")
 
 
@@ -41,16 +39,16 @@ def check_order(invoice):
         if previous is not None:
             if session.number in seen:
                 yield Violation(SESSION_NUMBERS.code,
-                                f"{where(session)}: session number {session.number} is already used earlier on "
+                                f"{session_label(session)}: session number {session.number} is already used earlier on "
                                 f"this invoice; each session has its own number", session.pointer + "/number")
             elif session.number < previous.number:
                 yield Violation(SESSION_NUMBERS.code,
-                                f"{where(session)}: session number {session.number} comes after session "
+                                f"{session_label(session)}: session number {session.number} comes after session "
                                 f"{previous.number}; numbers must rise in the order sessions are listed",
                                 session.pointer + "/number")
             elif session.date < previous.date:
                 yield Violation(SESSION_DATES.code,
-                                f"{where(session)}: dated before the session listed above it, session "
+                                f"{session_label(session)}: dated before the session listed above it, session "
                                 f"{previous.number} ({previous.date.isoformat()}); list sessions in the order "
                                 f"they were given, or correct the date", session.pointer + "/date")
         seen.add(session.number)
@@ -64,7 +62,7 @@ def check_prescribed(invoice):
     for session in invoice.sessions:
         if session.number > limit:
             yield Violation(BEYOND_PRESCRIBED.code,
-                            f"{where(session)}: beyond the {limit} session(s) prescribed; "
+                            f"{session_label(session)}: beyond the {limit} session(s) prescribed; "
                             f"a new prescription is needed for this session", session.pointer + "/number")
 
 

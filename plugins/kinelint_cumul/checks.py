@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kinelint.findings import Violation
+from kinelint.rulekit import ruling, session_label
 
 TRAVEL_GROUPS = ("travel", "specific", "km")
 
@@ -32,7 +33,7 @@ class _Judge:
     def __init__(self, session, nomenclature) -> None:
         self.session = session
         self.nomenclature = nomenclature
-        self.where = f"session {session.number} ({session.date.isoformat()})"
+        self.where = session_label(session)
 
     def travel_outside_home(self, fees) -> Iterator[Violation]:
         if self.session.at_home:
@@ -115,10 +116,7 @@ class _Judge:
 
     def _violation(self, code: str, message: str, pointer: str, doubtful: list[str]) -> Violation:
         """A finding that rests on uncertain fee facts (``doubtful``) is a warning that says why."""
-        if not doubtful:
-            return Violation(code, message, pointer)
-        reasons = "; ".join(f"{fee_code}: {self._fact(fee_code).why_uncertain()}" for fee_code in doubtful)
-        return Violation(code, f"{message} (only a warning: {reasons})", pointer, severity="warning")
+        return ruling(code, message, pointer, doubts=[f"{c}: {self._fact(c).why_uncertain()}" for c in doubtful])
 
 
 def _unique(items) -> list:

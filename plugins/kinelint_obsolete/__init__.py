@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import difflib
 from datetime import timedelta
-from decimal import Decimal
 
 from kinelint.findings import Violation
 from kinelint.hookspecs import hookimpl
+from kinelint.rulekit import plain_number, ruling
 
 from .rules import NO_KNOWN_PRICE, NOT_YET_IN_FORCE, RETIRED_ACT, RETIRED_FEE, RETIRED_LETTER, RULES, UNKNOWN_CODE
 
@@ -66,12 +66,12 @@ def _code_violation(status, kind, retired_code, pointer, where, on, known, known
     if status.state == "retired":
         since = f" since {status.since.isoformat()}" if status.since else ""
         instead = f"; bill {status.replaced_by}" if status.replaced_by else "; it has no replacement"
-        return _violation(retired_code, f"{where}: {kind} {code} is retired{since}{instead}", pointer, status.fact)
+        return ruling(retired_code, f"{where}: {kind} {code} is retired{since}{instead}", pointer, [status.fact])
     if status.state == "not_yet":
         since = f"from {status.since.isoformat()}" if status.since else "only after that date"
         message = f"{where}: {kind} {code} does not exist yet on {on.isoformat()}; it is in force {since}"
-        return _violation(NOT_YET_IN_FORCE.code, message, pointer, status.fact)
-    return _violation(UNKNOWN_CODE.code, _unknown_message(code, kind, where, known, known_other), pointer, status.fact)
+        return ruling(NOT_YET_IN_FORCE.code, message, pointer, [status.fact])
+    return ruling(UNKNOWN_CODE.code, _unknown_message(code, kind, where, known, known_other), pointer, [status.fact])
 
 
 def _unknown_message(code, kind, where, known, known_other):
@@ -88,27 +88,11 @@ def _unknown_message(code, kind, where, known, known_other):
 
 def _retired_act(act, status, where):
     since = f" since {(status.valid_until + timedelta(days=1)).isoformat()}" if status.valid_until else ""
-    instead = f"; bill {act.letter} {_number(status.replacement)}" if status.replacement is not None else ""
-    message = f"{where}: {act.letter} {_number(act.coefficient)} is retired{since}{instead}"
-    return _violation(RETIRED_ACT.code, message, act.pointer + "/coefficient", status.fact)
+    instead = f"; bill {act.letter} {plain_number(status.replacement)}" if status.replacement is not None else ""
+    message = f"{where}: {act.letter} {plain_number(act.coefficient)} is retired{since}{instead}"
+    return ruling(RETIRED_ACT.code, message, act.pointer + "/coefficient", [status.fact])
 
 
 def _no_price(what, territory, pointer, where):
     message = f"{where}: {what} has no known value in {territory} on that date; its amount cannot be checked"
     return Violation(NO_KNOWN_PRICE.code, message, pointer)
-
-
-def _violation(code, message, pointer, fact):
-    uncertain = fact is not None and fact.uncertain
-    return Violation(code, _with_reason(message, fact), pointer, "warning" if uncertain else None)
-
-
-def _with_reason(message, fact):
-    if fact is not None and fact.uncertain:
-        return f"{message} (uncertain: {fact.why_uncertain()})"
-    return message
-
-
-def _number(value: Decimal) -> str:
-    """A coefficient as people write it: 8.5, 6, 7.52 (never 8.50 or 6E+0)."""
-    return format(value.normalize(), "f")

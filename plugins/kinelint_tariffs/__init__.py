@@ -8,15 +8,13 @@ Money is exact: Decimal, rounded half-up to the cent.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from kinelint.findings import Violation
 from kinelint.hookspecs import hookimpl
+from kinelint.rulekit import cents, money, plain_number, ruling, session_label
 
 from kinelint_tariffs.rules import ACT_AMOUNT, FEE_AMOUNT, FEE_QUANTITY, RULES, TOTAL
-
-CENT = Decimal("0.01")
-
 
 @hookimpl
 def kinelint_rules():
@@ -40,12 +38,12 @@ def _check_act(session, act, territory, nomenclature):
     if value is None:
         return
     product = act.coefficient * value.amount
-    expected = _cents(product)
+    expected = cents(product)
     if act.amount != expected:
-        message = (f"{_where(session)}: {act.letter} {_plain(act.coefficient)} × {_exact(value.amount)} = "
-                   f"{_exact(product)}, billed {_money(act.amount)}; expected {_money(expected)} "
+        message = (f"{session_label(session)}: {act.letter} {plain_number(act.coefficient)} × {_exact(value.amount)} = "
+                   f"{_exact(product)}, billed {money(act.amount)}; expected {money(expected)} "
                    f"on {session.date.isoformat()} ({territory})")
-        yield _violation(ACT_AMOUNT.code, message, act.pointer + "/amount", value.fact)
+        yield ruling(ACT_AMOUNT.code, message, act.pointer + "/amount", [value.fact])
 
 
 def _check_fee(session, fee, territory, nomenclature):
@@ -54,29 +52,29 @@ def _check_fee(session, fee, territory, nomenclature):
         return
     per_km = nomenclature.is_per_km(fee.code)
     if not per_km and fee.quantity != 1:
-        message = (f"{_where(session)}: {fee.code} is due once per session, but quantity is {fee.quantity}; "
+        message = (f"{session_label(session)}: {fee.code} is due once per session, but quantity is {fee.quantity}; "
                    f"write quantity 1 (quantity counts kilometres only for "
                    f"{_per_km_codes(nomenclature)})")
-        yield _violation(FEE_QUANTITY.code, message, fee.pointer + "/quantity", status.fact)
+        yield ruling(FEE_QUANTITY.code, message, fee.pointer + "/quantity", [status.fact])
     unit = nomenclature.fee_price(fee.code, session.date, territory)
     if unit is None:
         return
     when = f"on {session.date.isoformat()} ({territory})"
     if per_km:
         product = unit.amount * fee.quantity
-        expected = _cents(product)
+        expected = cents(product)
         if fee.amount != expected:
-            message = (f"{_where(session)}: {fee.code} {fee.quantity} km × {_exact(unit.amount)} = "
-                       f"{_exact(product)}, billed {_money(fee.amount)}; expected {_money(expected)} {when}")
-            yield _violation(FEE_AMOUNT.code, message, fee.pointer + "/amount", unit.fact)
+            message = (f"{session_label(session)}: {fee.code} {fee.quantity} km × {_exact(unit.amount)} = "
+                       f"{_exact(product)}, billed {money(fee.amount)}; expected {money(expected)} {when}")
+            yield ruling(FEE_AMOUNT.code, message, fee.pointer + "/amount", [unit.fact])
         return
-    expected = _cents(unit.amount)
+    expected = cents(unit.amount)
     # A flat fee billed as quantity × price has one fault, its quantity (TAR003 above).
-    follows_quantity = fee.quantity != 1 and fee.amount == _cents(unit.amount * fee.quantity)
+    follows_quantity = fee.quantity != 1 and fee.amount == cents(unit.amount * fee.quantity)
     if fee.amount != expected and not follows_quantity:
-        message = (f"{_where(session)}: {fee.code} billed {_money(fee.amount)}; "
-                   f"expected {_money(expected)} {when}")
-        yield _violation(FEE_AMOUNT.code, message, fee.pointer + "/amount", unit.fact)
+        message = (f"{session_label(session)}: {fee.code} billed {money(fee.amount)}; "
+                   f"expected {money(expected)} {when}")
+        yield ruling(FEE_AMOUNT.code, message, fee.pointer + "/amount", [unit.fact])
 
 
 def _check_total(invoice):
@@ -85,19 +83,13 @@ def _check_total(invoice):
     if invoice.total != expected:
         difference = invoice.total - expected
         sign = "+" if difference > 0 else "-"
-        message = (f"total {_money(invoice.total)} is not the sum of the {len(lines)} act and fee amounts, "
-                   f"{_money(expected)} ({sign}{_money(abs(difference))}); bill {_money(expected)}")
+        message = (f"total {money(invoice.total)} is not the sum of the {len(lines)} act and fee amounts, "
+                   f"{money(expected)} ({sign}{money(abs(difference))}); bill {money(expected)}")
         yield Violation(TOTAL.code, message, "/total")
 
 
-def _violation(code, message, pointer, fact):
-    if fact is not None and fact.uncertain:
-        return Violation(code, f"{message} (only a warning: {fact.why_uncertain()})", pointer, severity="warning")
-    return Violation(code, message, pointer)
 
 
-def _where(session) -> str:
-    return f"session {session.number} ({session.date.isoformat()})"
 
 
 def _per_km_codes(nomenclature) -> str:
@@ -105,20 +97,6 @@ def _per_km_codes(nomenclature) -> str:
     return ", ".join(codes) if codes else "per-km fees"
 
 
-def _cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def _money(value: Decimal) -> str:
-    return f"{_cents(value):f}"
-
-
-def _plain(value: Decimal) -> str:
-    """A Decimal as written by a person: no exponent, no trailing zeros beyond the units."""
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def _exact(value: Decimal) -> str:
     """Money-like exact value: at least two decimals, all the digits the arithmetic gave."""
-    return _money(value) if value == _cents(value) else _plain(value)
+    return money(value) if value == cents(value) else plain_number(value)
