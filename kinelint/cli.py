@@ -1,19 +1,34 @@
-"""The command line: ``kinelint check``, ``rules``, ``rule CODE``, ``--version``.
+"""The command line: ``kinelint check``, ``config``, ``rules``, ``rule CODE``, ``--version``.
 
-Options are parsed here and handed to the runner; nothing else lives here.
-Exit status: 0 no error finding, 1 at least one, 2 usage, configuration or
-internal error (including a plugin that failed: the check was incomplete).
+Options are parsed here and handed to the stages (configuration, run, filter,
+reporter, baseline); nothing else lives here.
+Exit status: 0 no finding that fails the check (errors; warnings too under
+``fail-on = "warning"``), 1 at least one, 2 usage, configuration or internal
+error (including a plugin that failed: the check was incomplete).
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from collections import Counter
+from contextlib import ExitStack
+from pathlib import Path
 
 import click
 
 from kinelint import __version__
+from kinelint.config import FAIL_ON
+from kinelint.reporters import FORMATS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INCOMPLETE = 0, 1, 2
+STALE_SHOWN = 20  # stale baseline entries listed one by one
+
+
+def _fail(message: str):
+    """A configuration, baseline or output problem: a clear message and exit status 2."""
+    click.echo(f"kinelint: {message}", err=True)
+    sys.exit(EXIT_INCOMPLETE)
 
 
 def _load_host():
@@ -44,35 +59,175 @@ def main() -> None:
     """Lint the NGAP invoice files of French physiotherapists."""
 
 
+def _split_codes(_ctx, _param, values: tuple[str, ...]) -> tuple[str, ...] | None:
+    codes = tuple(code for value in values for code in value.split(",") if code.strip())
+    return codes if values else None
+
+
+def _config_options(function):
+    """The options that override the configuration file, shared by ``check`` and ``config``."""
+    options = [
+        click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
+                     help="Use this configuration file (pyproject.toml or kinelint.toml) instead of searching for one."),
+        click.option("--select", multiple=True, metavar="CODES", callback=_split_codes,
+                     help="Report only these codes or prefixes (comma-separated; overrides the file)."),
+        click.option("--ignore", multiple=True, metavar="CODES", callback=_split_codes,
+                     help="Do not report these codes or prefixes (comma-separated; overrides the file)."),
+        click.option("--fail-on", type=click.Choice(FAIL_ON), help="The severity that makes the exit status 1."),
+        click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+                     help="The reference date for checks about the future (default: today)."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "jsonl"]), default="text",
-              show_default=True, help="How to print the findings.")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="How to report the findings.")
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
+              help="Write the report to PATH; the terminal keeps the summary.")
+@click.option("--statistics", is_flag=True, help="Show a count per code on the terminal instead of each finding.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings fail the check.")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Hide the findings recorded in FILE; report only new ones and note stale entries.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Record the current findings in FILE and exit 0.")
+@_config_options
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of failing plugins (patient data masked).")
-def check(paths: tuple[str, ...], output_format: str, verbose: bool) -> None:
+def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, statistics: bool, exit_zero: bool,
+          baseline: Path | None, write_baseline: Path | None, verbose: bool, **overrides) -> None:
     """Check invoice files (.json, .jsonl, .ndjson), directories, or - for standard input."""
+    if baseline is not None and write_baseline is not None:
+        raise click.UsageError("--baseline and --write-baseline cannot be combined; --write-baseline alone refreshes it")
+    for option, target in (("--output-file", output_file), ("--write-baseline", write_baseline)):
+        _guard_output(option, target, paths)
     host = _load_host()
+    settings = _settings(host, overrides)
+    known = _or_exit(_load_baseline, baseline)
     try:
-        summary = _run_check(host, paths, output_format)
+        summary, kept = _run_check(host, settings, paths, output_format, output_file, statistics, known,
+                                   write_baseline is not None)
     except Exception as error:  # the last guard: a message, never a traceback
         _internal_error(error, verbose)
     _report_incidents(host, verbose)
-    if host.incidents:
+    if host.incidents:  # an incomplete check is no baseline: nothing is recorded
         sys.exit(EXIT_INCOMPLETE)
-    sys.exit(EXIT_FINDINGS if summary.errors else EXIT_CLEAN)
+    _baseline_notes(known, write_baseline, kept, paths)
+    failing = summary.errors + (summary.warnings if settings.fail_on == "warning" else 0)
+    sys.exit(EXIT_FINDINGS if failing and not (exit_zero or write_baseline) else EXIT_CLEAN)
 
 
-def _run_check(host, paths, output_format):
+def _run_check(host, settings, paths, output_format, output_file, statistics, baseline, keep):
+    """The run, the filter, the reporter (to the terminal or the file) and the terminal summary."""
+    from kinelint.filtering import Filter
     from kinelint.nomenclature import load_nomenclature
-    from kinelint.reporters import REPORTERS
+    from kinelint.progress import Progress, should_show
+    from kinelint.reporters import ReportContext, reporter_class, statistics_lines, summary_line
     from kinelint.runner import Run
 
-    run = Run(host, load_nomenclature())
-    reporter = REPORTERS[output_format](click.get_text_stream("stdout"))
-    for finding in run.findings(paths):
-        reporter.finding(finding)
-    reporter.finish(run.summary)
-    return run.summary
+    run = Run(host, load_nomenclature(), today=settings.today)
+    selected = Filter(settings, baseline)
+    terminal, counts, kept = click.get_text_stream("stdout"), Counter(), []
+    with ExitStack() as stack:
+        stream = stack.enter_context(_open_report(output_file)) if output_file else None
+        progress = stack.enter_context(Progress(run.summary, sys.stderr)) if should_show(sys.stderr) else None
+        if stream is None and not statistics:
+            stream = progress.guard(terminal) if progress else terminal
+        context = ReportContext(host.rules, Path.cwd(), settings.fail_on)
+        reporter = reporter_class(output_format)(stream, context) if stream is not None else None
+        for finding in selected.apply(run.findings(paths)):
+            counts[finding.code] += 1
+            if reporter is not None:
+                reporter.finding(finding)
+            if keep:
+                kept.append(finding)
+        summary = selected.finish(run.summary)
+        if reporter is not None:
+            reporter.finish(summary)
+    if output_file is not None or statistics:
+        for line in (statistics_lines(counts, host.rules) if statistics else []) + [summary_line(summary)]:
+            click.echo(line)
+    return summary, kept
+
+
+def _open_report(path: Path):
+    try:
+        return open(path, "w", encoding="utf-8")
+    except OSError as error:
+        _fail(f"cannot write the report to {path}: {error.strerror or error}")
+
+
+def _guard_output(option: str, target: Path | None, paths) -> None:
+    """kinelint never writes to a file it checks, nor where a directory walk would read it back."""
+    from kinelint.sources import SUFFIXES
+
+    if target is None:
+        return
+    written = os.path.abspath(target)
+    for given in paths:
+        checked = os.path.abspath(given)
+        inside = os.path.isdir(checked) and written.startswith(checked.rstrip(os.sep) + os.sep)
+        walked = inside and written.endswith(SUFFIXES) and not any(
+            part.startswith(".") for part in Path(os.path.relpath(written, checked)).parts[:-1])
+        if given != "-" and (written == checked or walked):
+            raise click.UsageError(f"{option} {target} is among the files checked; write it elsewhere")
+
+
+def _settings(host, overrides: dict):
+    from kinelint.config import ConfigError, Overrides, load_settings
+
+    today = overrides["today"].date() if overrides["today"] is not None else None
+    wanted = Overrides(overrides["config_path"], overrides["select"], overrides["ignore"], overrides["fail_on"], today)
+    try:
+        return load_settings(host.rules, wanted)
+    except ConfigError as error:
+        _fail(str(error))
+
+
+def _load_baseline(path: Path | None):
+    from kinelint.baseline import load
+
+    return None if path is None else load(path)
+
+
+def _or_exit(action, *args):
+    """``action(*args)``, with a baseline problem turned into a message and exit status 2."""
+    from kinelint.baseline import BaselineError
+
+    try:
+        return action(*args)
+    except BaselineError as error:
+        _fail(str(error))
+
+
+def _baseline_notes(known, write_path: Path | None, kept, paths) -> None:
+    from kinelint.baseline import write
+
+    if write_path is not None:
+        count = _or_exit(write, write_path, kept)
+        click.echo(f"kinelint: recorded {count} finding(s) in the baseline {write_path}", err=True)
+    if known is None:
+        return
+    stale = known.stale(paths)
+    click.echo(f"kinelint: the baseline {known.path} hid {known.hidden} finding(s)", err=True)
+    if stale:
+        entries = "1 baseline entry no longer occurs" if len(stale) == 1 else f"{len(stale)} baseline entries no longer occur"
+        click.echo(f"kinelint: {entries} (stale; refresh with --write-baseline):", err=True)
+        for entry in stale[:STALE_SHOWN]:
+            click.echo(f"  {entry.describe()}", err=True)
+        if len(stale) > STALE_SHOWN:
+            click.echo(f"  ... and {len(stale) - STALE_SHOWN} more", err=True)
+
+
+@main.command("config")
+@_config_options
+def show_config(**overrides) -> None:
+    """Print the configuration in force (the file found, then the options) and where each value comes from."""
+    from kinelint.config import describe
+
+    click.echo(describe(_settings(_load_host(), overrides)))
 
 
 @main.command()

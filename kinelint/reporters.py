@@ -1,22 +1,42 @@
-"""Reporters: findings to text, JSON or JSON Lines, registered by name.
+"""Reporters: findings to text, JSON or JSON Lines here, and the CI formats, registered by name.
 
 A reporter receives findings one by one as the run produces them and the
-summary at the end, so streaming formats never hold a batch in memory.
+summary at the end, so streaming formats never hold a batch in memory. The
+CI formats (``kinelint.reporters_ci``) are imported only when chosen, to keep
+start-up light for pre-commit.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TextIO
 
-from kinelint.findings import Finding, Summary
+from kinelint.findings import Finding, Rule, Summary
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What a report may need beyond the findings: the rules, the base of relative paths, the failing severity."""
+
+    rules: Mapping[str, Rule] = field(default_factory=dict)
+    root: Path = field(default_factory=Path.cwd)
+    fail_on: str = "error"
+
+    def fails(self, finding: Finding) -> bool:
+        return finding.severity == "error" or (self.fail_on == "warning" and finding.severity == "warning")
 
 
 class Reporter:
     """Base: subclasses write ``finding`` as it comes and ``finish`` at the end."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, context: ReportContext | None = None) -> None:
         self.stream = stream
+        self.context = context or ReportContext()
 
     def finding(self, finding: Finding) -> None:
         raise NotImplementedError
@@ -38,8 +58,8 @@ class TextReporter(Reporter):
 class JsonReporter(Reporter):
     """One JSON object: ``{"findings": [...], "summary": {...}}``."""
 
-    def __init__(self, stream: TextIO) -> None:
-        super().__init__(stream)
+    def __init__(self, stream: TextIO, context: ReportContext | None = None) -> None:
+        super().__init__(stream, context)
         self._findings: list[dict] = []
 
     def finding(self, finding: Finding) -> None:
@@ -57,11 +77,31 @@ class JsonLinesReporter(Reporter):
         self.stream.write(json.dumps(finding.as_dict(), ensure_ascii=False) + "\n")
 
 
-REPORTERS: dict[str, type[Reporter]] = {
-    "text": TextReporter,
-    "json": JsonReporter,
-    "jsonl": JsonLinesReporter,
+REPORTERS: dict[str, str] = {
+    "text": "kinelint.reporters:TextReporter",
+    "json": "kinelint.reporters:JsonReporter",
+    "jsonl": "kinelint.reporters:JsonLinesReporter",
+    "sarif": "kinelint.reporters_ci.sarif:SarifReporter",
+    "junit": "kinelint.reporters_ci.junit:JunitReporter",
+    "github": "kinelint.reporters_ci.github:GithubReporter",
+    "gitlab": "kinelint.reporters_ci.gitlab:GitlabReporter",
 }
+
+FORMATS = tuple(REPORTERS)
+
+
+def reporter_class(name: str) -> type[Reporter]:
+    """The reporter registered under ``name`` (one of ``REPORTERS``)."""
+    module, _, attribute = REPORTERS[name].partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+def statistics_lines(counts: Counter, rules: Mapping[str, Rule]) -> list[str]:
+    """``--statistics``: one line per code, most frequent first."""
+    ordered = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+    width = max((len(str(count)) for count in counts.values()), default=1)
+    return [f"{count:>{width}}  {code}  {rules[code].name if code in rules else ''}".rstrip()
+            for code, count in ordered]
 
 
 def summary_line(summary: Summary) -> str:

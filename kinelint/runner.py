@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 
 from kinelint.findings import Finding, Rule, Summary, Violation
 from kinelint.host import PluginHost
@@ -26,6 +27,7 @@ class Run:
     nomenclature: object
     schema: SchemaChecker = field(default_factory=SchemaChecker)
     summary: Summary = field(default_factory=Summary)
+    today: date = field(default_factory=date.today)  # "in the future" is relative to this
 
     def findings(self, paths: Iterable[str]) -> Iterator[Finding]:
         """Every finding, file by file in the order given, then the batch findings."""

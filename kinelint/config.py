@@ -1,0 +1,224 @@
+"""Configuration: find it, read it, check every key and code, merge the command line.
+
+``[tool.kinelint]`` in ``pyproject.toml`` or the top level of ``kinelint.toml``,
+in the current directory or the nearest parent (``kinelint.toml`` wins in one
+directory), or the file named by ``--config``. Command-line options override
+the file. Anything unknown or malformed is a ``ConfigError`` with a message
+that names the file and the key: a typo must never be silently ignored.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from kinelint.findings import SEVERITIES, Rule
+
+KEYS = ("select", "ignore", "per-file-ignores", "severity", "fail-on", "today")
+FAIL_ON = ("error", "warning")
+FILE_NAMES = ("kinelint.toml", "pyproject.toml")
+
+
+class ConfigError(Exception):
+    """A configuration that cannot be used as written (exit status 2)."""
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """What the command line says; ``None`` means: not given, keep the file's value."""
+
+    config: Path | None = None
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] | None = None
+    fail_on: str | None = None
+    today: date | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The resolved configuration of one run, and where each value came from."""
+
+    select: tuple[str, ...] = ()  # empty: every rule
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    severity: tuple[tuple[str, str], ...] = ()
+    fail_on: str = "error"
+    today: date = field(default_factory=date.today)
+    source: Path | None = None  # the file read, if any
+    root: Path = field(default_factory=Path.cwd)  # per-file-ignores globs are relative to it
+    origins: Mapping[str, str] = field(default_factory=dict)  # key -> "file", "command line" or "default"
+
+
+def load_settings(rules: Mapping[str, Rule], overrides: Overrides = Overrides(), cwd: Path | None = None) -> Settings:
+    """The configuration in force: the file found (or named), then the command line over it."""
+    cwd = Path.cwd() if cwd is None else cwd
+    source = overrides.config if overrides.config is not None else find_config(cwd)
+    raw, where = ({}, "") if source is None else read_config(source)
+    values, origins = _file_values(raw, where, rules), {}
+    for key in KEYS:
+        origins[key] = "file" if key in raw else "default"
+    cli = {"select": overrides.select, "ignore": overrides.ignore, "fail-on": overrides.fail_on, "today": overrides.today}
+    for key, value in cli.items():
+        if value is not None:
+            origins[key] = "command line"
+            values[key] = _codes(value, f"--{key}", rules) if key in ("select", "ignore") else value
+    return Settings(
+        select=values.get("select", ()),
+        ignore=values.get("ignore", ()),
+        per_file_ignores=values.get("per-file-ignores", ()),
+        severity=values.get("severity", ()),
+        fail_on=values.get("fail-on", "error"),
+        today=values.get("today") or date.today(),
+        source=None if source is None else source.resolve(),
+        root=(source.resolve().parent if source is not None else cwd),
+        origins=origins,
+    )
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest ``kinelint.toml``, or ``pyproject.toml`` with a ``[tool.kinelint]`` table."""
+    for directory in (start.resolve(), *start.resolve().parents):
+        for name in FILE_NAMES:
+            candidate = directory / name
+            if not candidate.is_file():
+                continue
+            tool = {} if name == "kinelint.toml" else _parse(candidate).get("tool", {})
+            if name == "kinelint.toml" or not isinstance(tool, dict) or "kinelint" in tool:
+                return candidate  # a malformed [tool] table is reported by read_config
+    return None
+
+
+def read_config(path: Path) -> tuple[dict, str]:
+    """The kinelint table of one file, and how to name it in messages."""
+    data = _parse(path)
+    if path.name == "pyproject.toml":
+        tool = data.get("tool", {})
+        table = tool.get("kinelint") if isinstance(tool, dict) else tool
+        if table is None:
+            raise ConfigError(f"{path}: no [tool.kinelint] table")
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: tool.kinelint must be a table")
+        return table, f"{path} [tool.kinelint]"
+    return data, str(path)
+
+
+def _parse(path: Path) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except OSError as error:
+        raise ConfigError(f"cannot read the configuration {path}: {error.strerror or error}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path} is not valid TOML: {error}") from None
+
+
+def _file_values(raw: dict, where: str, rules: Mapping[str, Rule]) -> dict:
+    values = {}
+    for key, value in raw.items():
+        if key not in KEYS:
+            raise ConfigError(f"unknown key {key!r} in {where}{_did_you_mean(key, KEYS)}; the keys are: {', '.join(KEYS)}")
+        label = f"{key!r} in {where}"
+        if key in ("select", "ignore"):
+            values[key] = _codes(_string_list(value, label), label, rules)
+        elif key == "per-file-ignores":
+            values[key] = _per_file_ignores(value, label, rules)
+        elif key == "severity":
+            values[key] = _severity(value, label, rules)
+        elif key == "fail-on":
+            values[key] = _choice(value, FAIL_ON, label)
+        else:
+            values[key] = _date(value, label)
+    return values
+
+
+def _string_list(value: object, label: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{label} must be a list of rule codes or prefixes, like [\"TAR\", \"OBS001\"]")
+    return tuple(value)
+
+
+def _codes(values: Iterable[str], label: str, rules: Mapping[str, Rule]) -> tuple[str, ...]:
+    """Codes or prefixes, upper-cased; each must name at least one loaded rule."""
+    codes = []
+    for value in values:
+        code = value.strip().upper()
+        if not code or not any(known.startswith(code) for known in rules):
+            choices = sorted(set(rules) | {known[:3] for known in rules})
+            raise ConfigError(f"unknown rule code or prefix {value!r} in {label}{_did_you_mean(code, choices)}; "
+                              "`kinelint rules` lists the codes")
+        codes.append(code)
+    return tuple(codes)
+
+
+def _per_file_ignores(value: object, label: str, rules: Mapping[str, Rule]) -> tuple:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{label} must be a table of glob = [codes], like {{\"legacy/*.jsonl\" = [\"OBS\"]}}")
+    return tuple((glob, _codes(_string_list(codes, f"{label} for {glob!r}"), f"{label} for {glob!r}", rules))
+                 for glob, codes in value.items())
+
+
+def _severity(value: object, label: str, rules: Mapping[str, Rule]) -> tuple:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{label} must be a table of code = severity, like {{\"CON005\" = \"warning\"}}")
+    pairs = []
+    for code, severity in value.items():
+        (code,) = _codes([code], label, rules)
+        pairs.append((code, _choice(severity, SEVERITIES, f"{label} for {code!r}")))
+    return tuple(pairs)
+
+
+def _choice(value: object, choices: tuple[str, ...], label: str) -> str:
+    if value not in choices:
+        raise ConfigError(f"{label} is {value!r}: expected one of {', '.join(repr(c) for c in choices)}")
+    return value
+
+
+def _date(value: object, label: str) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ConfigError(f"{label} is {value!r}: expected a date, YYYY-MM-DD")
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def describe(settings: Settings) -> str:
+    """The resolved configuration as TOML, each key with where its value came from."""
+    head = f"# configuration file: {settings.source}" if settings.source else "# no configuration file found"
+    values = {
+        "select": _toml_list(settings.select),
+        "ignore": _toml_list(settings.ignore),
+        "per-file-ignores": "{" + ", ".join(f"{_toml_str(g)} = {_toml_list(c)}" for g, c in settings.per_file_ignores) + "}",
+        "severity": "{" + ", ".join(f"{_toml_str(c)} = {_toml_str(s)}" for c, s in settings.severity) + "}",
+        "fail-on": _toml_str(settings.fail_on),
+        "today": settings.today.isoformat(),
+    }
+    width = max(len(f"{k} = {v}") for k, v in values.items())
+    lines = [head]
+    for key, value in values.items():
+        text = f"{key} = {value}"
+        lines.append(f"{text:<{width}}  # {settings.origins.get(key, 'default')}")
+    if not settings.select:
+        lines.append("# select = [] means every rule")
+    return "\n".join(lines)
+
+
+def _toml_str(text: str) -> str:
+    from kinelint.baseline import toml_string
+
+    return toml_string(text)
+
+
+def _toml_list(items: Iterable[str]) -> str:
+    return "[" + ", ".join(_toml_str(item) for item in items) + "]"

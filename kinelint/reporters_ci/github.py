@@ -1,0 +1,34 @@
+"""GitHub Actions workflow commands: one annotation per finding, on the file and line.
+
+``::error file=F,line=L,col=C,title=CODE::message``; warnings are ``::warning``,
+infos ``::notice``. Values are escaped as the runner expects (``%``, CR, LF,
+and in properties ``:`` and ``,``), so no message can inject a command.
+"""
+
+from __future__ import annotations
+
+from kinelint.baseline import relative_path
+from kinelint.findings import Finding, Summary
+from kinelint.reporters import Reporter, summary_line
+
+COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+class GithubReporter(Reporter):
+    def finding(self, finding: Finding) -> None:
+        path = relative_path(finding.file, self.context.root)
+        properties = f"file={_property(path)},line={finding.line},col={finding.column},title={_property(finding.code)}"
+        where = f"invoice {finding.invoice_id}, " if finding.invoice_id else ""
+        message = f"{finding.message} ({where}at {finding.pointer or 'the document root'})"
+        self.stream.write(f"::{COMMANDS[finding.severity]} {properties}::{_data(message)}\n")
+
+    def finish(self, summary: Summary) -> None:
+        self.stream.write(summary_line(summary) + "\n")
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")

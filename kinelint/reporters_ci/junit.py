@@ -1,0 +1,58 @@
+"""JUnit XML, as GitLab, Jenkins and Azure Pipelines show it.
+
+A testsuite per file, a testcase per invoice (named by its id; by its line
+when the id is unknown), a ``<failure>`` per finding that fails the run (errors,
+and warnings under ``fail-on = "warning"``); the other findings go to the
+testcase's ``system-out``. Only invoices with findings appear: the run does not
+report the clean ones one by one. A clean run is one passing testcase.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from kinelint.findings import Finding, Summary
+from kinelint.reporters import Reporter, summary_line
+
+
+class JunitReporter(Reporter):
+    def __init__(self, stream, context=None) -> None:
+        super().__init__(stream, context)
+        self._files: dict[str, dict[str, list[Finding]]] = {}
+
+    def finding(self, finding: Finding) -> None:
+        case = finding.invoice_id or f"line {finding.line}"
+        self._files.setdefault(finding.file, {}).setdefault(case, []).append(finding)
+
+    def finish(self, summary: Summary) -> None:
+        root = ET.Element("testsuites", name="kinelint")
+        if not self._files:
+            suite = ET.SubElement(root, "testsuite", name="kinelint", tests="1", failures="0", errors="0", skipped="0")
+            ET.SubElement(ET.SubElement(suite, "testcase", name="no findings", classname="kinelint"),
+                          "system-out").text = summary_line(summary)
+        for file, cases in self._files.items():
+            self._suite(root, file, cases)
+        root.set("tests", str(sum(int(s.get("tests")) for s in root)))
+        root.set("failures", str(sum(int(s.get("failures")) for s in root)))
+        ET.indent(root)
+        self.stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+        self.stream.write(ET.tostring(root, encoding="unicode") + "\n")
+
+    def _suite(self, root: ET.Element, file: str, cases: dict[str, list[Finding]]) -> None:
+        suite = ET.SubElement(root, "testsuite", name=file, tests=str(len(cases)), errors="0", skipped="0")
+        failed = 0
+        for name, findings in cases.items():
+            case = ET.SubElement(suite, "testcase", name=name, classname=file, file=file)
+            others = []
+            for finding in findings:
+                where = f"{finding.file}:{finding.line}:{finding.column} at {finding.pointer or 'the document root'}"
+                if self.context.fails(finding):
+                    failure = ET.SubElement(case, "failure", message=f"{finding.code} {finding.message}",
+                                            type=finding.code)
+                    failure.text = f"{finding.severity} {finding.code} ({finding.rule}) {where}\n{finding.message}"
+                else:
+                    others.append(f"{finding.severity} {finding.code} {where}: {finding.message}")
+            failed += case.find("failure") is not None
+            if others:
+                ET.SubElement(case, "system-out").text = "\n".join(others)
+        suite.set("failures", str(failed))

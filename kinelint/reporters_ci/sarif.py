@@ -1,0 +1,108 @@
+"""SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+
+The rules travel with the results (short description = summary, full
+description = rationale, help = rationale, examples and source), so a viewer
+can explain a finding without kinelint installed. Columns are counted in
+Unicode code points, as kinelint counts them, and the run says so.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+from kinelint import __version__
+from kinelint.baseline import Fingerprints, relative_path
+from kinelint.docs import rule_page
+from kinelint.findings import Finding, Rule, Summary
+from kinelint.reporters import Reporter
+
+SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+ROOT = "%SRCROOT%"
+
+
+class SarifReporter(Reporter):
+    def __init__(self, stream, context=None) -> None:
+        super().__init__(stream, context)
+        self._results: list[dict] = []
+        self._fingerprints = Fingerprints(self.context.root)
+
+    def finding(self, finding: Finding) -> None:
+        self._results.append(self._result(finding))
+
+    def finish(self, summary: Summary) -> None:
+        rules = sorted(self.context.rules.values(), key=lambda rule: rule.code)
+        index = {rule.code: number for number, rule in enumerate(rules)}
+        for result in self._results:
+            if result["ruleId"] in index:
+                result["ruleIndex"] = index[result["ruleId"]]
+        log = {
+            "$schema": SCHEMA,
+            "version": "2.1.0",
+            "runs": [{
+                "tool": {"driver": {
+                    "name": "kinelint",
+                    "version": __version__,
+                    "semanticVersion": __version__,
+                    "rules": [_rule(rule) for rule in rules],
+                }},
+                "columnKind": "unicodeCodePoints",
+                "originalUriBaseIds": {ROOT: {"uri": self.context.root.resolve().as_uri().rstrip("/") + "/"}},
+                "results": self._results,
+                "properties": {"summary": summary.as_dict()},
+            }],
+        }
+        json.dump(log, self.stream, ensure_ascii=False, indent=2)
+        self.stream.write("\n")
+
+    def _result(self, finding: Finding) -> dict:
+        location = {
+            "physicalLocation": {
+                "artifactLocation": _artifact(relative_path(finding.file, self.context.root)),
+                "region": {"startLine": finding.line, "startColumn": finding.column},
+            },
+        }
+        if finding.pointer:
+            location["logicalLocations"] = [{"fullyQualifiedName": finding.pointer, "kind": "element"}]
+        return {
+            "ruleId": finding.code,
+            "level": LEVELS[finding.severity],
+            "message": {"text": finding.message},
+            "locations": [location],
+            # Stable across runs and reformatting: file, invoice id, code, pointer (not the line).
+            "partialFingerprints": {"kinelintIdentity/v1": self._fingerprints.of(finding)},
+            "properties": {"pointer": finding.pointer, "invoice_id": finding.invoice_id,
+                           "rule": finding.rule, "plugin": finding.plugin},
+        }
+
+
+def _artifact(path: str) -> dict:
+    """Relative to the run's root when the file lies under it; standard input is ``-``."""
+    if path.startswith("/"):
+        return {"uri": "file://" + quote(path)}
+    if path == "-":
+        return {"uri": "-"}
+    return {"uri": quote(path), "uriBaseId": ROOT}
+
+
+def _rule(rule: Rule) -> dict:
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.rationale},
+        "help": {"text": _help_text(rule), "markdown": rule_page(rule)},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": {"tags": [rule.family, rule.plugin]},
+    }
+
+
+def _help_text(rule: Rule) -> str:
+    parts = [rule.rationale]
+    if rule.bad_example:
+        parts.append(f"Example: {rule.bad_example}")
+    if rule.good_example:
+        parts.append(f"Use instead: {rule.good_example}")
+    parts.append(f"Source: {rule.source}")
+    return "\n\n".join(parts)
