@@ -137,6 +137,8 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
             stream = progress.guard(terminal) if progress else terminal
         context = ReportContext(host.rules, Path.cwd(), settings.fail_on)
         reporter = reporter_class(output_format)(stream, context) if stream is not None else None
+        if reporter is not None and reporter.wants_documents:
+            run.on_document = reporter.document
         for finding in selected.apply(run.findings(paths)):
             counts[finding.code] += 1
             if reporter is not None:

@@ -38,6 +38,12 @@ class Reporter:
         self.stream = stream
         self.context = context or ReportContext()
 
+    # Reporters that list every invoice, clean ones too, set this and implement ``document``.
+    wants_documents = False
+
+    def document(self, ref) -> None:
+        """An invoice was read (``ref`` is a ``kinelint.sources.DocRef``)."""
+
     def finding(self, finding: Finding) -> None:
         raise NotImplementedError
 

@@ -7,7 +7,7 @@ that have findings, so the clean path never scans text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -28,6 +28,7 @@ class Run:
     schema: SchemaChecker = field(default_factory=SchemaChecker)
     summary: Summary = field(default_factory=Summary)
     today: date = field(default_factory=date.today)  # "in the future" is relative to this
+    on_document: Callable[[DocRef], None] | None = None  # told of every invoice read (a JUnit case each)
 
     def findings(self, paths: Iterable[str]) -> Iterator[Finding]:
         """Every finding, file by file in the order given, then the batch findings."""
@@ -46,6 +47,8 @@ class Run:
                 yield self._problem_finding(item)
             else:
                 self.summary.invoices += 1
+                if self.on_document is not None:
+                    self.on_document(item.ref)
                 yield from self.document_findings(item, checkers)
         source.forget_text()
 

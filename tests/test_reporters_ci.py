@@ -121,11 +121,13 @@ def test_junit_has_a_suite_per_file_a_case_per_invoice_and_a_failure_per_error(i
     root = ET.fromstring(result.stdout)
     suites = {suite.get("name"): suite for suite in root.iter("testsuite")}
     assert list(suites) == ["invoices/a.json", "invoices/b.jsonl"]
-    (case,) = suites["invoices/b.jsonl"].iter("testcase")
+    clean_case, case = suites["invoices/b.jsonl"].iter("testcase")
+    assert (clean_case.get("name"), clean_case.find("failure")) == ("F-3", None)
     assert case.get("name") == "F-4"
     assert [f.get("type") for f in case.iter("failure")] == ["SCH005", "SCH002"]
+    assert [c.get("name") for c in suites["invoices/a.json"].iter("testcase")] == ["F-1", "F-2"]
     assert suites["invoices/b.jsonl"].get("failures") == "1" and root.get("failures") == "2"
-    assert root.get("tests") == "2"
+    assert root.get("tests") == "4"
 
 
 def test_junit_warnings_are_output_unless_they_fail_the_check(invoices):
@@ -138,11 +140,17 @@ def test_junit_warnings_are_output_unless_they_fail_the_check(invoices):
     assert [f.get("type") for f in root.find(".//testcase[@name='F-4']").iter("failure")] == ["SCH005", "SCH002"]
 
 
-def test_junit_clean_run_is_one_passing_case(tmp_path):
-    (tmp_path / "ok.json").write_text(dumps(clean()))
+def test_junit_clean_run_has_a_passing_case_per_invoice(tmp_path):
+    (tmp_path / "ok.json").write_text(dumps([clean("F-1"), clean("F-2")]))
     result = check("--format", "junit", "ok.json", cwd=tmp_path)
     root = ET.fromstring(result.stdout)
     assert result.returncode == 0
+    assert [c.get("name") for c in root.iter("testcase")] == ["F-1", "F-2"] and root.get("failures") == "0"
+
+
+def test_junit_with_nothing_read_is_one_passing_case(tmp_path):
+    result = check("--format", "junit", str(tmp_path), cwd=tmp_path)
+    root = ET.fromstring(result.stdout)
     assert [c.get("name") for c in root.iter("testcase")] == ["no findings"] and root.get("failures") == "0"
 
 

@@ -1,10 +1,10 @@
 """JUnit XML, as GitLab, Jenkins and Azure Pipelines show it.
 
 A testsuite per file, a testcase per invoice (named by its id; by its line
-when the id is unknown), a ``<failure>`` per finding that fails the run (errors,
-and warnings under ``fail-on = "warning"``); the other findings go to the
-testcase's ``system-out``. Only invoices with findings appear: the run does not
-report the clean ones one by one. A clean run is one passing testcase.
+when the id is unknown), clean invoices included as passing cases; a
+``<failure>`` per finding that fails the run (errors, and warnings under
+``fail-on = "warning"``); the other findings go to the testcase's
+``system-out``. A file that cannot be read is a case named by its line.
 """
 
 from __future__ import annotations
@@ -16,9 +16,15 @@ from kinelint.reporters import Reporter, summary_line
 
 
 class JunitReporter(Reporter):
+    wants_documents = True
+
     def __init__(self, stream, context=None) -> None:
         super().__init__(stream, context)
         self._files: dict[str, dict[str, list[Finding]]] = {}
+
+    def document(self, ref) -> None:
+        if ref.invoice_id is not None:  # one without a usable id is named by its findings' line
+            self._files.setdefault(ref.source.display, {}).setdefault(ref.invoice_id, [])
 
     def finding(self, finding: Finding) -> None:
         case = finding.invoice_id or f"line {finding.line}"
