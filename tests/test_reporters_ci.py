@@ -1,6 +1,6 @@
 """The CI reports (sarif, junit, github, gitlab), --output-file, --statistics, --exit-zero, and the CI docs.
 
-Everything goes through the real command. The snippets of docs/ci.md live in
+Everything goes through the real command. The README's CI snippets live in
 tests/data/ci/ and are run here, so the documentation cannot drift.
 """
 
@@ -237,7 +237,7 @@ def test_exit_zero(invoices):
     assert result.returncode == 0 and b"3 errors" in result.stdout
 
 
-# -- The CI documentation: every snippet is in docs/ci.md and is run here ----
+# -- The CI documentation: every snippet is in the README and is run here ----
 
 
 def snippet(name):
@@ -245,9 +245,9 @@ def snippet(name):
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in CI.iterdir()))
-def test_docs_ci_contains_every_snippet_verbatim(name):
-    docs = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
-    assert snippet(name).rstrip("\n") in docs, f"docs/ci.md lacks tests/data/ci/{name}, or it drifted"
+def test_readme_contains_every_snippet_verbatim(name):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert snippet(name).rstrip("\n") in readme, f"README.md lacks tests/data/ci/{name}, or it drifted"
 
 
 def kinelint_commands(commands):
