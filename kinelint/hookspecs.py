@@ -46,8 +46,15 @@ def kinelint_check_invoice(invoice, nomenclature) -> Iterable:
 def kinelint_batch_checker(nomenclature) -> object:
     """Return an object that checks rules spanning invoices, or None.
 
-    The object has ``observe(invoice, ref)``, called for every schema-valid
-    invoice of the run in order, and ``finish()``, returning ``(ref,
-    Violation)`` pairs at the end. Keep only small keys between calls: a
-    batch may hold a million invoices. ``ref`` is opaque; hand it back as is.
+    The object has:
+
+    - ``keys(invoice)``: what the rule needs of one schema-valid invoice, as a
+      small picklable value (strings, numbers, dates, tuples). It may run in a
+      worker process (``--jobs``), so it must not touch the checker's state.
+      Without it, ``observe`` receives the invoice itself.
+    - ``observe(keys, ref)``: called in the main process for every
+      schema-valid invoice of the run, in run order. Keep only small keys
+      between calls: a batch may hold a million invoices. ``ref`` is opaque;
+      hand it back as is.
+    - ``finish()``: the ``(ref, Violation)`` pairs found, at the end.
     """

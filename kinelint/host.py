@@ -20,6 +20,7 @@ from kinelint.core_rules import CORE_RULES
 from kinelint.findings import Incident, Rule, Violation
 
 ENTRY_POINT_GROUP = "kinelint"
+_NO_KEYS = object()  # a checker's keys() raised: it does not observe that invoice
 
 
 class PluginConflict(Exception):
@@ -115,13 +116,33 @@ class PluginHost:
                 checkers.append((impl.plugin, checker))
         return checkers
 
-    def observe(self, checkers, invoice, ref) -> None:
-        for plugin, checker in list(checkers):
+    def batch_keys(self, checkers, invoice) -> list:
+        """What each batch checker needs of one invoice (its ``keys``, or the invoice itself).
+
+        Computed where the invoice is checked, which may be a worker process;
+        ``observe_keys`` then runs in the main process, in run order.
+        """
+        keys = []
+        for plugin, checker in checkers:
             try:
-                checker.observe(invoice, ref)
+                keys.append(checker.keys(invoice) if hasattr(checker, "keys") else invoice)
+            except Exception as error:
+                self._incident(plugin, f"raised {type(error).__name__} in its batch checker (keys)", error)
+                keys.append(_NO_KEYS)
+        return keys
+
+    def observe_keys(self, checkers, keys: list, ref) -> None:
+        for (plugin, checker), key in zip(list(checkers), keys):
+            if key is _NO_KEYS or (plugin, checker) not in checkers:
+                continue
+            try:
+                checker.observe(key, ref)
             except Exception as error:
                 self._incident(plugin, f"raised {type(error).__name__} in its batch checker (observe)", error)
                 checkers.remove((plugin, checker))
+
+    def observe(self, checkers, invoice, ref) -> None:
+        self.observe_keys(checkers, self.batch_keys(checkers, invoice), ref)
 
     def finish(self, checkers) -> Iterator[tuple[object, Violation, Rule]]:
         for plugin, checker in checkers:

@@ -160,7 +160,6 @@ def batch(*paths):
     from kinelint.api import lint_paths
 
     findings, _ = lint_paths([str(p) for p in paths])
-    # (invoice_id is not asserted: the core leaves it None on batch findings for now)
     return [(f.code, f.file.rsplit("/", 1)[-1], f.line, f.pointer) for f in only(findings, "CON")], \
         only(findings, "CON")
 
@@ -201,7 +200,8 @@ def test_same_session_billed_on_two_invoices(tmp_path):
     found, findings = batch(write_jsonl(tmp_path / "b.jsonl", first, second))
     assert found == [("CON009", "b.jsonl", 2, "/sessions/0/number")]
     assert findings[0].message == ("session 2 (2026-01-14): session 2 of prescription RX-7781 is already billed "
-                                   "by invoice F-1; a session is billed once")
+                                   "by an earlier invoice of this batch; a session is billed once")
+    assert findings[0].invoice_id == "F-2"
 
 
 def test_same_session_number_of_other_prescriptions_is_fine(tmp_path):
@@ -227,25 +227,22 @@ def test_batch_messages_carry_no_patient_data(tmp_path):
         assert PATIENT_NIR not in finding.message and "1985" not in finding.message
 
 
-def leaves(value):
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield key
-            yield from leaves(item)
-    elif isinstance(value, (set, list, tuple)):
-        for item in value:
-            yield from leaves(item)
-    else:
-        yield value
-
-
-def test_batch_checker_keeps_only_small_keys():
+def test_batch_checker_keeps_only_fingerprints():
     from kinelint.invoice import Invoice
     from kinelint_consistency import kinelint_batch_checker
 
     checker = kinelint_batch_checker()
     for n in range(1, 4):
-        invoice = make_invoice([session(n, on=f"2026-01-1{n}")], invoice_id=f"F-{n}")
-        checker.observe(Invoice.from_dict(invoice), ref=n)
-    assert all(isinstance(leaf, (str, int)) for leaf in leaves(vars(checker)))
+        invoice = Invoice.from_dict(make_invoice([session(n, on=f"2026-01-1{n}")], invoice_id=f"F-{n}"))
+        checker.observe(checker.keys(invoice), ref=n)
+    state = (checker._invoice_ids, checker._billed, checker._billed_high)
+    assert all(isinstance(key, int) for part in state for key in part)
+    assert list(checker._billed.values()) == [0b1110]  # sessions 1, 2 and 3 of the one prescription
     assert list(checker.finish()) == []
+
+
+def test_session_numbers_beyond_the_mask_are_still_caught(tmp_path):
+    first = make_invoice([session(70, on="2026-01-12")], invoice_id="F-1", sessions_prescribed=None)
+    second = make_invoice([session(70, on="2026-01-12")], invoice_id="F-2", sessions_prescribed=None)
+    found, _ = batch(write_jsonl(tmp_path / "b.jsonl", first, second))
+    assert found == [("CON009", "b.jsonl", 2, "/sessions/0/number")]
