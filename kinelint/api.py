@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from functools import partial
 from os import PathLike
 from pathlib import Path
 
@@ -36,7 +37,8 @@ def lint_invoice(invoice: dict | str | PathLike, *, plugins=(), nomenclature=Non
     document = Document(DocRef(source, "", 1, invoice_id=known_invoice_id(invoice)), _exact_copy(invoice))
     run.summary.invoices = 1
     checkers = run.host.batch_checkers(run.nomenclature)
-    findings = run.document_findings(document, checkers) + list(run._batch_findings(checkers))
+    observe = partial(run.host.observe, checkers) if checkers else None
+    findings = run.document_findings(document, observe) + list(run._batch_findings(checkers))
     _raise_on_incidents(run)
     return findings
 

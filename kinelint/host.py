@@ -186,6 +186,19 @@ class PluginHost:
     def incidents(self) -> list[Incident]:
         return list(self._incidents.values())
 
+    def take_incidents(self) -> list[Incident]:
+        """The incidents so far, forgotten here (a worker hands them to the main process)."""
+        taken, self._incidents = self.incidents, {}
+        return taken
+
+    def merge_incidents(self, incidents: list[Incident]) -> None:
+        for incident in incidents:
+            known = self._incidents.get((incident.plugin, incident.message))
+            if known is None:
+                self._incidents[(incident.plugin, incident.message)] = incident
+            else:
+                known.count += incident.count
+
     def _incident(self, plugin: str, message: str, error: BaseException | None = None, where: str = "") -> None:
         known = self._incidents.get((plugin, message))
         if known is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import date
 
 from kinelint.findings import Finding, Rule, Summary, Violation
@@ -29,19 +30,27 @@ class Run:
     summary: Summary = field(default_factory=Summary)
     today: date = field(default_factory=date.today)  # "in the future" is relative to this
     on_document: Callable[[DocRef], None] | None = None  # told of every invoice read (a JUnit case each)
+    jobs: int = 1  # worker processes (kinelint.parallel); 1 checks everything here
 
     def findings(self, paths: Iterable[str]) -> Iterator[Finding]:
         """Every finding, file by file in the order given, then the batch findings."""
         checkers = self.host.batch_checkers(self.nomenclature)
-        for item in discover(paths):
-            if isinstance(item, Problem):
-                yield self._problem_finding(item)
-                continue
-            self.summary.files += 1
-            yield from self._file_findings(item, checkers)
+        observe_keys = partial(self.host.observe_keys, checkers)
+        if self.jobs > 1:
+            from kinelint.parallel import file_findings
+
+            yield from file_findings(self, discover(paths), observe_keys, self.jobs)
+        else:
+            observe = partial(self.host.observe, checkers) if checkers else None
+            for item in discover(paths):
+                if isinstance(item, Problem):
+                    yield self._problem_finding(item)
+                    continue
+                self.summary.files += 1
+                yield from self._file_findings(item, observe)
         yield from self._batch_findings(checkers)
 
-    def _file_findings(self, source: SourceFile, checkers) -> Iterator[Finding]:
+    def _file_findings(self, source: SourceFile, observe) -> Iterator[Finding]:
         for item in read(source):
             if isinstance(item, Problem):
                 yield self._problem_finding(item)
@@ -49,17 +58,18 @@ class Run:
                 self.summary.invoices += 1
                 if self.on_document is not None:
                     self.on_document(item.ref)
-                yield from self.document_findings(item, checkers)
+                yield from self.document_findings(item, observe)
         source.forget_text()
 
-    def document_findings(self, document: Document, checkers=()) -> list[Finding]:
+    def document_findings(self, document: Document, observe=None) -> list[Finding]:
+        """The findings of one document; ``observe(invoice, ref)`` sees each schema-valid invoice."""
         value = document.value
         pairs = [(v, self.host.rules[v.code]) for v in self.schema.check(value)]
         if not pairs:
             invoice = Invoice.from_dict(value)
             pairs = list(self.host.check_invoice(invoice, self.nomenclature))
-            if checkers:
-                self.host.observe(checkers, invoice, document.ref)
+            if observe is not None:
+                observe(invoice, document.ref)
         if not pairs:
             return []
         return self._locate(document.ref, document.positions(), value, pairs)
