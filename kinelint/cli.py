@@ -95,9 +95,11 @@ def _config_options(function):
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Record the current findings in FILE and exit 0.")
 @_config_options
+@click.option("--jobs", "-j", default="auto", metavar="N|auto", callback=lambda _c, _p, v: _jobs(v),
+              help="Worker processes. auto (default): one for a few files, every core from 16 MiB of input.")
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of failing plugins (patient data masked).")
 def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, statistics: bool, exit_zero: bool,
-          baseline: Path | None, write_baseline: Path | None, verbose: bool, **overrides) -> None:
+          baseline: Path | None, write_baseline: Path | None, jobs: int | None, verbose: bool, **overrides) -> None:
     """Check invoice files (.json, .jsonl, .ndjson), directories, or - for standard input."""
     if baseline is not None and write_baseline is not None:
         raise click.UsageError("--baseline and --write-baseline cannot be combined; --write-baseline alone refreshes it")
@@ -108,7 +110,7 @@ def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, 
     known = _or_exit(_load_baseline, baseline)
     try:
         summary, kept = _run_check(host, settings, paths, output_format, output_file, statistics, known,
-                                   write_baseline is not None)
+                                   write_baseline is not None, jobs)
     except Exception as error:  # the last guard: a message, never a traceback
         _internal_error(error, verbose)
     _report_incidents(host, verbose)
@@ -119,7 +121,16 @@ def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, 
     sys.exit(EXIT_FINDINGS if failing and not (exit_zero or write_baseline) else EXIT_CLEAN)
 
 
-def _run_check(host, settings, paths, output_format, output_file, statistics, baseline, keep):
+def _jobs(value: str) -> int | None:
+    """A number of processes, or None for auto."""
+    if value == "auto":
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise click.BadParameter(f"{value!r} is not a number of processes (1 or more) nor auto")
+    return int(value)
+
+
+def _run_check(host, settings, paths, output_format, output_file, statistics, baseline, keep, jobs=None):
     """The run, the filter, the reporter (to the terminal or the file) and the terminal summary."""
     from kinelint.filtering import Filter
     from kinelint.nomenclature import load_nomenclature
@@ -127,7 +138,9 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
     from kinelint.reporters import ReportContext, reporter_class, statistics_lines, summary_line
     from kinelint.runner import Run
 
-    run = Run(host, load_nomenclature(), today=settings.today)
+    from kinelint.parallel import auto_jobs
+
+    run = Run(host, load_nomenclature(), today=settings.today, jobs=jobs or auto_jobs(paths))
     selected = Filter(settings, baseline)
     terminal, counts, kept = click.get_text_stream("stdout"), Counter(), []
     with ExitStack() as stack:

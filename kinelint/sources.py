@@ -9,6 +9,7 @@ Every problem becomes a ``Problem`` on that file or line and reading goes on.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from kinelint.parsing import BOM, ParseProblem, decode, parse
 from kinelint.positions import TextPositions
+from kinelint.privacy import patient_values, shows_patient_data
 
 SUFFIXES = (".json", ".jsonl", ".ndjson")
 LINE_SUFFIXES = (".jsonl", ".ndjson")
@@ -111,24 +113,42 @@ def discover(paths: Iterable[str]) -> Iterator[SourceFile | Problem]:
             yield SourceFile(given, path)
 
 
+def discover_quietly(paths: Iterable[str]) -> Iterator[SourceFile]:
+    """The files ``discover`` would read, without reading standard input nor reporting problems."""
+    yield from (item for item in discover(p for p in paths if p != STDIN) if isinstance(item, SourceFile))
+
+
 def _walk(root: Path, seen: set[str]) -> Iterator[SourceFile | Problem]:
     visited_dirs: set[tuple[int, int]] = set()
     for directory, subdirs, files in os.walk(root, followlinks=True):
         try:
-            stat = os.stat(directory)
+            status = os.stat(directory)
         except OSError:
             continue
-        if (stat.st_dev, stat.st_ino) in visited_dirs:
+        if (status.st_dev, status.st_ino) in visited_dirs:
             subdirs[:] = []
             continue
-        visited_dirs.add((stat.st_dev, stat.st_ino))
+        visited_dirs.add((status.st_dev, status.st_ino))
         subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
         for name in sorted(files):
             if name.endswith(SUFFIXES):
                 path = Path(directory, name)
                 if str(path) not in seen:
                     seen.add(str(path))
-                    yield SourceFile(str(path), path)
+                    source = SourceFile(str(path), path)
+                    if _is_special(path):  # reading a pipe would block the walk for ever
+                        yield Problem(source, "PRS007", "not a regular file (a pipe, socket or device): not read", 1, 1)
+                    else:
+                        yield source
+
+
+def _is_special(path: Path) -> bool:
+    """A pipe, socket or device met in a directory (paths named by the user are read as given: ``<(cmd)``)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False  # a dangling link or a link loop: reading it says why
+    return not stat.S_ISREG(mode)
 
 
 def read(source: SourceFile) -> Iterator[Document | Problem]:
@@ -136,14 +156,14 @@ def read(source: SourceFile) -> Iterator[Document | Problem]:
     try:
         if source.path is not None and source.display.endswith(LINE_SUFFIXES):
             with open(source.path, "rb") as handle:
-                yield from _read_lines(source, handle)
+                yield from read_lines(source, handle)
             return
         data = source.read()
     except OSError as error:
         yield Problem(source, "PRS007", f"cannot read the file: {error.strerror or type(error).__name__}", 1, 1)
         return
     if source.path is None and _looks_like_lines(data):
-        yield from _read_lines(source, iter(data.splitlines(keepends=True)))
+        yield from read_lines(source, iter(data.splitlines(keepends=True)))
     else:
         yield from _read_whole(source, data)
 
@@ -177,9 +197,12 @@ def _read_whole(source: SourceFile, data: bytes) -> Iterator[Document | Problem]
         yield Document(DocRef(source, "", 1, invoice_id=known_invoice_id(value)), value)
 
 
-def _read_lines(source: SourceFile, lines: Iterable[bytes]) -> Iterator[Document | Problem]:
-    offset = 0
-    for number, raw in enumerate(lines, start=1):
+def read_lines(source: SourceFile, lines: Iterable[bytes], first_line: int = 1,
+               first_offset: int = 0) -> Iterator[Document | Problem]:
+    """The documents of JSON Lines, the first of them being line ``first_line`` at byte ``first_offset``
+    of the file (a chunk of a batch checked by a worker process starts anywhere)."""
+    offset, number = first_offset, first_line - 1
+    for number, raw in enumerate(lines, start=first_line):
         start, offset = offset, offset + len(raw)
         line = raw.rstrip(b"\r\n")
         if number == 1:
@@ -194,13 +217,20 @@ def _read_lines(source: SourceFile, lines: Iterable[bytes]) -> Iterator[Document
             yield _located(source, problem, line, number)
             continue
         yield Document(DocRef(source, "", number, start, len(line), known_invoice_id(value)), value, line)
+    if number == 0 and first_line == 1:  # a zero-byte batch is as suspicious as a zero-byte invoice
+        yield Problem(source, "PRS006", "the file is empty: expected one invoice per line", 1, 1)
 
 
 def known_invoice_id(value: object) -> str | None:
-    """The invoice's id, when it has one that can be shown (even in a schema-invalid invoice)."""
+    """The invoice's id, when it has one that can be shown (even in a schema-invalid invoice).
+
+    An id that holds the patient's NIR or birth date, or anything shaped like
+    a NIR, is not shown: it would print patient data on every finding.
+    """
     if isinstance(value, dict):
         invoice_id = value.get("invoice_id")
-        if isinstance(invoice_id, str) and 0 < len(invoice_id) <= 64 and invoice_id.isascii():
+        if (isinstance(invoice_id, str) and 0 < len(invoice_id) <= 64 and invoice_id.isascii()
+                and not shows_patient_data(invoice_id, patient_values(value))):
             return invoice_id
     return None
 
