@@ -107,11 +107,20 @@ def _reject_constant(name: str) -> object:
     raise ValueError(name)
 
 
+# Python refuses to convert integers longer than this (sys.get_int_max_str_digits).
+_INT_DIGITS = 4000
+
+
+def _exact_int(text: str) -> int | Decimal:
+    """An integer; one too long for ``int`` stays an exact Decimal (the schema then bounds it)."""
+    return int(text) if len(text) <= _INT_DIGITS else Decimal(text)
+
+
 def _parse_exact(data: bytes, extra_depth: int) -> object:
     """The slow, exact path: the standard library straight into Decimal."""
     text = decode(data)
     try:
-        value = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+        value = json.loads(text, parse_float=Decimal, parse_int=_exact_int, parse_constant=_reject_constant)
     except RecursionError:
         raise ParseProblem("PRS005", "nesting far deeper than the invoice format allows") from None
     except ValueError as error:
@@ -164,10 +173,15 @@ def _char_offset(text: str, error: orjson.JSONDecodeError) -> int:
 
 def _duplicate_key_problem(data: bytes) -> ParseProblem:
     from kinelint.positions import find_duplicate_key
+    from kinelint.privacy import safe_pointer, shows_patient_data
 
     text = decode(data)
     found = find_duplicate_key(text)
     if found is None:  # counting said so; be safe rather than silent
         return ParseProblem("PRS003", "an object repeats a key")
     pointer, offset, key = found
-    return ParseProblem("PRS003", f"duplicate key {key!r}: JSON readers disagree on which value wins", offset, pointer)
+    if shows_patient_data(key, dates=True):  # a NIR or a date written as a key: say where, not what
+        return ParseProblem("PRS003", "duplicate key (not shown: it looks like patient data): "
+                            "JSON readers disagree on which value wins", offset, safe_pointer(pointer))
+    return ParseProblem("PRS003", f"duplicate key {key!r}: JSON readers disagree on which value wins", offset,
+                        safe_pointer(pointer))

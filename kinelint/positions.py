@@ -40,6 +40,7 @@ def _walk(text: str, start: int = 0):
             continue
         if head in "}]":
             stack.pop()
+            expecting_key = False  # an empty object closes while a key was still expected
             if not stack:
                 return
             continue

@@ -11,11 +11,13 @@ messages echo values, and a value may be a patient's NIR or birth date.
 from __future__ import annotations
 
 import json
-from decimal import Decimal, InvalidOperation
+from dataclasses import replace
+from decimal import Decimal
 from functools import cached_property
 from importlib import resources
 
 from kinelint.findings import Violation, join_pointer
+from kinelint.privacy import patient_values, safe_pointer, shows_patient_data
 
 SCHEMA_FILE = "invoice-1.schema.json"
 
@@ -55,8 +57,28 @@ def _exact_multiple_of(validator, divisor, instance, schema):
 def _is_multiple(value: Decimal, step: Decimal) -> bool:
     try:
         return value % step == 0
-    except InvalidOperation:  # too large for the context: fall back on the written decimals
-        return value.normalize().as_tuple().exponent >= step.normalize().as_tuple().exponent
+    except ArithmeticError:  # too large for the context: fall back on the written decimals
+        # (context-free: ``normalize`` itself overflows on 1E+999999999999)
+        return _last_digit_exponent(value) >= _last_digit_exponent(step)
+
+
+def _last_digit_exponent(number: Decimal) -> int:
+    """The exponent of the last non-zero digit as written (0.01 -> -2, 1E+5 -> 5, 1200 -> 2)."""
+    _, digits, exponent = number.as_tuple()
+    significant = "".join(map(str, digits)).rstrip("0")
+    return exponent + len(digits) - len(significant) if significant else 0
+
+
+def _required_at_once(validator, required, instance, schema):
+    """One error per object for every field it lacks (the stock keyword raises one per field).
+
+    The wording names them all; one error per field was worded once per
+    field, and the de-duplication then kept only the first missing name.
+    """
+    if validator.is_type(instance, "object") and any(name not in instance for name in required):
+        from jsonschema import ValidationError
+
+        yield ValidationError("required fields are missing")
 
 
 class SchemaChecker:
@@ -82,7 +104,8 @@ class SchemaChecker:
             lambda _, x: (isinstance(x, int) and not isinstance(x, bool))
             or (isinstance(x, Decimal) and x.is_finite() and x == x.to_integral_value()),
         )
-        exact = validators.extend(base, {"multipleOf": _exact_multiple_of}, type_checker=checker)
+        exact = validators.extend(base, {"multipleOf": _exact_multiple_of, "required": _required_at_once},
+                                   type_checker=checker)
         return exact(self.schema, format_checker=base.FORMAT_CHECKER)
 
     def is_valid(self, invoice: object) -> bool:
@@ -101,8 +124,12 @@ class SchemaChecker:
     def explain(self, invoice: object) -> list[Violation]:
         """Worded violations, one per field and code (a date can break pattern, length and format at once)."""
         unique: dict[tuple[str, str], Violation] = {}
+        secrets = patient_values(invoice)
         for error in self._detailed.iter_errors(invoice):
             for violation in _violations_of(error):
+                safe = safe_pointer(violation.pointer, secrets)  # a key may be a NIR: never in a pointer
+                if safe != violation.pointer:
+                    violation = replace(violation, pointer=safe)
                 unique.setdefault((violation.pointer, violation.code), violation)
         return sorted(unique.values(), key=lambda v: (v.pointer, v.code))
 
@@ -116,12 +143,18 @@ def _violations_of(error) -> list[Violation]:
     expected = f" ({description})" if description else ""
     if keyword == "required":
         missing = [name for name in error.validator_value if isinstance(error.instance, dict) and name not in error.instance]
-        return [Violation(code, f"missing required field {_field_name(path + [name])!r}", join_pointer(*path)) for name in missing]
+        if not missing:
+            return []
+        names = ", ".join(repr(_field_name(path + [name])) for name in missing)
+        return [Violation(code, f"missing required field{'s' if len(missing) > 1 else ''} {names}", join_pointer(*path))]
     if keyword == "additionalProperties":
         allowed = set(error.schema.get("properties", {}))
         extras = sorted(k for k in error.instance if k not in allowed) if isinstance(error.instance, dict) else []
         return [
             Violation(code, f"unknown field {_field_name(path + [_short(k)])!r}: objects in the invoice format are closed", join_pointer(*path, k))
+            if not shows_patient_data(k, dates=True) else
+            Violation(code, f"unknown field in {where} (its name is not shown: it looks like patient data): objects "
+                            "in the invoice format are closed", join_pointer(*path))
             for k in extras
         ]
     if keyword == "type":
@@ -162,7 +195,8 @@ def _echo(path: list, value: object) -> str:
     field = next((t for t in reversed(path) if isinstance(t, str)), None)
     if field in _ECHOABLE and isinstance(value, (str, int, Decimal)) and not isinstance(value, bool):
         text = json.dumps(value) if isinstance(value, str) else str(value)
-        return text if len(text) <= 24 else ""
+        # A date or a NIR where a code belongs is the patient's, or may be: not echoed.
+        return text if len(text) <= 24 and not shows_patient_data(text, dates=True) else ""
     return ""
 
 
