@@ -72,6 +72,14 @@ def _walk(text: str, start: int = 0):
             return
 
 
+def bare_token_offset(text: str, name: str) -> int:
+    """Where a bare token (NaN, Infinity) first stands outside strings; 0 if nowhere."""
+    for match in _TOKEN.finditer(text):
+        if match.group().lstrip("-") == name.lstrip("-"):
+            return match.start()
+    return 0
+
+
 def find_duplicate_key(text: str) -> tuple[str, int, str] | None:
     """The first repeated key: (pointer of its value, offset of the key, key)."""
     for event, pointer, offset, key in _walk(text):

@@ -15,6 +15,7 @@ from datetime import date
 from kinelint.findings import Finding, Rule, Summary, Violation
 from kinelint.host import PluginHost
 from kinelint.invoice import Invoice
+from kinelint.parsing import MAX_DEPTH, too_deep
 from kinelint.privacy import patient_values, scrub
 from kinelint.schema import SchemaChecker
 from kinelint.sources import DocRef, Document, Problem, SourceFile, discover, read
@@ -64,7 +65,10 @@ class Run:
     def document_findings(self, document: Document, observe=None) -> list[Finding]:
         """The findings of one document; ``observe(invoice, ref)`` sees each schema-valid invoice."""
         value = document.value
-        pairs = [(v, self.host.rules[v.code]) for v in self.schema.check(value)]
+        violations = self.schema.check(value, document.raw)
+        if violations and too_deep(value):  # one finding, not a cascade of schema errors
+            violations = [Violation("PRS005", f"nesting deeper than the invoice format allows ({MAX_DEPTH} levels)")]
+        pairs = [(v, self.host.rules[v.code]) for v in violations]
         if not pairs:
             invoice = Invoice.from_dict(value)
             pairs = list(self.host.check_invoice(invoice, self.nomenclature))

@@ -75,6 +75,7 @@ class Document:
     ref: DocRef
     value: object
     line_bytes: bytes | None = None  # the JSON Lines line, while the document is being checked
+    raw: bytes | None = None  # the text it was read from (its line, or its whole file), for the schema's shortcut
 
     def positions(self) -> TextPositions:
         if self.line_bytes is not None:
@@ -186,15 +187,15 @@ def _first_line_is_value(text: bytes) -> bool:
 def _read_whole(source: SourceFile, data: bytes) -> Iterator[Document | Problem]:
     body = data.removeprefix(BOM)
     try:
-        value = parse(body, extra_depth=1)
+        value = parse(body)
     except ParseProblem as problem:
         yield _located(source, problem, body, 1)
         return
     if isinstance(value, list):
         for index, item in enumerate(value):
-            yield Document(DocRef(source, f"/{index}", 1, invoice_id=known_invoice_id(item)), item)
+            yield Document(DocRef(source, f"/{index}", 1, invoice_id=known_invoice_id(item)), item, raw=body)
     else:
-        yield Document(DocRef(source, "", 1, invoice_id=known_invoice_id(value)), value)
+        yield Document(DocRef(source, "", 1, invoice_id=known_invoice_id(value)), value, raw=body)
 
 
 def read_lines(source: SourceFile, lines: Iterable[bytes], first_line: int = 1,
@@ -216,7 +217,7 @@ def read_lines(source: SourceFile, lines: Iterable[bytes], first_line: int = 1,
         except ParseProblem as problem:
             yield _located(source, problem, line, number)
             continue
-        yield Document(DocRef(source, "", number, start, len(line), known_invoice_id(value)), value, line)
+        yield Document(DocRef(source, "", number, start, len(line), known_invoice_id(value)), value, line, line)
     if number == 0 and first_line == 1:  # a zero-byte batch is as suspicious as a zero-byte invoice
         yield Problem(source, "PRS006", "the file is empty: expected one invoice per line", 1, 1)
 

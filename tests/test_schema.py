@@ -62,6 +62,7 @@ INVALID = [
     (["sessions", 0, "acts", 1, "amount"], Decimal("-0.01"), "SCH006", "/sessions/0/acts/1/amount"),
     (["sessions", 0, "acts", 1, "coefficient"], Decimal("0"), "SCH006", "/sessions/0/acts/1/coefficient"),
     (["total"], Decimal("1e999999"), "SCH006", "/total"),
+    (["total"], Decimal("100000000.00"), "SCH006", "/total"),
     (["sessions", 0, "fees", 1, "quantity"], 0, "SCH006", "/sessions/0/fees/1/quantity"),
     (["prescription", "sessions_prescribed"], 0, "SCH006", "/prescription/sessions_prescribed"),
     (["sessions"], [], "SCH007", "/sessions"),
@@ -73,6 +74,7 @@ STILL_VALID = [
     (["total"], Decimal("0.07")),
     (["total"], Decimal("18.790")),
     (["total"], Decimal("0")),
+    (["total"], Decimal("99999999.99")),  # the bound itself, compared exactly
     (["total"], 46),
     (["sessions", 0, "acts", 1, "coefficient"], Decimal("8.5")),
     (["patient", "nir"], "1850520A00608436"[:7].replace("20", "2A") + "00608436"),
@@ -99,7 +101,15 @@ def test_the_reference_invoice_is_valid():
 
 @pytest.mark.parametrize("case", [mutated(p, v) for p, v, *_ in INVALID] + [mutated(p, v) for p, v in STILL_VALID] + [VALID])
 def test_compiled_and_python_validators_agree(case):
-    assert CHECKER.is_valid(case) == CHECKER.is_valid_detailed(case)
+    text = json.dumps(case, default=str).encode()  # the shortcut only reads the text for long decimals
+    assert CHECKER.is_valid(case) == CHECKER.is_valid(case, text) == CHECKER.is_valid_detailed(case)
+
+
+def test_the_fast_path_leaves_multiple_of_to_the_exact_check():
+    three_decimals = mutated(["total"], Decimal("46.385"))
+    assert CHECKER._fast.is_valid(three_decimals)  # the compiled validator runs without multipleOf
+    assert not CHECKER.is_valid(three_decimals, b'{"total": 46.385}')
+    assert not CHECKER.is_valid(mutated(["total"], Decimal("4638.5E-2")), b'{"total": 4638.5E-2}')
 
 
 def test_messages_never_echo_patient_values():
