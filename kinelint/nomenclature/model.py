@@ -9,9 +9,8 @@ the indexes this class queries.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
-from functools import wraps
+from functools import lru_cache
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -126,28 +125,7 @@ def _check_territory(territory: str) -> None:
 
 
 MEMO_LIMIT = 100_000  # answers remembered per query; a batch asks a few thousand distinct questions
-
-
-def _remembered(query):
-    """Remember a query's answers: they never change, and a batch of a million
-    invoices asks the same few thousand questions (code, date, territory) over
-    and over. Bounded, so a hostile batch of ever-new dates cannot grow it."""
-    name = query.__name__
-
-    @wraps(query)
-    def remembering(self, *args, **kwargs):
-        memo = self._memo[name]
-        key = (args, tuple(kwargs.items())) if kwargs else args
-        try:
-            return memo[key]
-        except KeyError:
-            answer = query(self, *args, **kwargs)
-            if len(memo) >= MEMO_LIMIT:
-                memo.clear()
-            memo[key] = answer
-            return answer
-
-    return remembering
+_REMEMBERED = ("letter_status", "fee_status", "letter_value", "fee_price", "coefficient_status", "bdk_rule")
 
 
 class Nomenclature:
@@ -173,23 +151,23 @@ class Nomenclature:
         self._per_km = per_km
         self._coefficients = coefficients
         self._bdk = bdk
-        self._memo: dict[str, dict] = defaultdict(dict)
+        # Answers never change, and a batch of a million invoices asks the same few
+        # thousand questions (code, date, territory) over and over: remember them
+        # (bounded, so a hostile batch of ever-new dates cannot grow it).
+        for name in _REMEMBERED:
+            setattr(self, name, lru_cache(maxsize=MEMO_LIMIT)(getattr(self, name)))
 
-    @_remembered
     def letter_status(self, letter: str, on: date) -> CodeStatus:
         return self._letters.status(letter, on)
 
-    @_remembered
     def fee_status(self, code: str, on: date) -> CodeStatus:
         return self._fees.status(code, on)
 
-    @_remembered
     def letter_value(self, letter: str, on: date, territory: str) -> Price | None:
         """None when the letter is not in force then, or its value there is unknown."""
         _check_territory(territory)
         return self._letters.price(letter, on, territory)
 
-    @_remembered
     def fee_price(self, code: str, on: date, territory: str) -> Price | None:
         _check_territory(territory)
         return self._fees.price(code, on, territory)
@@ -200,7 +178,6 @@ class Nomenclature:
     def is_per_km(self, code: str) -> bool:
         return code in self._per_km
 
-    @_remembered
     def coefficient_status(self, letter: str, coefficient: Decimal, on: date) -> CoefficientStatus:
         if not isinstance(coefficient, Decimal):
             coefficient = Decimal(str(coefficient))
@@ -209,7 +186,6 @@ class Nomenclature:
             return CoefficientStatus("unknown_letter", letter, coefficient, None, None, None, (), None)
         return book.status(coefficient, on)
 
-    @_remembered
     def bdk_rule(self, on: date) -> BdkRule | None:
         for window in self._bdk:
             if window.covers(on):

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from kinelint.findings import Violation
-from kinelint.rulekit import plain_number, ruling
+from kinelint.rulekit import plain_number, ruling, session_label
 
 ONE_DAY = timedelta(days=1)
 
@@ -31,8 +31,12 @@ class _SessionCheck:
         self.session = session
         self.rule = rule
         self.nomenclature = nomenclature
-        self.where = f"session {session.number} ({session.date.isoformat()})"
         self.bdks = [act for act in session.acts if act.bdk]
+
+    @property
+    def where(self) -> str:
+        """Worded only when a finding is (most sessions have none)."""
+        return session_label(self.session)
 
     def run(self) -> Iterator[Violation]:
         yield from self.missing_initial()

@@ -13,7 +13,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from kinelint.hookspecs import hookimpl
-from kinelint.rulekit import plain_number, ruling
+from kinelint.rulekit import plain_number, ruling, session_label
 
 from .rules import EARLY_COEFFICIENT, RULES, SUPERSEDED_COEFFICIENT, UNKNOWN_COEFFICIENT
 
@@ -29,7 +29,6 @@ def kinelint_rules():
 @hookimpl
 def kinelint_check_invoice(invoice, nomenclature):
     for session in invoice.sessions:
-        where = f"session {session.number} ({session.date.isoformat()})"
         for act in session.acts:
             if act.bdk or nomenclature.letter_status(act.letter, session.date).state != "in_force":
                 continue
@@ -37,7 +36,7 @@ def kinelint_check_invoice(invoice, nomenclature):
             message = _describe(status, act, session.date)
             if message is not None:
                 code, text = message
-                yield ruling(code, f"{where}: {text}", act.pointer + "/coefficient", [status.fact])
+                yield ruling(code, f"{session_label(session)}: {text}", act.pointer + "/coefficient", [status.fact])
 
 
 def _describe(status, act, on):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from stdnum import luhn
 from stdnum.fr import nir as stdnum_nir
 
@@ -11,6 +13,11 @@ from kinelint.rulekit import session_label
 from kinelint_consistency.rules import (BEYOND_PRESCRIBED, CARE_AFTER_ISSUE, CARE_BEFORE_PRESCRIPTION, NIR_KEY,
                                         RPPS_KEY, SESSION_DATES, SESSION_NUMBERS)
 
+
+@lru_cache(maxsize=65536)
+def _luhn_valid(number: str) -> bool:
+    """RPPS numbers repeat across a batch (a practitioner bills many invoices): check each once."""
+    return luhn.is_valid(number)
 
 
 def check_dates(invoice):
@@ -74,7 +81,7 @@ def check_identifiers(invoice):
                         "the NIR is probably mistyped", "/patient/nir")
     for who, number, pointer in (("practitioner's", invoice.rpps, "/practitioner/rpps"),
                                  ("prescriber's", invoice.prescriber_rpps, "/prescription/prescriber_rpps")):
-        if number is not None and not luhn.is_valid(number):
+        if number is not None and not _luhn_valid(number):
             yield Violation(RPPS_KEY.code,
                             f"the {who} RPPS {number}: its last digit is not the Luhn key of the first ten; "
                             f"the number is probably mistyped", pointer)

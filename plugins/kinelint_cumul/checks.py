@@ -33,7 +33,11 @@ class _Judge:
     def __init__(self, session, nomenclature) -> None:
         self.session = session
         self.nomenclature = nomenclature
-        self.where = session_label(session)
+
+    @property
+    def where(self) -> str:
+        """Worded only when a finding is (most sessions have none)."""
+        return session_label(self.session)
 
     def travel_outside_home(self, fees) -> Iterator[Violation]:
         if self.session.at_home:

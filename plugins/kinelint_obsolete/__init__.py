@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from kinelint.findings import Violation
 from kinelint.hookspecs import hookimpl
-from kinelint.rulekit import plain_number, ruling
+from kinelint.rulekit import plain_number, ruling, session_label
 
 from .rules import NO_KNOWN_PRICE, NOT_YET_IN_FORCE, RETIRED_ACT, RETIRED_FEE, RETIRED_LETTER, RULES, UNKNOWN_CODE
 
@@ -26,38 +26,39 @@ def kinelint_rules():
 @hookimpl
 def kinelint_check_invoice(invoice, nomenclature):
     for session in invoice.sessions:
-        where = f"session {session.number} ({session.date.isoformat()})"
         for act in session.acts:
-            yield from _check_act(act, session.date, invoice.territory, where, nomenclature)
+            yield from _check_act(act, session, invoice.territory, nomenclature)
         for fee in session.fees:
-            yield from _check_fee(fee, session.date, invoice.territory, where, nomenclature)
+            yield from _check_fee(fee, session, invoice.territory, nomenclature)
 
 
-def _check_act(act, on, territory, where, nomenclature):
+def _check_act(act, session, territory, nomenclature):
+    on = session.date
     status = nomenclature.letter_status(act.letter, on)
     pointer = act.pointer + "/letter"
     if status.state != "in_force":
-        yield _code_violation(status, "letter", RETIRED_LETTER.code, pointer, where, on,
+        yield _code_violation(status, "letter", RETIRED_LETTER.code, pointer, session_label(session), on,
                               nomenclature.known_letters(), nomenclature.known_fees())
         return
     if nomenclature.letter_value(act.letter, on, territory) is None:
-        yield _no_price(f"letter {act.letter}", territory, pointer, where)
+        yield _no_price(f"letter {act.letter}", territory, pointer, session_label(session))
     if act.bdk:  # the BDK plugin owns the coefficients of the bilan
         return
     coefficient = nomenclature.coefficient_status(act.letter, act.coefficient, on)
     if coefficient.state == "act_deleted":
-        yield _retired_act(act, coefficient, where)
+        yield _retired_act(act, coefficient, session_label(session))
 
 
-def _check_fee(fee, on, territory, where, nomenclature):
+def _check_fee(fee, session, territory, nomenclature):
+    on = session.date
     status = nomenclature.fee_status(fee.code, on)
     pointer = fee.pointer + "/code"
     if status.state != "in_force":
-        yield _code_violation(status, "fee", RETIRED_FEE.code, pointer, where, on,
+        yield _code_violation(status, "fee", RETIRED_FEE.code, pointer, session_label(session), on,
                               nomenclature.known_fees(), nomenclature.known_letters())
         return
     if nomenclature.fee_price(fee.code, on, territory) is None:
-        yield _no_price(f"fee {fee.code}", territory, pointer, where)
+        yield _no_price(f"fee {fee.code}", territory, pointer, session_label(session))
 
 
 def _code_violation(status, kind, retired_code, pointer, where, on, known, known_other):
