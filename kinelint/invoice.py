@@ -87,7 +87,7 @@ class Invoice(NamedTuple):
             prescription["id"],
             _fromisoformat(prescription["date"]),
             prescription.get("prescriber_rpps"),
-            prescription.get("sessions_prescribed"),
+            _whole(prescription.get("sessions_prescribed")),
             tuple([_session(i, s) for i, s in enumerate(data["sessions"])]),
             _decimal(data["total"]),
         )
@@ -98,14 +98,19 @@ def _decimal(number) -> Decimal:
     return number if type(number) is Decimal else Decimal(number)
 
 
+def _whole(number):
+    """An integer field: JSON Schema lets ``26.00`` be the integer 26, and so does the view."""
+    return number if number is None or type(number) is int else int(number)
+
+
 def _session(index: int, raw: dict) -> Session:
     return Session(
         index,
-        raw["number"],
+        _whole(raw["number"]),
         _fromisoformat(raw["date"]),
         raw["place"],
         tuple([Act(i, index, a["letter"], _decimal(a["coefficient"]), _decimal(a["amount"]),
                    a.get("bdk", False), a.get("label")) for i, a in enumerate(raw["acts"])]),
-        tuple([Fee(i, index, f["code"], f.get("quantity", 1), _decimal(f["amount"]))
+        tuple([Fee(i, index, f["code"], _whole(f.get("quantity", 1)), _decimal(f["amount"]))
                for i, f in enumerate(raw.get("fees", ()))]),
     )

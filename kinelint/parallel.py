@@ -87,7 +87,7 @@ def _line_chunks(source: SourceFile):
                 yield ("lines", source.display, str(source.path), first_line, first_offset, b"".join(chunk))
                 first_line, first_offset, chunk = first_line + len(chunk), first_offset + size, []
                 size = 0
-        if chunk:
+        if chunk or first_line == 1:  # an empty batch is a chunk too: it has a finding
             yield ("lines", source.display, str(source.path), first_line, first_offset, b"".join(chunk))
 
 

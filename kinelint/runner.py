@@ -83,8 +83,8 @@ class Run:
         for ref, violation, rule in self.host.finish(checkers):
             by_document.setdefault(ref, []).append((violation, rule))
         found = []
-        for ref, pairs in by_document.items():
-            found.extend(self._locate(ref, ref.positions(), None, pairs))
+        for ref, pairs in by_document.items():  # read again: to locate, and to know whose data to keep out
+            found.extend(self._locate(ref, ref.positions(), ref.value(), pairs))
         found.sort(key=lambda f: (f.file, f.line, f.column, f.code, f.pointer))
         yield from found
 

@@ -32,6 +32,7 @@ class SourceFile:
     path: Path | None = None
     data: bytes | None = None  # kept for standard input only
     _text: TextPositions | None = field(default=None, repr=False)
+    _value: object = field(default=None, repr=False)
 
     def read(self) -> bytes:
         return self.data if self.data is not None else self.path.read_bytes()
@@ -43,8 +44,15 @@ class SourceFile:
             self._text = TextPositions(raw.removeprefix(BOM).decode("utf-8", errors="replace"))
         return self._text
 
+    def whole_value(self) -> object:
+        """The parsed file (cached: the batch findings of an array file share it)."""
+        if self._value is None:
+            self._value = parse(self.read().removeprefix(BOM))
+        return self._value
+
     def forget_text(self) -> None:
         self._text = None
+        self._value = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +72,26 @@ class DocRef:
         if self.source.data is not None:
             raw = self.source.data[self.offset:self.offset + self.length]
         else:
-            with open(self.source.path, "rb") as handle:
-                handle.seek(self.offset)
-                raw = handle.read(self.length)
+            raw = _read_range(self.source.path, self.offset, self.length)
         return TextPositions(raw.removeprefix(BOM).decode("utf-8", errors="replace"), self.line)
+
+    def value(self) -> object:
+        """The document read again (for a late finding to know whose data to keep out); None if it no longer parses."""
+        try:
+            if self.offset >= 0:
+                raw = self.source.read()[self.offset:self.offset + self.length] if self.source.data is not None \
+                    else _read_range(self.source.path, self.offset, self.length)
+                return parse(raw.removeprefix(BOM))
+            whole = self.source.whole_value()
+            return whole[int(self.base[1:])] if self.base else whole
+        except (ParseProblem, OSError, IndexError, TypeError, ValueError):
+            return None
+
+
+def _read_range(path: Path, offset: int, length: int) -> bytes:
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        return handle.read(length)
 
 
 @dataclass(slots=True)

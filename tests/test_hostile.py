@@ -373,9 +373,6 @@ def test_all_hostile_files_together_beside_a_real_faulty_invoice(corpus, runs):
         assert given in index or any(given in named.parents for named in index), given
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "kinelint/parallel.py: with --jobs N > 1, an empty .jsonl file gets no PRS006 (_line_chunks yields no chunk "
-    "for a zero-byte file, so read_lines never runs for it); with --jobs 1 it does"))
 def test_worker_processes_report_the_corpus_as_the_serial_run_does(corpus, runs):
     """All but the 200,000 findings, with --jobs 2: the same findings as the serial run, file by file."""
     _, real, cases = corpus

@@ -277,10 +277,6 @@ def test_careless_and_failing_plugins_do_not_leak_either(tmp_path):
     assert any(f["code"] == "ZZP001" for f in index["valid-label.json"])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "kinelint/runner.py: batch findings are scrubbed without the invoice's patient values "
-    "(_batch_findings passes value=None, so patient_values() is empty): a batch message that echoes a birth "
-    "date, or an id equal to it, is printed as is; NIR-shaped text alone is masked"))
 def test_batch_messages_are_scrubbed_like_the_others(tmp_path):
     site = tmp_path / "site"
     install_fake_plugin(site, "zz_careless", CARELESS)
@@ -291,9 +287,6 @@ def test_batch_messages_are_scrubbed_like_the_others(tmp_path):
     assert batch and not leaks_in(result.stdout.decode()), batch
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "kinelint/runner.py: same cause as above, through a real plugin: kinelint_consistency's batch findings "
-    "name invoice and prescription ids, and an id equal to the patient's birth date is printed"))
 def test_batch_findings_of_real_plugins_do_not_print_a_birth_date_used_as_an_id(tmp_path):
     first = with_wrong_total(patient_invoice("F-1", prescription_id=BIRTH))
     second = with_wrong_total(patient_invoice("F-2", prescription_id=BIRTH))  # session 1 billed twice
