@@ -64,21 +64,23 @@ class TextReporter(Reporter):
 class JsonReporter(Reporter):
     """One JSON object: ``{"findings": [...], "summary": {...}}``, a finding a line.
 
-    Each finding is encoded as it comes (by the C encoder: ``indent`` would
-    fall back on the pure-Python one, several times slower on large batches);
-    the summary comes last, so the findings wait as text.
+    Findings are written as they come (the summary, last, is the only part
+    that waits for the end), so a large batch holds none of them in memory;
+    each is encoded by the C encoder (``indent`` would fall back on the
+    pure-Python one, several times slower).
     """
 
     def __init__(self, stream: TextIO, context: ReportContext | None = None) -> None:
         super().__init__(stream, context)
-        self._encoded: list[str] = []
+        self._separator = '{"findings": ['
 
     def finding(self, finding: Finding) -> None:
-        self._encoded.append(json.dumps(finding.as_dict(), ensure_ascii=False))
+        self.stream.write(f"{self._separator}\n  {json.dumps(finding.as_dict(), ensure_ascii=False)}")
+        self._separator = ","
 
     def finish(self, summary: Summary) -> None:
-        self.stream.write('{"findings": [' + ",".join(f"\n  {item}" for item in self._encoded))
-        self.stream.write(("\n" if self._encoded else "") + f'], "summary": {json.dumps(summary.as_dict())}}}\n')
+        opening = '{"findings": [' if self._separator != "," else "\n"
+        self.stream.write(f'{opening}], "summary": {json.dumps(summary.as_dict())}}}\n')
 
 
 class JsonLinesReporter(Reporter):

@@ -124,7 +124,7 @@ def _check_territory(territory: str) -> None:
         raise ValueError(f"unknown territory {territory!r}; expected one of {TERRITORIES}")
 
 
-MEMO_LIMIT = 100_000  # answers remembered per query; a batch asks a few thousand distinct questions
+MEMO_LIMIT = 32_768  # answers remembered per query: most of a batch's questions, a bounded memory
 _REMEMBERED = ("letter_status", "fee_status", "letter_value", "fee_price", "coefficient_status", "bdk_rule")
 
 
