@@ -137,7 +137,7 @@ def timed(function, *args, repeat: int | None = None):
 
 def stages(path: Path, total: float) -> None:
     from kinelint.invoice import Invoice
-    from kinelint.parsing import count_written_keys, parse
+    from kinelint.parsing import parse
     from kinelint.sources import SourceFile, read
 
     lines = path.read_bytes().splitlines()
@@ -152,18 +152,12 @@ def stages(path: Path, total: float) -> None:
         for line in lines:
             parse(line)
 
-    def key_count():
-        for line in lines:
-            count_written_keys(line)
-
     floor, _ = timed(orjson_only)
     seconds, documents = timed(lambda: [d for d in read(SourceFile(str(path), path)) if hasattr(d, "value")])
     table.add("read + parse (kinelint.sources.read)", seconds, f"{len(documents)} documents")
     table.add("  of which orjson.loads (the floor)", floor)
     exact, _ = timed(exact_parse)
     table.add("  parse() per line (no file read)", exact)
-    keys, _ = timed(key_count)
-    table.add("  of which duplicate-key count (regex)", keys)
 
     run = new_run()
     host, nomenclature = run.host, run.nomenclature
