@@ -20,18 +20,19 @@ from pathlib import Path
 from kinelint.findings import Finding, Summary
 
 
-def lint_invoice(invoice: dict | str | PathLike, *, plugins=(), nomenclature=None) -> list[Finding]:
+def lint_invoice(invoice: dict | str | PathLike, *, plugins=(), nomenclature=None, today=None) -> list[Finding]:
     """Every finding for one invoice given as a dict, or for the invoice file at a path.
 
     ``plugins`` adds (name, plugin object) pairs to the installed plugins;
-    ``nomenclature`` replaces the shipped one (a ``load_nomenclature(dir)``).
+    ``nomenclature`` replaces the shipped one (a ``load_nomenclature(dir)``);
+    ``today`` is the reference date for "in the future" (default: today).
     """
     if isinstance(invoice, (str, PathLike)):
-        findings, _ = lint_paths([invoice], plugins=plugins, nomenclature=nomenclature)
+        findings, _ = lint_paths([invoice], plugins=plugins, nomenclature=nomenclature, today=today)
         return findings
     from kinelint.sources import Document, DocRef, SourceFile, known_invoice_id
 
-    run = _new_run(plugins, nomenclature)
+    run = _new_run(plugins, nomenclature, today)
     text = json.dumps(invoice, indent=2, ensure_ascii=False, default=str)
     source = SourceFile("<invoice>", data=text.encode("utf-8"))
     document = Document(DocRef(source, "", 1, invoice_id=known_invoice_id(invoice)), _exact_copy(invoice))
@@ -43,9 +44,9 @@ def lint_invoice(invoice: dict | str | PathLike, *, plugins=(), nomenclature=Non
     return findings
 
 
-def lint_paths(paths, *, plugins=(), nomenclature=None) -> tuple[list[Finding], Summary]:
+def lint_paths(paths, *, plugins=(), nomenclature=None, today=None) -> tuple[list[Finding], Summary]:
     """Every finding for files and directories, and the run's summary."""
-    run = _new_run(plugins, nomenclature)
+    run = _new_run(plugins, nomenclature, today)
     findings = list(run.findings([str(Path(p)) if not isinstance(p, str) else p for p in paths]))
     _raise_on_incidents(run)
     return findings, run.summary
@@ -55,12 +56,15 @@ class IncompleteCheck(RuntimeError):
     """A plugin failed: the findings are not the whole truth."""
 
 
-def _new_run(plugins, nomenclature=None):
+def _new_run(plugins, nomenclature=None, today=None):
     from kinelint.host import PluginHost
     from kinelint.nomenclature import load_nomenclature
     from kinelint.runner import Run
 
-    return Run(PluginHost.from_entry_points(extra=plugins), nomenclature or load_nomenclature())
+    run = Run(PluginHost.from_entry_points(extra=plugins), nomenclature or load_nomenclature())
+    if today is not None:
+        run.today = today
+    return run
 
 
 def _raise_on_incidents(run) -> None:

@@ -31,8 +31,12 @@ def kinelint_rules() -> Iterable:
 
 
 @hookspec
-def kinelint_check_invoice(invoice, nomenclature) -> Iterable:
+def kinelint_check_invoice(invoice, nomenclature, today) -> Iterable:
     """Check one schema-valid invoice; return (or yield) ``Violation`` objects.
+
+    ``today`` is the run's reference date (``--today``, the ``today`` setting,
+    or the calendar date) for rules about the future; dated NGAP rules use
+    each session's date of care instead.
 
     ``invoice`` is a ``kinelint.invoice.Invoice`` (typed, read-only view with
     exact Decimals and parsed dates; ``invoice.data`` is the raw dict).

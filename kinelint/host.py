@@ -9,6 +9,7 @@ that a plugin that fails to import, raises, or returns garbage is named in an
 from __future__ import annotations
 
 import traceback
+from datetime import date
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from importlib.metadata import entry_points
@@ -101,9 +102,9 @@ class PluginHost:
 
     # -- calling -----------------------------------------------------------
 
-    def check_invoice(self, invoice, nomenclature) -> Iterator[tuple[Violation, Rule]]:
+    def check_invoice(self, invoice, nomenclature, today=None) -> Iterator[tuple[Violation, Rule]]:
         """Every violation of every plugin for one invoice, with the rule it belongs to."""
-        arguments = {"invoice": invoice, "nomenclature": nomenclature}
+        arguments = {"invoice": invoice, "nomenclature": nomenclature, "today": today or date.today()}
         where = f"on invoice {invoice.invoice_id}"
         for impl in self._invoice_impls:
             yield from self._checked(impl, self._call(impl, arguments, "kinelint_check_invoice", where), where)

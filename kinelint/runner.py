@@ -71,7 +71,7 @@ class Run:
         pairs = [(v, self.host.rules[v.code]) for v in violations]
         if not pairs:
             invoice = Invoice.from_dict(value)
-            pairs = list(self.host.check_invoice(invoice, self.nomenclature))
+            pairs = list(self.host.check_invoice(invoice, self.nomenclature, self.today))
             if observe is not None:
                 observe(invoice, document.ref)
         if not pairs:

@@ -246,3 +246,31 @@ def test_session_numbers_beyond_the_mask_are_still_caught(tmp_path):
     second = make_invoice([session(70, on="2026-01-12")], invoice_id="F-2", sessions_prescribed=None)
     found, _ = batch(write_jsonl(tmp_path / "b.jsonl", first, second))
     assert found == [("CON009", "b.jsonl", 2, "/sessions/0/number")]
+
+
+# -- CON010: issued after the reference date --------------------------------------------
+
+
+def test_issued_after_the_reference_date_and_on_it():
+    from datetime import date
+
+    from kinelint.api import lint_invoice
+
+    invoice = make_invoice([session(1, on="2026-01-12")], issued_on="2026-02-03")
+    (finding,) = only(lint_invoice(invoice, today=date(2026, 2, 2)), "CON010")
+    assert (finding.pointer, finding.severity) == ("/issued_on", "error")
+    assert "issued on 2026-02-03, after the reference date 2026-02-02" in finding.message
+    assert only(lint_invoice(invoice, today=date(2026, 2, 3)), "CON010") == []
+
+
+def test_today_from_the_command_line(tmp_path):
+    import json as json_module
+
+    from conftest import run_cli
+    from test_cli import dumps
+
+    path = tmp_path / "a.json"
+    path.write_text(dumps(make_invoice([session(1, on="2026-01-12")], issued_on="2026-02-03")))
+    late = run_cli("check", "--format", "json", "--today", "2026-02-02", str(path))
+    assert [f["code"] for f in json_module.loads(late.stdout)["findings"]] == ["CON010"]
+    assert run_cli("check", "--today", "2026-02-03", str(path)).returncode == 0

@@ -20,8 +20,8 @@ def kinelint_rules():
 
 
 @hookimpl
-def kinelint_check_invoice(invoice):
-    yield from check_dates(invoice)
+def kinelint_check_invoice(invoice, today):
+    yield from check_dates(invoice, today)
     yield from check_order(invoice)
     yield from check_prescribed(invoice)
     yield from check_identifiers(invoice)

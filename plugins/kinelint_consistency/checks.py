@@ -10,8 +10,8 @@ from stdnum.fr import nir as stdnum_nir
 from kinelint.findings import Violation
 from kinelint.rulekit import session_label
 
-from kinelint_consistency.rules import (BEYOND_PRESCRIBED, CARE_AFTER_ISSUE, CARE_BEFORE_PRESCRIPTION, NIR_KEY,
-                                        RPPS_KEY, SESSION_DATES, SESSION_NUMBERS)
+from kinelint_consistency.rules import (BEYOND_PRESCRIBED, CARE_AFTER_ISSUE, CARE_BEFORE_PRESCRIPTION,
+                                        ISSUED_IN_THE_FUTURE, NIR_KEY, RPPS_KEY, SESSION_DATES, SESSION_NUMBERS)
 
 
 @lru_cache(maxsize=65536)
@@ -20,9 +20,14 @@ def _luhn_valid(number: str) -> bool:
     return luhn.is_valid(number)
 
 
-def check_dates(invoice):
+def check_dates(invoice, today):
     prescribed_on = invoice.prescription_date.isoformat()
     issued_on = invoice.issued_on.isoformat()
+    if invoice.issued_on > today:
+        yield Violation(ISSUED_IN_THE_FUTURE.code,
+                        f"issued on {issued_on}, after the reference date {today.isoformat()}; an invoice is "
+                        f"issued on or before the day it is checked (set --today to check as of another day)",
+                        "/issued_on")
     for session in invoice.sessions:
         if session.date < invoice.prescription_date:
             yield Violation(CARE_BEFORE_PRESCRIPTION.code,

@@ -112,5 +112,17 @@ SESSION_BILLED_TWICE = Rule(
     good_example="sessions 1-3 of RX-7781 on F-41, sessions 4-6 on F-42",
 )
 
+ISSUED_IN_THE_FUTURE = Rule(
+    code="CON010",
+    name="issued-in-the-future",
+    severity="error",
+    summary="The invoice's issue date is after the reference date (today, or --today).",
+    rationale=("An invoice cannot be issued on a day that has not come: the date was mistyped or the export's "
+               "clock is wrong, and the care it bills would then look future too."),
+    source="kinelint invoice format (issued_on is the date the invoice was issued); ngap-kine.md §6",
+    bad_example='"issued_on": "2026-12-01" checked on 2026-11-25',
+    good_example='"issued_on": "2026-11-25" checked on 2026-11-25',
+)
+
 RULES = (CARE_BEFORE_PRESCRIPTION, CARE_AFTER_ISSUE, SESSION_NUMBERS, SESSION_DATES, BEYOND_PRESCRIBED,
-         NIR_KEY, RPPS_KEY, DUPLICATE_INVOICE_ID, SESSION_BILLED_TWICE)
+         NIR_KEY, RPPS_KEY, DUPLICATE_INVOICE_ID, SESSION_BILLED_TWICE, ISSUED_IN_THE_FUTURE)
