@@ -33,6 +33,8 @@ from pathlib import Path
 from random import Random
 
 import orjson
+from stdnum import luhn
+from stdnum.fr import nir as stdnum_nir
 
 CENT = Decimal("0.01")
 STEP_2026 = Decimal("0.60")
@@ -92,20 +94,11 @@ def _weighted(rng: Random, table):
 # ---- identifiers ---------------------------------------------------------------
 
 def nir_with_key(first13: str) -> str:
-    digits = first13.replace("2A", "19").replace("2B", "18")
-    return first13 + f"{97 - int(digits) % 97:02d}"
+    return first13 + stdnum_nir.calc_check_digits(first13)
 
 
 def luhn_key(first10: str) -> str:
-    for key in "0123456789":
-        number = first10 + key
-        total = 0
-        for position, char in enumerate(reversed(number)):
-            value = int(char) * (2 if position % 2 else 1)
-            total += value - 9 if value > 9 else value
-        if total % 10 == 0:
-            return number
-    raise AssertionError("unreachable")
+    return first10 + luhn.calc_check_digit(first10)
 
 
 # ---- prices from the nomenclature --------------------------------------------------
