@@ -166,17 +166,56 @@ class SchemaChecker:
             return []
         return self.explain(invoice)
 
-    def explain(self, invoice: object) -> list[Violation]:
-        """Worded violations, one per field and code (a date can break pattern, length and format at once)."""
+    @cached_property
+    def _complete(self):
+        """The compiled validator on the whole schema: it finds the errors of an invalid invoice."""
+        import jsonschema_rs
+
+        return jsonschema_rs.validator_for(self.schema, validate_formats=True)
+
+    def explain(self, invoice: object, compiled: bool = True) -> list[Violation]:
+        """Worded violations, one per field and code (a date can break pattern, length and format at once).
+
+        The compiled validator lists the errors (each with its keyword, instance
+        path and schema location), about twenty times faster than Python
+        ``jsonschema``, which takes over should it find none where the exact
+        check found one.
+        """
+        try:
+            errors = [_CompiledError(error, self.schema, invoice)
+                      for error in (self._complete.iter_errors(invoice) if compiled else ())]
+        except ValueError:  # a number of thousands of digits it cannot hand back: the Python validator words it
+            errors = []
+        if not errors:
+            errors = list(self._detailed.iter_errors(invoice))
         unique: dict[tuple[str, str], Violation] = {}
         secrets = patient_values(invoice)
-        for error in self._detailed.iter_errors(invoice):
+        for error in errors:
             for violation in _violations_of(error):
                 safe = safe_pointer(violation.pointer, secrets)  # a key may be a NIR: never in a pointer
                 if safe != violation.pointer:
                     violation = replace(violation, pointer=safe)
                 unique.setdefault((violation.pointer, violation.code), violation)
         return sorted(unique.values(), key=lambda v: (v.pointer, v.code))
+
+
+class _CompiledError:
+    """A ``jsonschema_rs`` error seen through the attributes of a ``jsonschema`` one, for the wording."""
+
+    __slots__ = ("validator", "validator_value", "instance", "schema", "absolute_path")
+
+    def __init__(self, error, root: dict, document: object) -> None:
+        *where, keyword = error.schema_path
+        node = root
+        for token in where:
+            node = node[token]
+        self.validator = keyword
+        self.validator_value = node.get(keyword) if isinstance(node, dict) else None
+        self.schema = node
+        self.absolute_path = list(error.instance_path)
+        self.instance = document  # the value as read (exact), not the validator's converted copy
+        for token in self.absolute_path:
+            self.instance = self.instance[token]
 
 
 def _without(schema: object, keyword: str) -> object:

@@ -95,6 +95,12 @@ def test_valid_variants_pass(path, value):
     assert CHECKER.check(mutated(path, value)) == []
 
 
+@pytest.mark.parametrize("path, value, code, pointer", INVALID)
+def test_errors_listed_by_either_validator_are_worded_alike(path, value, code, pointer):
+    invoice = mutated(path, value)
+    assert CHECKER.explain(invoice) == CHECKER.explain(invoice, compiled=False)
+
+
 def test_the_reference_invoice_is_valid():
     assert CHECKER.check(copy.deepcopy(VALID)) == []
 
