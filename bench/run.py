@@ -87,6 +87,9 @@ def kinelint_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "kinelint"]
 
 
+HAS_JOBS = False  # the CLI has --jobs: then (b) and (e) pass --jobs 1, whatever is measured
+
+
 def cli_has_jobs() -> bool:
     done = subprocess.run(kinelint_command() + ["check", "--help"], capture_output=True, text=True, cwd=REPO)
     return "--jobs" in done.stdout
@@ -174,7 +177,8 @@ def measure_size(size: int, args, jobs_ok: bool, results: dict) -> None:
     say(f"[{size:,}] floor: orjson.loads over {path.name}")
     floor = Measure("floor", size, [floor_run(path) for _ in range(max(repeat, 3))])
     say(f"[{size:,}] lint, one process ({repeat}x)")
-    lint = Measure("lint1", size, [run_child(lint_command(path, 1 if jobs_ok else None)) for _ in range(repeat)])
+    one = 1 if HAS_JOBS else None  # one process, whatever the default would choose
+    lint = Measure("lint1", size, [run_child(lint_command(path, one)) for _ in range(repeat)])
     say(f"[{size:,}]   {lint.seconds:.1f} s, {fmt_rate(lint.rate)}, peak RSS {lint.rss_mb:.0f} MB")
     entry = {"floor": floor, "lint1": lint, "batch": path.name, "bytes": path.stat().st_size}
     if jobs_ok:
@@ -203,7 +207,7 @@ def identical_findings(size: int, args) -> str:
 def measure_errors(size: int, args, jobs_ok: bool) -> Measure:
     path = generate.ensure_batch(OUT, size, args.seed, args.invalid_rate, args.fault_rate)
     say(f"[{size:,}] error path: {path.name}")
-    measure = Measure("errors", size, [run_child(lint_command(path, 1 if jobs_ok else None))
+    measure = Measure("errors", size, [run_child(lint_command(path, 1 if HAS_JOBS else None))
                                        for _ in range(args.repeat if size < LARGE else args.repeat_large)])
     say(f"[{size:,}]   {measure.seconds:.1f} s, {fmt_rate(measure.rate)}")
     return measure
@@ -329,7 +333,9 @@ def main(argv: list[str] | None = None) -> int:
     skip = set(filter(None, args.skip.split(",")))
     OUT.mkdir(parents=True, exist_ok=True)
 
-    jobs_ok = cli_has_jobs() and "jobs" not in skip
+    global HAS_JOBS
+    HAS_JOBS = cli_has_jobs()
+    jobs_ok = HAS_JOBS and "jobs" not in skip
     say(f"kinelint: {' '.join(kinelint_command())}; --jobs {'supported' if jobs_ok else 'not supported'}")
     results: dict = {"sizes": {}, "invalid_rate": args.invalid_rate, "machine": machine()}
     for size in sizes:
