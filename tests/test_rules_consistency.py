@@ -229,15 +229,15 @@ def test_batch_messages_carry_no_patient_data(tmp_path):
 
 def test_batch_checker_keeps_only_fingerprints():
     from kinelint.invoice import Invoice
+    from kinelint.keystore import KeyStore
     from kinelint_consistency import kinelint_batch_checker
 
     checker = kinelint_batch_checker()
     for n in range(1, 4):
         invoice = Invoice.from_dict(make_invoice([session(n, on=f"2026-01-1{n}")], invoice_id=f"F-{n}"))
         checker.observe(checker.keys(invoice), ref=n)
-    state = (checker._invoice_ids, checker._billed, checker._billed_high)
-    assert all(isinstance(key, int) for part in state for key in part)
-    assert list(checker._billed.values()) == [0b1110]  # sessions 1, 2 and 3 of the one prescription
+    assert isinstance(checker._invoice_ids, KeyStore) and isinstance(checker._billed, KeyStore)
+    assert checker._billed.get("RX-7781") == 0b1110  # sessions 1, 2 and 3 of the one prescription
     assert list(checker.finish()) == []
 
 

@@ -1,32 +1,26 @@
 """The CON checks across the invoices of a batch: repeated invoice ids, sessions billed twice.
 
 A batch may hold a million invoices, so the checker keeps fingerprints, not
-strings: a 128-bit fingerprint per invoice id, and per prescription a
-fingerprint and a bit mask of the session numbers billed so far (numbers above
-62 go to a set of their own). About 180 bytes an invoice. The price: a
-finding cannot name the earlier invoice, only say that there is one.
+strings, in the core's compact ``KeyStore``: one per invoice id, and per
+prescription one with a bit mask of the session numbers billed so far
+(numbers above 62 get a key of their own). About 50 bytes an invoice. The
+price: a finding cannot name the earlier invoice, only say that there is one.
 """
 
 from __future__ import annotations
 
 from kinelint.findings import Violation
+from kinelint.keystore import KeyStore
 
 from kinelint_consistency.rules import DUPLICATE_INVOICE_ID, SESSION_BILLED_TWICE
 
-_MASK_BITS = 62  # session numbers 1..62 live in the mask (a small int); beyond, in a set
-_WORD = (1 << 64) - 1
-
-
-def fingerprint(key: str) -> int:
-    """Two independent 64-bit string hashes: a 128-bit fingerprint (stable within one run)."""
-    return (hash(key) & _WORD) | ((hash(key + "\0") & _WORD) << 64)
+_MASK_BITS = 62  # session numbers 1..62 live in the prescription's mask; beyond, a key each
 
 
 class BatchChecker:
     def __init__(self) -> None:
-        self._invoice_ids: set[int] = set()
-        self._billed: dict[int, int] = {}  # prescription fingerprint -> mask of session numbers
-        self._billed_high: set[int] = set()  # fingerprints of (prescription, number > 62)
+        self._invoice_ids = KeyStore()
+        self._billed = KeyStore()  # prescription id -> mask of session numbers; "id\0number" beyond the mask
         self._found: list[tuple[object, Violation]] = []
 
     @staticmethod
@@ -36,20 +30,18 @@ class BatchChecker:
 
     def observe(self, keys: tuple, ref) -> None:
         invoice_id, prescription_id, sessions = keys
-        identity = fingerprint(invoice_id)
-        if identity in self._invoice_ids:
+        if self._invoice_ids.get(invoice_id):
             # The same invoice exported twice: one finding, not one more per session it repeats.
             self._found.append((ref, Violation(
                 DUPLICATE_INVOICE_ID.code,
                 f"invoice id {invoice_id} is already used by an earlier invoice of this batch; "
                 f"each invoice needs its own id", "/invoice_id")))
             return
-        self._invoice_ids.add(identity)
-        treatment = fingerprint(prescription_id)
-        mask = self._billed.get(treatment, 0)
+        self._invoice_ids.add(invoice_id)
+        mask = self._billed.get(prescription_id)
         billed_now, billed_high = 0, []
         for index, number, on in sessions:
-            if self._already_billed(treatment, mask, prescription_id, number):
+            if self._already_billed(mask, prescription_id, number):
                 self._found.append((ref, Violation(
                     SESSION_BILLED_TWICE.code,
                     f"session {number} ({on.isoformat()}): session {number} of prescription {prescription_id} "
@@ -58,15 +50,16 @@ class BatchChecker:
             elif number <= _MASK_BITS:
                 billed_now |= 1 << number
             else:
-                billed_high.append(fingerprint(f"{prescription_id}\0{number}"))
+                billed_high.append(f"{prescription_id}\0{number}")
         if billed_now:
-            self._billed[treatment] = mask | billed_now
-        self._billed_high.update(billed_high)
+            self._billed.add(prescription_id, billed_now)
+        for key in billed_high:
+            self._billed.add(key)
 
-    def _already_billed(self, treatment: int, mask: int, prescription_id: str, number: int) -> bool:
+    def _already_billed(self, mask: int, prescription_id: str, number: int) -> bool:
         if number <= _MASK_BITS:
             return bool(mask >> number & 1)
-        return fingerprint(f"{prescription_id}\0{number}") in self._billed_high
+        return bool(self._billed.get(f"{prescription_id}\0{number}"))
 
     def finish(self):
         return self._found
