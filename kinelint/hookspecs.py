@@ -58,7 +58,8 @@ def kinelint_batch_checker(nomenclature) -> object:
       Without it, ``observe`` receives the invoice itself.
     - ``observe(keys, ref)``: called in the main process for every
       schema-valid invoice of the run, in run order. Keep only small keys
-      between calls: a batch may hold a million invoices. ``ref`` is opaque;
-      hand it back as is.
+      between calls: a batch may hold a million invoices
+      (``kinelint.keystore.KeyStore`` keeps a string key in ~24 bytes).
+      ``ref`` is opaque; hand it back as is.
     - ``finish()``: the ``(ref, Violation)`` pairs found, at the end.
     """
