@@ -10,15 +10,9 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
-from test_cli import clean, dumps, faulty_schema
+from test_cli import clean, dumps, faulty_schema, unknown_field
 
 CI = Path(__file__).parent / "data" / "ci"
-
-
-def unknown_field(invoice_id):
-    invoice = clean(invoice_id)
-    invoice["sessions"][0]["note"] = "x"  # SCH002
-    return invoice
 
 
 @pytest.fixture

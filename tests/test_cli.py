@@ -30,6 +30,13 @@ def faulty_schema(invoice_id="F-BAD"):
     return invoice
 
 
+def unknown_field(invoice_id="F-EXTRA"):
+    """An invoice with a field the format does not define (SCH002)."""
+    invoice = clean(invoice_id)
+    invoice["sessions"][0]["note"] = "x"
+    return invoice
+
+
 def check_json(*paths, cwd=None, stdin=None):
     result = run_cli("check", "--format", "json", *paths, cwd=cwd, stdin=stdin)
     assert not result.stderr, result.stderr.decode()

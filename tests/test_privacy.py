@@ -16,7 +16,6 @@ import json
 import os
 from pathlib import Path
 
-import pytest
 from conftest import install_fake_plugin, run_cli
 from invoice_factory import make_invoice, nir_with_key
 from test_cli import dumps

@@ -21,12 +21,6 @@ DATA = Path(__file__).parent / "data"
 CI = DATA / "ci"
 
 
-def unknown_field(invoice_id):
-    invoice = clean(invoice_id)
-    invoice["sessions"][0]["note"] = "x"  # SCH002
-    return invoice
-
-
 @pytest.fixture
 def invoices(tmp_path):
     """invoices/a.json: one clean and one faulty invoice; invoices/b.jsonl: a clean line and a two-fault line."""
