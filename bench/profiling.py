@@ -173,7 +173,7 @@ def stages(path: Path, total: float) -> None:
     impls = getattr(host, "_invoice_impls", None)
     plugin_total = 0.0
     if impls is not None:
-        arguments = {"nomenclature": nomenclature}
+        arguments = {"nomenclature": nomenclature, "today": run.today}
         for impl in impls:
             function, names = impl.function, impl.argnames
 

@@ -16,6 +16,7 @@ from kinelint.nomenclature import (
     Price,
     load_nomenclature,
 )
+from kinelint.nomenclature.model import ONE_DAY, DateEpochs
 
 D = Decimal
 N = load_nomenclature()
@@ -600,3 +601,58 @@ def test_bdk_rule_knows_the_run_of_its_coefficients():
     assert before.coefficients_until == date(2018, 6, 30)
     assert since_2018.coefficients_since == date(2018, 7, 1)
     assert since_2018.coefficients_until is None
+
+
+# ---- remembered answers: by date, then by epoch ------------------------------
+
+
+def _dates_around_the_data():
+    """Each date of the data, the day before and after, and the first of every month 2011–2028."""
+    days = set()
+    for day in N._data_dates():
+        days.update((day - ONE_DAY, day, day + ONE_DAY))
+    days.update(date(year, month, 1) for year in range(2011, 2029) for month in range(1, 13))
+    return sorted(days)
+
+
+def _coefficients_to_ask(letter):
+    """Every listed value, a cent either side, and what the changes turn them into."""
+    book = N._coefficients[letter]
+    values = {v for s in book.sets for v in s.values}
+    values |= {v + step for v in values for step in (D("0.01"), D("-0.01"))}
+    values |= {c.apply(v) for c in book.changes for v in list(values)} - {None}
+    return sorted(values)
+
+
+def test_remembered_code_answers_are_the_computed_ones_on_every_date():
+    days = _dates_around_the_data()
+    for table, status, price in ((N._letters, N.letter_status, N.letter_value), (N._fees, N.fee_status, N.fee_price)):
+        for code in table.codes + ("XXX",):
+            for on in days:
+                assert status(code, on) == table.status(code, on), (code, on)
+                for territory in ("metropole", "dom"):
+                    assert price(code, on, territory) == table.price(code, on, territory), (code, on, territory)
+    for on in days:
+        assert N.bdk_rule(on) == next((w.rule for w in N._bdk if w.covers(on)), None), on
+
+
+def test_remembered_coefficient_answers_are_the_computed_ones_on_every_date():
+    days = _dates_around_the_data()
+    asked = 0
+    for letter, book in N._coefficients.items():
+        for coefficient in _coefficients_to_ask(letter):
+            for on in days:
+                assert N.coefficient_status(letter, coefficient, on) == book.status(coefficient, on), \
+                    (letter, coefficient, on)
+                asked += 1
+    assert asked > 10_000  # the sweep really ran
+
+
+def test_an_epoch_is_bounded_by_the_data_dates():
+    epochs = DateEpochs([date(2026, 1, 1), date(2026, 5, 27)])
+    assert epochs.representative(date(2025, 12, 31)) == date.min
+    assert epochs.representative(date(2026, 1, 1)) == date(2026, 1, 1)
+    assert epochs.representative(date(2026, 1, 2)) == date(2026, 1, 2)  # the day after a date is a boundary
+    assert epochs.representative(date(2026, 3, 15)) == date(2026, 1, 2)
+    assert epochs.representative(date(2026, 5, 28)) == date(2026, 5, 28)
+    assert epochs.representative(date(2030, 1, 1)) == date(2026, 5, 28)

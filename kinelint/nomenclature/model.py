@@ -10,7 +10,10 @@ the indexes this class queries.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from bisect import bisect_right
+from datetime import timedelta
 from functools import lru_cache
+from inspect import signature
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -124,8 +127,28 @@ def _check_territory(territory: str) -> None:
         raise ValueError(f"unknown territory {territory!r}; expected one of {TERRITORIES}")
 
 
+ONE_DAY = timedelta(days=1)
 MEMO_LIMIT = 32_768  # answers remembered per query: most of a batch's questions, a bounded memory
 _REMEMBERED = ("letter_status", "fee_status", "letter_value", "fee_price", "coefficient_status", "bdk_rule")
+
+
+class DateEpochs:
+    """Dates on which no answer can differ share one representative.
+
+    Every query compares the date of care with dates of the data (a window's
+    first or last day, a change's day), and answers with data only, never
+    with the date asked. So two dates that lie on the same side of every
+    ``d`` and every ``d + 1 day`` get the same answers: the representative of
+    a date is the latest such boundary on or before it. A batch spread over
+    two years of care asks a few dozen dates' questions instead of ~700.
+    """
+
+    def __init__(self, data_dates) -> None:
+        self._boundaries = sorted({bound for day in data_dates for bound in (day, day + ONE_DAY)})
+
+    def representative(self, on: date) -> date:
+        index = bisect_right(self._boundaries, on)
+        return self._boundaries[index - 1] if index else date.min
 
 
 class Nomenclature:
@@ -153,9 +176,13 @@ class Nomenclature:
         self._bdk = bdk
         # Answers never change, and a batch of a million invoices asks the same few
         # thousand questions (code, date, territory) over and over: remember them
-        # (bounded, so a hostile batch of ever-new dates cannot grow it).
+        # (bounded, so a hostile batch of ever-new dates cannot grow it). Two levels:
+        # the date asked (a C-level hit), then its epoch's representative, so a
+        # new date costs a lookup, not a computation.
+        epochs = DateEpochs(self._data_dates())
+        representative = lru_cache(maxsize=MEMO_LIMIT)(epochs.representative)
         for name in _REMEMBERED:
-            setattr(self, name, lru_cache(maxsize=MEMO_LIMIT)(getattr(self, name)))
+            setattr(self, name, _remembered(getattr(self, name), representative))
 
     def letter_status(self, letter: str, on: date) -> CodeStatus:
         return self._letters.status(letter, on)
@@ -192,8 +219,30 @@ class Nomenclature:
                 return window.rule
         return None
 
+    def _data_dates(self):
+        """Every date the data holds: the only dates an answer can turn on."""
+        for table in (self._letters, self._fees):
+            yield from table.dates()
+        for book in self._coefficients.values():
+            yield from book.dates()
+        for window in self._bdk:
+            yield from (d for d in (window.start, window.end) if d is not None)
+
     def known_letters(self) -> tuple[str, ...]:
         return self._letters.codes
 
     def known_fees(self) -> tuple[str, ...]:
         return self._fees.codes
+
+
+def _remembered(query, representative):
+    """``query`` remembered by the date asked, then by that date's epoch."""
+    by_epoch = lru_cache(maxsize=MEMO_LIMIT)(query)
+    at = list(signature(query).parameters).index("on")
+
+    def on_new_date(*arguments):
+        arguments = list(arguments)
+        arguments[at] = representative(arguments[at])
+        return by_epoch(*arguments)
+
+    return lru_cache(maxsize=MEMO_LIMIT)(on_new_date)

@@ -29,6 +29,12 @@ def covers(start: date, end: date | None, on: date) -> bool:
     return start <= on and (end is None or on <= end)
 
 
+def _days(start: date, end: date | None):
+    yield start
+    if end is not None:
+        yield end
+
+
 # ---- letters and fees ----------------------------------------------------------
 
 
@@ -71,6 +77,12 @@ class CodeTable:
             return CodeStatus("retired", code, previous.end + ONE_DAY, previous.replaced_by, previous.fact)
         upcoming = next(e for e in entries if e.in_force and e.start > on)
         return CodeStatus("not_yet", code, upcoming.start, None, upcoming.fact)
+
+    def dates(self):
+        """The first and last days of every window (the dates an answer turns on)."""
+        for entries in self._entries.values():
+            for entry in entries:
+                yield from _days(entry.start, entry.end)
 
     def price(self, code: str, on: date, territory: str) -> Price | None:
         for entry in self._entries.get(code, ()):
@@ -144,6 +156,13 @@ class LetterCoefficients:
         self.sets = tuple(sorted(sets, key=lambda s: s.start))
         self.coverage = tuple(sorted(coverage, key=lambda c: c.start))
         self.changes = tuple(sorted(changes, key=lambda c: c.on))
+
+    def dates(self):
+        """The days of every window and change (the dates an answer turns on)."""
+        for window in self.sets + self.coverage:
+            yield from _days(window.start, window.end)
+        for change in self.changes:
+            yield change.on
 
     def status(self, c: Decimal, on: date) -> CoefficientStatus:
         """Valid, else superseded/deleted (listed before, changed since), else early, else never."""

@@ -25,11 +25,30 @@ def kinelint_rules():
 
 @hookimpl
 def kinelint_check_invoice(invoice, nomenclature):
+    # Nearly every act and fee is in force: a quick test first, the wording only for the rest.
+    found = []
+    territory = invoice.territory
     for session in invoice.sessions:
         for act in session.acts:
-            yield from _check_act(act, session, invoice.territory, nomenclature)
+            if not _act_in_force(act, session.date, territory, nomenclature):
+                found.extend(_check_act(act, session, territory, nomenclature))
         for fee in session.fees:
-            yield from _check_fee(fee, session, invoice.territory, nomenclature)
+            if not _fee_in_force(fee, session.date, territory, nomenclature):
+                found.extend(_check_fee(fee, session, territory, nomenclature))
+    return found
+
+
+def _act_in_force(act, on, territory, nomenclature) -> bool:
+    """True when ``_check_act`` would find nothing to say."""
+    return (nomenclature.letter_status(act.letter, on).state == "in_force"
+            and nomenclature.letter_value(act.letter, on, territory) is not None
+            and (act.bdk or nomenclature.coefficient_status(act.letter, act.coefficient, on).state != "act_deleted"))
+
+
+def _fee_in_force(fee, on, territory, nomenclature) -> bool:
+    """True when ``_check_fee`` would find nothing to say."""
+    return (nomenclature.fee_status(fee.code, on).state == "in_force"
+            and nomenclature.fee_price(fee.code, on, territory) is not None)
 
 
 def _check_act(act, session, territory, nomenclature):

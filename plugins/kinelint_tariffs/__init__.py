@@ -59,13 +59,12 @@ def _check_fee(session, fee, territory, nomenclature):
     unit = nomenclature.fee_price(fee.code, session.date, territory)
     if unit is None:
         return
-    when = f"on {session.date.isoformat()} ({territory})"
     if per_km:
         product = unit.amount * fee.quantity
         expected = cents(product)
         if fee.amount != expected:
             message = (f"{session_label(session)}: {fee.code} {fee.quantity} km × {_exact(unit.amount)} = "
-                       f"{_exact(product)}, billed {money(fee.amount)}; expected {money(expected)} {when}")
+                       f"{_exact(product)}, billed {money(fee.amount)}; expected {money(expected)} {_when(session, territory)}")
             yield ruling(FEE_AMOUNT.code, message, fee.pointer + "/amount", [unit.fact])
         return
     expected = cents(unit.amount)
@@ -73,7 +72,7 @@ def _check_fee(session, fee, territory, nomenclature):
     follows_quantity = fee.quantity != 1 and fee.amount == cents(unit.amount * fee.quantity)
     if fee.amount != expected and not follows_quantity:
         message = (f"{session_label(session)}: {fee.code} billed {money(fee.amount)}; "
-                   f"expected {money(expected)} {when}")
+                   f"expected {money(expected)} {_when(session, territory)}")
         yield ruling(FEE_AMOUNT.code, message, fee.pointer + "/amount", [unit.fact])
 
 
@@ -88,8 +87,8 @@ def _check_total(invoice):
         yield Violation(TOTAL.code, message, "/total")
 
 
-
-
+def _when(session, territory) -> str:
+    return f"on {session.date.isoformat()} ({territory})"
 
 
 def _per_km_codes(nomenclature) -> str:
