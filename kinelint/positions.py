@@ -24,7 +24,7 @@ def _decode_key(token: str) -> str:
 
 
 def _walk(text: str, start: int = 0):
-    """Yield (event, pointer, offset) for each value: event is 'value' or 'dup'.
+    """Yield (event, pointer, offset, key): 'value' for each value, 'dup' for a repeated key, 'end' for a closed container.
 
     Stops at the end of the first complete value after ``start``.
     """
@@ -39,8 +39,9 @@ def _walk(text: str, start: int = 0):
                 expecting_key = True
             continue
         if head in "}]":
-            stack.pop()
+            closed = stack.pop()
             expecting_key = False  # an empty object closes while a key was still expected
+            yield "end", closed[1], match.start(), None
             if not stack:
                 return
             continue
@@ -118,9 +119,17 @@ class TextPositions:
         offsets: dict[str, int] = {}
         if start is not None:
             wanted_here = _with_ancestors(wanted)
+            unsettled = set(wanted)  # pointers whose value (or nearest ancestor) may still come
             for event, pointer, offset, _ in _walk(self._text, start):  # pointers relative to start
-                if event == "value" and pointer in wanted_here:
-                    offsets[pointer] = offset
+                if event == "value":
+                    if pointer in wanted_here:
+                        offsets[pointer] = offset
+                        unsettled.discard(pointer)
+                elif event == "end":  # what was not inside a closed container never will be
+                    inside = pointer + "/"
+                    unsettled = {p for p in unsettled if not p.startswith(inside)}
+                if not unsettled:
+                    break  # most findings sit before the end of the text: stop reading there
         found: dict[str, tuple[int, int]] = {}
         for pointer in wanted:
             candidate = pointer

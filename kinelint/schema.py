@@ -115,6 +115,9 @@ def _may_break_multiple_of(raw: bytes) -> bool:
     return b"e-" in raw or b"E-" in raw or _THREE_DECIMALS.search(raw) is not None
 
 
+_CONDITIONAL = frozenset({"anyOf", "oneOf", "not", "if", "then", "else", "contains", "dependentSchemas"})
+
+
 class SchemaChecker:
     """Checks one invoice (a value with Decimal numbers) against the invoice schema.
 
@@ -154,7 +157,30 @@ class SchemaChecker:
             return False
         if raw is not None and not _may_break_multiple_of(raw):
             return True
+        if self._confirmed_multiple_of_break(invoice):
+            return False
         return self._detailed.is_valid(invoice)
+
+    def _confirmed_multiple_of_break(self, invoice: object) -> bool:
+        """A ``multipleOf`` error of the compiled validator that exact arithmetic confirms.
+
+        Three decimals where two are allowed is the usual reason a text is
+        flagged: decided here in microseconds, where the Python validator
+        took over half a millisecond. Anything unconfirmed goes to it.
+        """
+        try:
+            errors = self._complete.iter_errors(invoice)
+            for error in errors:
+                if error.schema_path[-1] != "multipleOf" or _CONDITIONAL.intersection(error.schema_path):
+                    continue  # an error inside anyOf/oneOf/not/if… need not make the invoice invalid
+                found = _CompiledError(error, self.schema, invoice)
+                value, divisor = found.instance, found.validator_value
+                if type(value) is Decimal and value.is_finite() and isinstance(divisor, (int, float)) \
+                        and not _is_multiple(value, Decimal(str(divisor))):
+                    return True
+        except (ValueError, LookupError, TypeError):  # a number it cannot hand back: the Python validator decides
+            return False
+        return False
 
     def is_valid_detailed(self, invoice: object) -> bool:
         """The Python validator's verdict: for the agreement test and the exact path."""

@@ -138,3 +138,28 @@ def test_messages_say_what_is_expected():
 def test_an_invoice_that_is_not_an_object():
     (violation,) = CHECKER.check([1, 2])
     assert violation.code == "SCH003" and violation.pointer == ""
+
+
+TRICKY_DECIMALS = ["46.385", "0.07", "0.070", "18.790", "5.0000000000000001", "5.0000000000000000", "1000.001",
+                   "99999999.990", "99999999.991", "4638.5E-2", "4638E-2", "0.105", "1E-30"]
+
+
+@pytest.mark.parametrize("written", TRICKY_DECIMALS)
+@pytest.mark.parametrize("field", [["total"], ["sessions", 0, "acts", 1, "coefficient"]])
+def test_a_flagged_text_gets_the_exact_verdict(field, written):
+    case = mutated(field, Decimal(written))
+    text = json.dumps(case, default=str).encode()
+    assert CHECKER.is_valid(case, text) == CHECKER.is_valid_detailed(case)
+
+
+class _NoPythonValidator:
+    def is_valid(self, instance):
+        raise AssertionError("the Python validator was asked")
+
+
+def test_three_decimals_are_refused_without_the_python_validator():
+    checker = SchemaChecker()
+    checker.__dict__["_detailed"] = _NoPythonValidator()
+    assert not checker.is_valid(mutated(["total"], Decimal("46.385")), b'{"total": 46.385}')
+    with pytest.raises(AssertionError):  # a multiple of 0.01 written with three decimals: only the exact check can say
+        checker.is_valid(mutated(["total"], Decimal("46.380")), b'{"total": 46.380}')
