@@ -656,3 +656,35 @@ def test_an_epoch_is_bounded_by_the_data_dates():
     assert epochs.representative(date(2026, 3, 15)) == date(2026, 1, 2)
     assert epochs.representative(date(2026, 5, 28)) == date(2026, 5, 28)
     assert epochs.representative(date(2030, 1, 1)) == date(2026, 5, 28)
+
+
+def test_a_day_answers_as_the_nomenclature_does_on_that_date():
+    for on in _dates_around_the_data():
+        for territory in ("metropole", "dom"):
+            day = N.on(on, territory)
+            assert day.bdk_rule == N.bdk_rule(on)
+            for letter in N.known_letters() + ("XXX",):
+                assert day.letter_status(letter) == N.letter_status(letter, on), (letter, on)
+                assert day.letter_value(letter) == N.letter_value(letter, on, territory), (letter, on, territory)
+            for code in N.known_fees() + ("XXX",):
+                assert day.fee_status(code) == N.fee_status(code, on), (code, on)
+                assert day.fee_price(code) == N.fee_price(code, on, territory), (code, on, territory)
+    for letter in N._coefficients:
+        for coefficient in _coefficients_to_ask(letter):
+            for on in BOUNDARIES:
+                assert N.on(on, "metropole").coefficient_status(letter, coefficient) == \
+                    N.coefficient_status(letter, coefficient, on), (letter, coefficient, on)
+
+
+def test_dates_of_one_epoch_share_one_day_and_a_day_keeps_only_known_codes():
+    assert N.on(date(2026, 3, 2), "dom") is N.on(date(2026, 3, 3), "dom")
+    assert N.on(date(2025, 12, 31), "dom") is not N.on(date(2026, 1, 1), "dom")
+    day = N.on(date(2026, 3, 2), "metropole")
+    for n in range(100):
+        assert day.letter_status(f"Z{n}").state == "unknown"
+    assert not any(code.startswith("Z") for code in day.letter_status.__self__)  # a hostile file cannot grow it
+
+
+def test_a_day_refuses_an_unknown_territory():
+    with pytest.raises(ValueError, match="territory"):
+        N.on(date(2026, 3, 2), "mars")

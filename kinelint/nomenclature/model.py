@@ -9,14 +9,15 @@ the indexes this class queries.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from bisect import bisect_right
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
 from functools import lru_cache
 from inspect import signature
-from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING
+
+from .day import Day
 
 if TYPE_CHECKING:  # the tables import this module; no cycle at run time
     from .tables import BdkWindow, CodeTable, LetterCoefficients
@@ -183,6 +184,19 @@ class Nomenclature:
         representative = lru_cache(maxsize=MEMO_LIMIT)(epochs.representative)
         for name in _REMEMBERED:
             setattr(self, name, _remembered(getattr(self, name), representative))
+        self._days: dict[tuple[date, str], Day] = {}  # one per epoch and territory: a few dozen
+        self.on = lru_cache(maxsize=MEMO_LIMIT)(lambda on, territory: self._day(representative(on), territory))
+
+    def on(self, on: date, territory: str) -> Day:  # replaced per instance by its remembered form
+        """The nomenclature on one date in one territory: a session's questions answered by code."""
+        return self._day(on, territory)
+
+    def _day(self, representative: date, territory: str) -> Day:
+        _check_territory(territory)
+        day = self._days.get((representative, territory))
+        if day is None:
+            day = self._days[(representative, territory)] = Day(self, representative, territory)
+        return day
 
     def letter_status(self, letter: str, on: date) -> CodeStatus:
         return self._letters.status(letter, on)

@@ -20,6 +20,8 @@ KIND_WORDS = {"general": "general", "neurological": "neurological and muscular a
 
 def check_invoice(invoice, nomenclature) -> Iterator[Violation]:
     for session in invoice.sessions:
+        if session.number != 1 and not any(act.bdk for act in session.acts):
+            continue  # no bilan billed, none due: most sessions, nothing to judge
         rule = nomenclature.bdk_rule(session.date)
         if rule is not None:
             yield from _SessionCheck(invoice, session, rule, nomenclature).run()

@@ -29,10 +29,11 @@ def kinelint_rules():
 @hookimpl
 def kinelint_check_invoice(invoice, nomenclature):
     for session in invoice.sessions:
+        day = nomenclature.on(session.date, invoice.territory)
         for act in session.acts:
-            if act.bdk or nomenclature.letter_status(act.letter, session.date).state != "in_force":
+            if act.bdk or day.letter_status(act.letter).state != "in_force":
                 continue
-            status = nomenclature.coefficient_status(act.letter, act.coefficient, session.date)
+            status = day.coefficient_status(act.letter, act.coefficient)
             if status.state == "valid":  # nearly every act: nothing to word
                 continue
             message = _describe(status, act, session.date)

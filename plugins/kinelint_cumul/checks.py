@@ -17,6 +17,8 @@ TRAVEL_GROUPS = ("travel", "specific", "km")
 
 def check_invoice(invoice, nomenclature) -> Iterator[Violation]:
     for session in invoice.sessions:
+        if len(session.fees) < (2 if session.at_home else 1):
+            continue  # every rule below needs two fees together, or a travel fee away from home
         fees = [(fee, group) for fee in session.fees if (group := nomenclature.fee_group(fee.code)) is not None]
         judge = _Judge(session, nomenclature)
         yield from judge.travel_outside_home(fees)

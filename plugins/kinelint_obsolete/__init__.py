@@ -27,28 +27,27 @@ def kinelint_rules():
 def kinelint_check_invoice(invoice, nomenclature):
     # Nearly every act and fee is in force: a quick test first, the wording only for the rest.
     found = []
-    territory = invoice.territory
     for session in invoice.sessions:
+        day = nomenclature.on(session.date, invoice.territory)
         for act in session.acts:
-            if not _act_in_force(act, session.date, territory, nomenclature):
-                found.extend(_check_act(act, session, territory, nomenclature))
+            if not _act_in_force(act, day):
+                found.extend(_check_act(act, session, invoice.territory, nomenclature))
         for fee in session.fees:
-            if not _fee_in_force(fee, session.date, territory, nomenclature):
-                found.extend(_check_fee(fee, session, territory, nomenclature))
+            if not _fee_in_force(fee, day):
+                found.extend(_check_fee(fee, session, invoice.territory, nomenclature))
     return found
 
 
-def _act_in_force(act, on, territory, nomenclature) -> bool:
+def _act_in_force(act, day) -> bool:
     """True when ``_check_act`` would find nothing to say."""
-    return (nomenclature.letter_status(act.letter, on).state == "in_force"
-            and nomenclature.letter_value(act.letter, on, territory) is not None
-            and (act.bdk or nomenclature.coefficient_status(act.letter, act.coefficient, on).state != "act_deleted"))
+    return (day.letter_status(act.letter).state == "in_force"
+            and day.letter_value(act.letter) is not None
+            and (act.bdk or day.coefficient_status(act.letter, act.coefficient).state != "act_deleted"))
 
 
-def _fee_in_force(fee, on, territory, nomenclature) -> bool:
+def _fee_in_force(fee, day) -> bool:
     """True when ``_check_fee`` would find nothing to say."""
-    return (nomenclature.fee_status(fee.code, on).state == "in_force"
-            and nomenclature.fee_price(fee.code, on, territory) is not None)
+    return day.fee_status(fee.code).state == "in_force" and day.fee_price(fee.code) is not None
 
 
 def _check_act(act, session, territory, nomenclature):

@@ -23,40 +23,42 @@ def kinelint_rules():
 
 @hookimpl
 def kinelint_check_invoice(invoice, nomenclature):
+    found = []
     for session in invoice.sessions:
+        day = nomenclature.on(session.date, invoice.territory)
         for act in session.acts:
-            yield from _check_act(session, act, invoice.territory, nomenclature)
+            violation = _check_act(session, act, day)
+            if violation is not None:
+                found.append(violation)
         for fee in session.fees:
-            yield from _check_fee(session, fee, invoice.territory, nomenclature)
-    yield from _check_total(invoice)
+            if day.fee_status(fee.code).state == "in_force":  # else OBS reports the code
+                found.extend(_check_fee(session, fee, day, nomenclature))
+    found.extend(_check_total(invoice))
+    return found
 
 
-def _check_act(session, act, territory, nomenclature):
-    if nomenclature.letter_status(act.letter, session.date).state != "in_force":
-        return
-    value = nomenclature.letter_value(act.letter, session.date, territory)
+def _check_act(session, act, day) -> Violation | None:
+    value = day.letter_value(act.letter)  # None when the letter is not in force (OBS) or has no price there
     if value is None:
-        return
+        return None
     product = act.coefficient * value.amount
     expected = cents(product)
-    if act.amount != expected:
-        message = (f"{session_label(session)}: {act.letter} {plain_number(act.coefficient)} × {_exact(value.amount)} = "
-                   f"{_exact(product)}, billed {money(act.amount)}; expected {money(expected)} "
-                   f"on {session.date.isoformat()} ({territory})")
-        yield ruling(ACT_AMOUNT.code, message, act.pointer + "/amount", [value.fact])
+    if act.amount == expected:
+        return None
+    message = (f"{session_label(session)}: {act.letter} {plain_number(act.coefficient)} × {_exact(value.amount)} = "
+               f"{_exact(product)}, billed {money(act.amount)}; expected {money(expected)} "
+               f"{_when(session, day)}")
+    return ruling(ACT_AMOUNT.code, message, act.pointer + "/amount", [value.fact])
 
 
-def _check_fee(session, fee, territory, nomenclature):
-    status = nomenclature.fee_status(fee.code, session.date)
-    if status.state != "in_force":
-        return
+def _check_fee(session, fee, day, nomenclature):
     per_km = nomenclature.is_per_km(fee.code)
     if not per_km and fee.quantity != 1:
         message = (f"{session_label(session)}: {fee.code} is due once per session, but quantity is {fee.quantity}; "
                    f"write quantity 1 (quantity counts kilometres only for "
                    f"{_per_km_codes(nomenclature)})")
-        yield ruling(FEE_QUANTITY.code, message, fee.pointer + "/quantity", [status.fact])
-    unit = nomenclature.fee_price(fee.code, session.date, territory)
+        yield ruling(FEE_QUANTITY.code, message, fee.pointer + "/quantity", [day.fee_status(fee.code).fact])
+    unit = day.fee_price(fee.code)
     if unit is None:
         return
     if per_km:
@@ -64,7 +66,8 @@ def _check_fee(session, fee, territory, nomenclature):
         expected = cents(product)
         if fee.amount != expected:
             message = (f"{session_label(session)}: {fee.code} {fee.quantity} km × {_exact(unit.amount)} = "
-                       f"{_exact(product)}, billed {money(fee.amount)}; expected {money(expected)} {_when(session, territory)}")
+                       f"{_exact(product)}, billed {money(fee.amount)}; expected {money(expected)} "
+                       f"{_when(session, day)}")
             yield ruling(FEE_AMOUNT.code, message, fee.pointer + "/amount", [unit.fact])
         return
     expected = cents(unit.amount)
@@ -72,7 +75,7 @@ def _check_fee(session, fee, territory, nomenclature):
     follows_quantity = fee.quantity != 1 and fee.amount == cents(unit.amount * fee.quantity)
     if fee.amount != expected and not follows_quantity:
         message = (f"{session_label(session)}: {fee.code} billed {money(fee.amount)}; "
-                   f"expected {money(expected)} {_when(session, territory)}")
+                   f"expected {money(expected)} {_when(session, day)}")
         yield ruling(FEE_AMOUNT.code, message, fee.pointer + "/amount", [unit.fact])
 
 
@@ -87,8 +90,8 @@ def _check_total(invoice):
         yield Violation(TOTAL.code, message, "/total")
 
 
-def _when(session, territory) -> str:
-    return f"on {session.date.isoformat()} ({territory})"
+def _when(session, day) -> str:
+    return f"on {session.date.isoformat()} ({day.territory})"
 
 
 def _per_km_codes(nomenclature) -> str:

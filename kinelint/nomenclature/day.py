@@ -1,0 +1,78 @@
+"""The nomenclature as it stands on one day in one territory: what a session is judged against.
+
+Why: a plugin asks the same few questions of every act and fee of a session,
+all on the session's date. Asked of the whole nomenclature, each question
+hashes its (code, date, territory) key again; asked of the day, it is a
+lookup by code in a dict that the day already holds. Days whose answers
+cannot differ (one epoch, see ``DateEpochs``) share one ``Day``, built once.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from .model import BdkRule, CodeStatus, CoefficientStatus, Nomenclature, Price
+
+# Coefficients remembered per day: every one a batch bills, not every one a hostile file invents.
+COEFFICIENTS_KEPT = 4096
+
+
+class _Answers(dict):
+    """Answers by key, computed on first ask; kept only while ``keep`` says so (bounded memory)."""
+
+    __slots__ = ("_compute", "_keep")
+
+    def __init__(self, compute: Callable, keep: Callable[[dict, object], bool]) -> None:
+        super().__init__()
+        self._compute = compute
+        self._keep = keep
+
+    def __missing__(self, key):
+        answer = self._compute(key)
+        if self._keep(self, key):
+            self[key] = answer
+        return answer
+
+
+def _known(codes: tuple[str, ...]) -> Callable[[dict, object], bool]:
+    known = frozenset(codes)
+    return lambda answers, code: code in known
+
+
+def _not_full(answers: dict, key: object) -> bool:
+    return len(answers) < COEFFICIENTS_KEPT
+
+
+class Day:
+    """Every answer of the nomenclature on one date, in one territory.
+
+    ``letter_status(letter)``, ``letter_value(letter)``, ``fee_status(code)``,
+    ``fee_price(code)`` and ``coefficient_status(letter, coefficient)`` answer
+    as the ``Nomenclature`` methods of the same names do on that date;
+    ``bdk_rule`` is the BDK rule in force (or None).
+    """
+
+    __slots__ = ("territory", "bdk_rule", "letter_status", "letter_value", "fee_status", "fee_price",
+                 "_coefficients")
+
+    def __init__(self, nomenclature: Nomenclature, on: date, territory: str) -> None:
+        letters, fees = nomenclature.known_letters(), nomenclature.known_fees()
+        self.territory = territory
+        self.bdk_rule: BdkRule | None = nomenclature.bdk_rule(on)
+        # Bound ``__getitem__`` of a dict: the lookup runs in C, no Python frame per question.
+        self.letter_status: Callable[[str], CodeStatus] = _Answers(
+            lambda letter: nomenclature.letter_status(letter, on), _known(letters)).__getitem__
+        self.letter_value: Callable[[str], Price | None] = _Answers(
+            lambda letter: nomenclature.letter_value(letter, on, territory), _known(letters)).__getitem__
+        self.fee_status: Callable[[str], CodeStatus] = _Answers(
+            lambda code: nomenclature.fee_status(code, on), _known(fees)).__getitem__
+        self.fee_price: Callable[[str], Price | None] = _Answers(
+            lambda code: nomenclature.fee_price(code, on, territory), _known(fees)).__getitem__
+        self._coefficients = _Answers(
+            lambda key: nomenclature.coefficient_status(key[0], key[1], on), _not_full).__getitem__
+
+    def coefficient_status(self, letter: str, coefficient: Decimal) -> CoefficientStatus:
+        return self._coefficients((letter, coefficient))
