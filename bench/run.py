@@ -9,7 +9,7 @@ Measures (see bench/README.md):
   (b) lint      `kinelint check --format json BATCH > /dev/null` in a subprocess (`--jobs 1` if the CLI has --jobs)
   (c) jobs 2    the same with `--jobs 2`, if the CLI has it; findings compared with (b), byte for byte
   (d) memory    peak RSS of the (b) subprocess (os.wait4 rusage of that child), per size
-  (e) errors    (b) on a batch with 10 % schema-invalid invoices
+  (e) errors    (b) on a batch with 10 % schema-invalid invoices, in one process and with the default --jobs
   (f) start-up  `kinelint check` on three small files vs `check-jsonschema --schemafile ...` on the same files
 
 Batches are generated once and cached in bench/out/ (named by their parameters
@@ -207,9 +207,18 @@ def identical_findings(size: int, args) -> str:
 def measure_errors(size: int, args, jobs_ok: bool) -> Measure:
     path = generate.ensure_batch(OUT, size, args.seed, args.invalid_rate, args.fault_rate)
     say(f"[{size:,}] error path: {path.name}")
-    measure = Measure("errors", size, [run_child(lint_command(path, 1 if HAS_JOBS else None))
-                                       for _ in range(args.repeat if size < LARGE else args.repeat_large)])
-    say(f"[{size:,}]   {measure.seconds:.1f} s, {fmt_rate(measure.rate)}")
+    runs = args.repeat if size < LARGE else args.repeat_large
+    measure = Measure("errors", size, [run_child(lint_command(path, 1 if HAS_JOBS else None)) for _ in range(runs)])
+    say(f"[{size:,}]   one process: {measure.seconds:.1f} s, {fmt_rate(measure.rate)}")
+    return measure
+
+
+def measure_errors_default(size: int, args) -> Measure:
+    """The same batch as a user runs it: no --jobs option, so kinelint's default (all cores for a large batch)."""
+    path = generate.ensure_batch(OUT, size, args.seed, args.invalid_rate, args.fault_rate)
+    runs = args.repeat if size < LARGE else args.repeat_large
+    measure = Measure("errors_default", size, [run_child(lint_command(path, None)) for _ in range(runs)])
+    say(f"[{size:,}]   default --jobs: {measure.seconds:.1f} s, {fmt_rate(measure.rate)}")
     return measure
 
 
@@ -279,6 +288,11 @@ def report(results: dict, jobs_ok: bool) -> str:
         rows.append((f"(e) lint, {results['invalid_rate']:.0%} invalid", f"{errors.size:,}", f"{errors.seconds:.2f} s",
                      fmt_rate(errors.rate), f"{errors.rate / TARGET_ERROR_RATE:.2f}× target",
                      f"≥ {fmt_rate(TARGET_ERROR_RATE)}", verdict(errors.rate >= TARGET_ERROR_RATE)))
+    if results.get("errors_default"):
+        errors = results["errors_default"]
+        rows.append((f"(e) same, default --jobs ({os.cpu_count()} cores)", f"{errors.size:,}",
+                     f"{errors.seconds:.2f} s", fmt_rate(errors.rate), f"{errors.rate / TARGET_ERROR_RATE:.2f}× target",
+                     f"≥ {fmt_rate(TARGET_ERROR_RATE)}", verdict(errors.rate >= TARGET_ERROR_RATE)))
     startup = results.get("startup")
     if startup:
         theirs = startup["check_jsonschema"]
@@ -344,6 +358,8 @@ def main(argv: list[str] | None = None) -> int:
         results["identity"] = identical_findings(sizes[0], args)
     if "errors" not in skip:
         results["errors"] = measure_errors(sizes[0], args, jobs_ok)
+        if jobs_ok:
+            results["errors_default"] = measure_errors_default(sizes[0], args)
     if "startup" not in skip:
         results["startup"] = measure_startup(args)
 

@@ -77,7 +77,7 @@ class Invoice(NamedTuple):
     def from_dict(cls, data: dict) -> Invoice:
         prescription = data["prescription"]
         practitioner = data["practitioner"]
-        return cls(
+        return _new(cls, (
             data,
             data["invoice_id"],
             _fromisoformat(data["issued_on"]),
@@ -90,7 +90,7 @@ class Invoice(NamedTuple):
             _whole(prescription.get("sessions_prescribed")),
             tuple([_session(i, s) for i, s in enumerate(data["sessions"])]),
             _decimal(data["total"]),
-        )
+        ))
 
 
 def _decimal(number) -> Decimal:
@@ -103,14 +103,19 @@ def _whole(number):
     return number if number is None or type(number) is int else int(number)
 
 
+# ``tuple.__new__(Act, fields)`` builds the same named tuple as ``Act(*fields)`` without the
+# Python-level ``__new__`` the class generates: a view is built for every invoice of a batch.
+_new = tuple.__new__
+
+
 def _session(index: int, raw: dict) -> Session:
-    return Session(
+    return _new(Session, (
         index,
         _whole(raw["number"]),
         _fromisoformat(raw["date"]),
         raw["place"],
-        tuple([Act(i, index, a["letter"], _decimal(a["coefficient"]), _decimal(a["amount"]),
-                   a.get("bdk", False), a.get("label")) for i, a in enumerate(raw["acts"])]),
-        tuple([Fee(i, index, f["code"], _whole(f.get("quantity", 1)), _decimal(f["amount"]))
+        tuple([_new(Act, (i, index, a["letter"], _decimal(a["coefficient"]), _decimal(a["amount"]),
+                          a.get("bdk", False), a.get("label"))) for i, a in enumerate(raw["acts"])]),
+        tuple([_new(Fee, (i, index, f["code"], _whole(f.get("quantity", 1)), _decimal(f["amount"])))
                for i, f in enumerate(raw.get("fees", ()))]),
-    )
+    ))
