@@ -23,16 +23,34 @@ def _decode_key(token: str) -> str:
     return body if "\\" not in body else json.loads(token)
 
 
-def _walk(text: str, start: int = 0):
+# Finds where a JSON value ends, in C: how the walk steps over a subtree it was not asked about.
+# Numbers stay text (an integer of 5,000 digits would not convert).
+_VALUE_END = json.JSONDecoder(parse_int=str, parse_float=str, parse_constant=str)
+
+
+def _value_end(text: str, offset: int) -> int | None:
+    """Where the value starting at ``offset`` ends; None if the C scanner cannot say (absurd depth)."""
+    try:
+        return _VALUE_END.raw_decode(text, offset)[1]
+    except (ValueError, RecursionError):
+        return None
+
+
+def _walk(text: str, start: int = 0, enter: set[str] | None = None):
     """Yield (event, pointer, offset, key): 'value' for each value, 'dup' for a repeated key, 'end' for a closed container.
 
-    Stops at the end of the first complete value after ``start``.
+    Stops at the end of the first complete value after ``start``. With
+    ``enter``, only the containers whose pointer is in it are walked inside;
+    any other container is one 'value' event, its inside stepped over by the C
+    scanner (the text has been parsed already, so it is valid JSON).
     """
     stack: list[list] = []  # per container: [is_object, pointer, next index or pending key, keys seen]
     pending_key: str | None = None
     expecting_key = False
-    for match in _TOKEN.finditer(text, start):
+    position = start
+    while (match := _TOKEN.search(text, position)) is not None:
         token = match.group()
+        position = match.end()
         head = token[0]
         if head in ",:":
             if head == "," and stack and stack[-1][0]:
@@ -64,6 +82,13 @@ def _walk(text: str, start: int = 0):
             pointer = f"{frame[1]}/{frame[2]}"
             frame[2] += 1
         yield "value", pointer, match.start(), None
+        if head in "{[" and enter is not None and pointer not in enter:
+            end = _value_end(text, match.start())
+            if end is not None:  # step over the whole container
+                position = end
+                if not stack:
+                    return
+                continue
         if head == "{":
             stack.append([True, pointer, 0, set()])
             expecting_key = True
@@ -119,8 +144,9 @@ class TextPositions:
         offsets: dict[str, int] = {}
         if start is not None:
             wanted_here = _with_ancestors(wanted)
+            inside_of = _with_ancestors({p.rsplit("/", 1)[0] for p in wanted if p})  # containers to walk into
             unsettled = set(wanted)  # pointers whose value (or nearest ancestor) may still come
-            for event, pointer, offset, _ in _walk(self._text, start):  # pointers relative to start
+            for event, pointer, offset, _ in _walk(self._text, start, inside_of):  # pointers relative to start
                 if event == "value":
                     if pointer in wanted_here:
                         offsets[pointer] = offset
@@ -142,7 +168,7 @@ class TextPositions:
         """Start of a root array element, from one scan of the whole text."""
         if self._element_starts is None:
             self._element_starts = [
-                offset for event, pointer, offset, _ in _walk(self._text)
+                offset for event, pointer, offset, _ in _walk(self._text, 0, {""})  # elements stepped over
                 if event == "value" and pointer.count("/") == 1
             ]
         index = int(base[1:])

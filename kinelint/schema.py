@@ -129,6 +129,13 @@ class SchemaChecker:
 
     def __init__(self, schema: dict | None = None) -> None:
         self.schema = schema if schema is not None else load_schema()
+        self._last_text: bytes | None = None  # the elements of an array file share its whole text:
+        self._last_text_may_break = False  # scan it once, not once per element
+
+    def _may_break_multiple_of(self, raw: bytes) -> bool:
+        if raw is not self._last_text:
+            self._last_text, self._last_text_may_break = raw, _may_break_multiple_of(raw)
+        return self._last_text_may_break
 
     @cached_property
     def _fast(self):
@@ -155,7 +162,7 @@ class SchemaChecker:
         """Valid or not; ``raw`` (the text it was read from) lets most documents skip the exact check."""
         if not self._fast.is_valid(invoice):
             return False
-        if raw is not None and not _may_break_multiple_of(raw):
+        if raw is not None and not self._may_break_multiple_of(raw):
             return True
         if self._confirmed_multiple_of_break(invoice):
             return False
@@ -190,7 +197,7 @@ class SchemaChecker:
         """Every schema violation of the invoice; [] when valid."""
         if self.is_valid(invoice, raw):
             return []
-        return self.explain(invoice)
+        return self.explain(invoice, raw=raw)
 
     @cached_property
     def _complete(self):
@@ -199,17 +206,19 @@ class SchemaChecker:
 
         return jsonschema_rs.validator_for(self.schema, validate_formats=True)
 
-    def explain(self, invoice: object, compiled: bool = True) -> list[Violation]:
+    def explain(self, invoice: object, compiled: bool = True, raw: bytes | None = None) -> list[Violation]:
         """Worded violations, one per field and code (a date can break pattern, length and format at once).
 
         The compiled validator lists the errors (each with its keyword, instance
         path and schema location), about twenty times faster than Python
         ``jsonschema``, which takes over should it find none where the exact
-        check found one.
+        check found one. A text with no number that could break ``multipleOf``
+        is listed without it (a third faster).
         """
+        lister = self._fast if raw is not None and not self._may_break_multiple_of(raw) else self._complete
         try:
             errors = [_CompiledError(error, self.schema, invoice)
-                      for error in (self._complete.iter_errors(invoice) if compiled else ())]
+                      for error in (lister.iter_errors(invoice) if compiled else ())]
         except ValueError:  # a number of thousands of digits it cannot hand back: the Python validator words it
             errors = []
         if not errors:

@@ -53,3 +53,24 @@ def test_first_line_number_is_kept_for_json_lines():
 def test_duplicate_key_found_with_its_pointer():
     assert find_duplicate_key('{"a": {"b": 1, "c": 2, "b": 3}}') == ("/a/b", 23, "b")
     assert find_duplicate_key('{"a": 1, "b": {"a": 1}}') is None
+
+
+def test_containers_off_the_path_are_stepped_over_and_still_counted():
+    text = '{"a": [{"x": [1, 2]}, {"y": {"z": "}]"}}, 3], "b": {"c": [[], {}]}, "d": 4}'
+    where = TextPositions(text).locate(["/a/2", "/b/c/1", "/d", "/a/1/y/q"])
+    column = {"/a/2": text.index(", 3]") + 3, "/b/c/1": text.index("{}]") + 1, "/d": text.index('"d": 4') + 6,
+              "/a/1/y/q": text.index('{"z"') + 1}  # a missing key: its object
+    assert where == {pointer: (1, c) for pointer, c in column.items()}
+
+
+def test_a_container_the_c_scanner_cannot_read_is_walked_instead():
+    huge = "1" * 5000  # more digits than Python converts to int
+    deep = "[" * 5000 + "]" * 5000  # deeper than the C scanner recurses
+    text = f'{{"a": [{huge}], "b": {deep}, "c": 1}}'
+    assert TextPositions(text).locate(["/c"]) == {"/c": (1, len(text) - 1)}
+
+
+def test_root_array_elements_are_found_without_walking_inside_them():
+    text = '[{"a": [1, {"b": 2}]}, [3, [4]], 5, {"c": 6}]'
+    assert TextPositions(text).locate(["/c"], base="/3") == {"/c": (1, 43)}
+    assert TextPositions(text).locate([""], base="/2") == {"": (1, 34)}

@@ -98,7 +98,8 @@ def test_valid_variants_pass(path, value):
 @pytest.mark.parametrize("path, value, code, pointer", INVALID)
 def test_errors_listed_by_either_validator_are_worded_alike(path, value, code, pointer):
     invoice = mutated(path, value)
-    assert CHECKER.explain(invoice) == CHECKER.explain(invoice, compiled=False)
+    text = json.dumps(invoice, default=str).encode()  # with its text, a short decimal is listed without multipleOf
+    assert CHECKER.explain(invoice) == CHECKER.explain(invoice, compiled=False) == CHECKER.explain(invoice, raw=text)
 
 
 def test_the_reference_invoice_is_valid():
@@ -163,3 +164,16 @@ def test_three_decimals_are_refused_without_the_python_validator():
     assert not checker.is_valid(mutated(["total"], Decimal("46.385")), b'{"total": 46.385}')
     with pytest.raises(AssertionError):  # a multiple of 0.01 written with three decimals: only the exact check can say
         checker.is_valid(mutated(["total"], Decimal("46.380")), b'{"total": 46.380}')
+
+
+def test_the_text_of_an_array_file_is_scanned_once_not_once_per_element(monkeypatch):
+    import kinelint.schema as schema_module
+
+    scanned = []
+    original = schema_module._may_break_multiple_of
+    monkeypatch.setattr(schema_module, "_may_break_multiple_of", lambda raw: scanned.append(raw) or original(raw))
+    checker = SchemaChecker()
+    whole_file = json.dumps([{}] * 50 + [VALID] * 50, default=str).encode()  # invalid and valid elements
+    for element in [{}] * 50 + [copy.deepcopy(VALID)] * 50:
+        checker.check(element, whole_file)
+    assert len(scanned) == 1
