@@ -41,7 +41,9 @@ def kinelint_check_invoice(invoice, nomenclature, today) -> Iterable:
     ``invoice`` is a ``kinelint.invoice.Invoice`` (typed, read-only view with
     exact Decimals and parsed dates; ``invoice.data`` is the raw dict).
     ``nomenclature`` is the dated NGAP model (``kinelint.nomenclature``):
-    ask it for values on the session's date of care, never hold tables.
+    ask it for values on the session's date of care, never hold tables;
+    ``nomenclature.on(session.date, invoice.territory)`` is that day's view,
+    the cheap way to ask about each act and fee of a session.
     Pointers in violations are relative to the invoice.
     """
 

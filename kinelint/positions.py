@@ -2,7 +2,9 @@
 
 Positions are only needed for documents that have findings, so this scanner is
 kept off the clean path: it walks the text token by token, following the
-pointer path, and records the offsets of the pointers it was asked for.
+pointer path, and records the offsets of the pointers it was asked for. It
+steps over the containers off that path (the C scanner finds where they end)
+and stops once every pointer is found or known to be missing.
 Columns count characters (code points), as editors do.
 """
 

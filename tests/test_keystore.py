@@ -2,6 +2,8 @@
 
 import random
 
+import pytest
+
 from kinelint.keystore import KeyStore
 
 
@@ -25,3 +27,36 @@ def test_a_set_of_a_hundred_thousand_ids():
         store.add(f"F-{number}")
     assert all(store.get(f"F-{number}") for number in range(0, 100_000, 997))
     assert not store.get("F-100000") and not store.get("F-x")
+
+
+def test_capped_levels_stay_small_and_keys_in_several_of_them_still_or_together():
+    store, model = KeyStore(chunk=8, level_cap=32), {}
+    pool = random.Random(11)
+    for step in range(3000):
+        key = f"RX-{pool.randrange(200)}"
+        bits = 1 << pool.randrange(1, 63)
+        store.add(key, bits)
+        model[key] = model.get(key, 0) | bits
+    assert max(len(level) for level in store._levels) <= 32  # no merge beyond the cap
+    assert len(store._levels) > 8  # so the levels pile up, and one key can sit in several
+    assert all(store.get(key) == value for key, value in model.items())
+
+
+def test_a_set_keeps_keys_only():
+    ids = KeyStore(chunk=8, level_cap=32, values=False)
+    for number in range(500):
+        ids.add(f"F-{number}")
+    assert all(ids.get(f"F-{number}") == 1 for number in range(500))
+    assert ids.get("F-500") == 0
+    assert all(level.value is None for level in ids._levels)  # no value array: 16 bytes a key
+    with pytest.raises(ValueError):
+        ids.add("F-1", 6)
+
+
+def test_merge_returns_the_value_before_and_ors_in_the_new_bits():
+    store = KeyStore(chunk=4, level_cap=8)
+    assert store.merge("RX-1", 0b010) == 0
+    for n in range(20):  # push RX-1 down into a level
+        store.add(f"other-{n}")
+    assert store.merge("RX-1", 0b100) == 0b010
+    assert store.get("RX-1") == 0b110

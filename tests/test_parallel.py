@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from conftest import run_cli
 from invoice_factory import make_invoice, session
 from test_cli import clean, dumps, faulty_schema
@@ -43,13 +45,14 @@ def test_jobs_give_the_same_findings_in_the_same_order(tmp_path, monkeypatch):
     assert one["summary"]["invoices"] == 251 and one["summary"]["files"] == 4
 
 
-def test_small_chunks_keep_lines_and_offsets(tmp_path, monkeypatch):
+@pytest.mark.parametrize("chunk_bytes", [300, 2999, 7000])  # lines longer than a block, and blocks of a few lines
+def test_small_chunks_keep_lines_and_offsets(tmp_path, monkeypatch, chunk_bytes):
     from kinelint.api import lint_paths
     from kinelint.host import PluginHost
     from kinelint.nomenclature import load_nomenclature
     from kinelint.runner import Run
 
-    monkeypatch.setattr(parallel, "CHUNK_LINES", 7)
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", chunk_bytes)
     (tmp_path / "a.jsonl").write_text(batch_lines(90))
     expected, _ = lint_paths([str(tmp_path / "a.jsonl")])
     run = Run(PluginHost.from_entry_points(), load_nomenclature(), jobs=2)

@@ -184,18 +184,17 @@ class Nomenclature:
         representative = lru_cache(maxsize=MEMO_LIMIT)(epochs.representative)
         for name in _REMEMBERED:
             setattr(self, name, _remembered(getattr(self, name), representative))
+        self._representative = representative
         self._days: dict[tuple[date, str], Day] = {}  # one per epoch and territory: a few dozen
-        self.on = lru_cache(maxsize=MEMO_LIMIT)(lambda on, territory: self._day(representative(on), territory))
+        self.on = lru_cache(maxsize=MEMO_LIMIT)(self.on)
 
-    def on(self, on: date, territory: str) -> Day:  # replaced per instance by its remembered form
+    def on(self, on: date, territory: str) -> Day:
         """The nomenclature on one date in one territory: a session's questions answered by code."""
-        return self._day(on, territory)
-
-    def _day(self, representative: date, territory: str) -> Day:
         _check_territory(territory)
-        day = self._days.get((representative, territory))
+        key = (self._representative(on), territory)
+        day = self._days.get(key)
         if day is None:
-            day = self._days[(representative, territory)] = Day(self, representative, territory)
+            day = self._days[key] = Day(self, *key)
         return day
 
     def letter_status(self, letter: str, on: date) -> CodeStatus:
