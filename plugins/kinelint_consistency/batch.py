@@ -37,11 +37,18 @@ class BatchChecker:
                 f"invoice id {invoice_id} is already used by an earlier invoice of this batch; "
                 f"each invoice needs its own id", "/invoice_id")))
             return
-        billed_now = 0
+        billed_now, beyond_mask = 0, False
         for _, number, _ in sessions:
             if number <= _MASK_BITS:
                 billed_now |= 1 << number
+            else:
+                beyond_mask = True
         mask = self._billed.merge(prescription_id, billed_now) if billed_now else self._billed.get(prescription_id)
+        if mask & billed_now or beyond_mask:  # nearly always neither: no session to look at one by one
+            self._billed_again(mask, prescription_id, sessions, ref)
+
+    def _billed_again(self, mask: int, prescription_id: str, sessions: tuple, ref) -> None:
+        """Report each session billed before; record the sessions numbered beyond the mask."""
         for index, number, on in sessions:
             if self._already_billed(mask, prescription_id, number):
                 self._found.append((ref, Violation(
