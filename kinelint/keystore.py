@@ -6,23 +6,25 @@ is a 128-bit fingerprint (two independent 64-bit string hashes, stable within
 one run) with a 64-bit value, kept in flat arrays: new keys go to a small dict;
 when it is full it is sorted into a *level* of three ``array('Q')``; levels of
 similar size merge (a log-structured merge tree), so a lookup is one dict
-probe and one bisection in each of the few levels. Merges stop at
+probe and one bisection in each of the few levels, and a bitmap of the
+fingerprints seen (a Bloom filter with one hash, 2 MiB) answers most lookups
+of a new key before either. Merges stop at
 ``LEVEL_CAP`` rows: a merge holds its inputs and its output at once, and an
 unbounded last merge would double the store's memory at its peak (a million
-keys then cost ~4 capped levels to look in, and a 6 MB merge at most). Values combine by bitwise or, which serves both a set
-(value 1) and a mask of session numbers. Two different keys share a
+keys then cost ~4 capped levels to look in, and a 6 MB merge at most).
+Values combine by bitwise or, which serves both a set (value 1) and a mask
+of session numbers. Two different keys share a
 fingerprint with a probability near 10^-26 on such a batch.
 """
 
 from __future__ import annotations
 
-import heapq
 from array import array
 from bisect import bisect_left
-from itertools import repeat
 
 _WORD = (1 << 64) - 1
 CHUNK = 65_536
+FILTER_BITS = 24  # a 2 MiB bitmap of seen fingerprints: most lookups of new keys end there
 LEVEL_CAP = 262_144  # rows (24 bytes each): the largest merge is ~6 MB
 
 
@@ -31,35 +33,55 @@ def fingerprint(key: str) -> int:
 
 
 class _Level:
-    """Sorted fingerprints (high and low halves) and their values, in flat arrays.
+    """Fingerprints sorted by their high halves, with their low halves and values, in flat arrays.
 
-    A set (``values=False``) keeps no value array: every value is 1.
+    A set (``values=False``) keeps no value array: every value is 1. A key
+    added in two chunks sits in a merged level twice, side by side; a lookup
+    ors the two (merges stay in C instead of combining rows in Python).
     """
 
     __slots__ = ("high", "low", "value")
 
-    def __init__(self, rows, values: bool = True) -> None:
-        self.high, self.low = array("Q"), array("Q")
-        self.value = array("Q") if values else None
-        for high, low, value in rows:
-            self.high.append(high)
-            self.low.append(low)
-            if values:
-                self.value.append(value)
+    def __init__(self, high: array, low: array, value: array | None) -> None:
+        """Sorted copies of the columns; each column given is emptied once copied (the level owns them)."""
+        order = sorted(range(len(high)), key=high.__getitem__)  # C-level: no Python frame per row
+        self.high = _permuted(high, order)
+        self.low = _permuted(low, order)
+        self.value = _permuted(value, order) if value is not None else None
+
+    @classmethod
+    def of(cls, recent: dict[int, int], values: bool) -> _Level:
+        return cls(array("Q", [mark >> 64 for mark in recent]), array("Q", [mark & _WORD for mark in recent]),
+                   array("Q", recent.values()) if values else None)
+
+    @classmethod
+    def merged(cls, older: _Level, newer: _Level) -> _Level:
+        """One level of both, which are emptied: a merge holds about one copy of its rows, not two."""
+        columns = []
+        for first, second in ((older.high, newer.high), (older.low, newer.low), (older.value, newer.value)):
+            if first is not None:
+                first.extend(second)
+                del second[:]
+            columns.append(first)
+        return cls(*columns)
 
     def __len__(self) -> int:
         return len(self.high)
 
     def get(self, high: int, low: int) -> int:
+        found = 0
         index = bisect_left(self.high, high)
         while index < len(self.high) and self.high[index] == high:
             if self.low[index] == low:
-                return self.value[index] if self.value is not None else 1
+                found |= self.value[index] if self.value is not None else 1
             index += 1
-        return 0
+        return found
 
-    def rows(self):
-        return zip(self.high, self.low, self.value if self.value is not None else repeat(1))
+
+def _permuted(column: array, order: list[int]) -> array:
+    permuted = array("Q", map(column.__getitem__, order))
+    del column[:]
+    return permuted
 
 
 class KeyStore:
@@ -75,6 +97,10 @@ class KeyStore:
         self._values = values
         self._recent: dict[int, int] = {}
         self._levels: list[_Level] = []
+        # A Bloom filter with one hash: the top bits of every fingerprint added. A key whose
+        # bit is clear was never added (no dict probe, no bisection); at a million keys one
+        # new key in ~17 finds its bit set by another and is looked up for nothing.
+        self._seen = bytearray(1 << (FILTER_BITS - 3))
 
     def __len__(self) -> int:
         return len(self._recent) + sum(len(level) for level in self._levels)
@@ -94,6 +120,9 @@ class KeyStore:
         return before
 
     def _get(self, mark: int) -> int:
+        slot = mark >> (128 - FILTER_BITS)
+        if not self._seen[slot >> 3] >> (slot & 7) & 1:
+            return 0
         value = self._recent.get(mark, 0)
         if self._levels:
             high, low = mark >> 64, mark & _WORD
@@ -104,30 +133,16 @@ class KeyStore:
     def _add(self, mark: int, value: int) -> None:
         if not self._values and value != 1:
             raise ValueError("a KeyStore made with values=False holds keys only (value 1)")
+        slot = mark >> (128 - FILTER_BITS)
+        self._seen[slot >> 3] |= 1 << (slot & 7)
         self._recent[mark] = self._recent.get(mark, 0) | value
         if len(self._recent) >= self._chunk:
             self._flush()
 
     def _flush(self) -> None:
-        rows = ((p >> 64, p & _WORD, v) for p, v in sorted(self._recent.items()))
-        self._levels.append(_Level(rows, self._values))
+        self._levels.append(_Level.of(self._recent, self._values))
         self._recent = {}
         while (len(self._levels) > 1 and len(self._levels[-2]) <= 2 * len(self._levels[-1])
                and len(self._levels[-2]) + len(self._levels[-1]) <= self._level_cap):
             newer = self._levels.pop()
-            older = self._levels.pop()
-            self._levels.append(_Level(_merged(older.rows(), newer.rows()), self._values))
-
-
-def _merged(first, second):
-    """Two sorted row streams as one, rows of one fingerprint combined (values or-ed)."""
-    previous = None
-    for high, low, value in heapq.merge(first, second):
-        if previous is not None and previous[0] == high and previous[1] == low:
-            previous = (high, low, previous[2] | value)
-            continue
-        if previous is not None:
-            yield previous
-        previous = (high, low, value)
-    if previous is not None:
-        yield previous
+            self._levels.append(_Level.merged(self._levels.pop(), newer))

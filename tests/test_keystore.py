@@ -60,3 +60,18 @@ def test_merge_returns_the_value_before_and_ors_in_the_new_bits():
         store.add(f"other-{n}")
     assert store.merge("RX-1", 0b100) == 0b010
     assert store.get("RX-1") == 0b110
+
+
+@pytest.mark.parametrize("filter_bits", [3, 24])  # 8 slots: every lookup passes the filter; 2^24: most stop there
+def test_the_seen_filter_never_hides_a_key(monkeypatch, filter_bits):
+    import kinelint.keystore as keystore
+
+    monkeypatch.setattr(keystore, "FILTER_BITS", filter_bits)
+    store, model = KeyStore(chunk=16, level_cap=64), {}
+    pool = random.Random(5)
+    for step in range(4000):
+        key = f"RX-{pool.randrange(3000)}"
+        assert store.get(key) == model.get(key, 0), step
+        bits = 1 << pool.randrange(1, 63)
+        assert store.merge(key, bits) == model.get(key, 0), step
+        model[key] = model.get(key, 0) | bits
