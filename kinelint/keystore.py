@@ -3,17 +3,14 @@
 A batch rule keeps a key or two per invoice; as Python ints in a set or a
 dict, that is ~80 bytes a key, 160 MB on a million-invoice export. Here a key
 is a 128-bit fingerprint (two independent 64-bit string hashes, stable within
-one run) with a 64-bit value, kept in flat arrays: new keys go to a small dict;
-when it is full it is sorted into a *level* of three ``array('Q')``; levels of
-similar size merge (a log-structured merge tree), so a lookup is one dict
-probe and one bisection in each of the few levels, and a bitmap of the
-fingerprints seen (a Bloom filter with one hash, 2 MiB) answers most lookups
-of a new key before either. Merges stop at
-``LEVEL_CAP`` rows: a merge holds its inputs and its output at once, and an
-unbounded last merge would double the store's memory at its peak (a million
-keys then cost ~4 capped levels to look in, and a 6 MB merge at most).
-Values combine by bitwise or, which serves both a set (value 1) and a mask
-of session numbers. Two different keys share a
+one run) with a 64-bit value, kept in flat arrays: new keys go to a small
+dict; when it is full it is sorted into a *level* of ``array('Q')`` columns,
+and levels of similar size merge (a log-structured merge tree) up to
+``LEVEL_CAP`` rows, so that no merge is large (a million keys make ~5
+levels). A lookup is one dict probe and one bisection per level, once a
+bitmap of the fingerprints seen (a Bloom filter with one hash, 2 MiB) has
+turned away most new keys. Values combine by bitwise or, which serves both a
+set (value 1) and a mask of session numbers. Two different keys share a
 fingerprint with a probability near 10^-26 on such a batch.
 """
 
