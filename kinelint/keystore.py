@@ -8,8 +8,8 @@ dict; when it is full it is sorted into a *level* of ``array('Q')`` columns,
 and levels of similar size merge (a log-structured merge tree) up to
 ``LEVEL_CAP`` rows, so that no merge is large (a million keys make ~5
 levels). A lookup is one dict probe and one bisection per level, once a
-bitmap of the fingerprints seen (a Bloom filter with one hash, 2 MiB) has
-turned away most new keys. Values combine by bitwise or, which serves both a
+bitmap of the fingerprints in levels (a Bloom filter with one hash, 2 MiB,
+made at the first flush) has turned away most new keys. Values combine by bitwise or, which serves both a
 set (value 1) and a mask of session numbers. Two different keys share a
 fingerprint with a probability near 10^-26 on such a batch.
 """
@@ -94,10 +94,11 @@ class KeyStore:
         self._values = values
         self._recent: dict[int, int] = {}
         self._levels: list[_Level] = []
-        # A Bloom filter with one hash: the top bits of every fingerprint added. A key whose
-        # bit is clear was never added (no dict probe, no bisection); at a million keys one
-        # new key in ~17 finds its bit set by another and is looked up for nothing.
-        self._seen = bytearray(1 << (FILTER_BITS - 3))
+        # A Bloom filter with one hash over the keys in levels: the top bits of their
+        # fingerprints. A key whose bit is clear is in no level (no bisection); at a million
+        # keys one new key in ~17 finds its bit set by another and is looked up for nothing.
+        # Made at the first flush: a small batch (or one API call) never pays for it.
+        self._seen: bytearray | None = None
 
     def __len__(self) -> int:
         return len(self._recent) + sum(len(level) for level in self._levels)
@@ -117,26 +118,29 @@ class KeyStore:
         return before
 
     def _get(self, mark: int) -> int:
-        slot = mark >> (128 - FILTER_BITS)
-        if not self._seen[slot >> 3] >> (slot & 7) & 1:
-            return 0
         value = self._recent.get(mark, 0)
         if self._levels:
-            high, low = mark >> 64, mark & _WORD
-            for level in self._levels:
-                value |= level.get(high, low)
+            slot = mark >> (128 - FILTER_BITS)
+            if self._seen[slot >> 3] >> (slot & 7) & 1:
+                high, low = mark >> 64, mark & _WORD
+                for level in self._levels:
+                    value |= level.get(high, low)
         return value
 
     def _add(self, mark: int, value: int) -> None:
         if not self._values and value != 1:
             raise ValueError("a KeyStore made with values=False holds keys only (value 1)")
-        slot = mark >> (128 - FILTER_BITS)
-        self._seen[slot >> 3] |= 1 << (slot & 7)
         self._recent[mark] = self._recent.get(mark, 0) | value
         if len(self._recent) >= self._chunk:
             self._flush()
 
     def _flush(self) -> None:
+        if self._seen is None:
+            self._seen = bytearray(1 << (FILTER_BITS - 3))
+        seen, shift = self._seen, 128 - FILTER_BITS
+        for mark in self._recent:
+            slot = mark >> shift
+            seen[slot >> 3] |= 1 << (slot & 7)
         self._levels.append(_Level.of(self._recent, self._values))
         self._recent = {}
         while (len(self._levels) > 1 and len(self._levels[-2]) <= 2 * len(self._levels[-1])

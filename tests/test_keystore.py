@@ -75,3 +75,10 @@ def test_the_seen_filter_never_hides_a_key(monkeypatch, filter_bits):
         bits = 1 << pool.randrange(1, 63)
         assert store.merge(key, bits) == model.get(key, 0), step
         model[key] = model.get(key, 0) | bits
+
+
+def test_a_small_store_makes_no_bitmap():
+    store = KeyStore()  # as one API call or a pre-commit run makes it: a few keys
+    for number in range(100):
+        store.add(f"F-{number}")
+    assert store._seen is None and store.get("F-7") == 1 and store.get("F-100") == 0
