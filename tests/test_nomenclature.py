@@ -688,3 +688,10 @@ def test_dates_of_one_epoch_share_one_day_and_a_day_keeps_only_known_codes():
 def test_a_day_refuses_an_unknown_territory():
     with pytest.raises(ValueError, match="territory"):
         N.on(date(2026, 3, 2), "mars")
+
+
+def test_queries_take_keyword_arguments_as_plugins_may_write_them():
+    on = date(2026, 1, 5)
+    assert N.letter_value("RIC", on=on, territory="dom") == N.letter_value("RIC", on, "dom")
+    assert N.coefficient_status(letter="RIC", coefficient=D("8.12"), on=on) == N.coefficient_status("RIC", D("8.12"), on)
+    assert N.letter_status("RIC", on=date(2024, 2, 21)).state == "not_yet"

@@ -52,7 +52,8 @@ class Day:
     ``letter_status(letter)``, ``letter_value(letter)``, ``fee_status(code)``,
     ``fee_price(code)`` and ``coefficient_status(letter, coefficient)`` answer
     as the ``Nomenclature`` methods of the same names do on that date;
-    ``bdk_rule`` is the BDK rule in force (or None).
+    ``bdk_rule`` is the BDK rule in force (or None). The four code questions
+    take the code positionally: each is a dict lookup.
     """
 
     __slots__ = ("territory", "bdk_rule", "letter_status", "letter_value", "fee_status", "fee_price",

@@ -251,9 +251,12 @@ class Nomenclature:
 def _remembered(query, representative):
     """``query`` remembered by the date asked, then by that date's epoch."""
     by_epoch = lru_cache(maxsize=MEMO_LIMIT)(query)
-    at = list(signature(query).parameters).index("on")
+    parameters = signature(query)
+    at = list(parameters.parameters).index("on")
 
-    def on_new_date(*arguments):
+    def on_new_date(*arguments, **named):
+        if named:  # letter_value("RIC", on=..., territory=...): as positional arguments
+            arguments = parameters.bind(*arguments, **named).args
         arguments = list(arguments)
         arguments[at] = representative(arguments[at])
         return by_epoch(*arguments)
