@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kinelint.findings import Finding, Incident
-from kinelint.sources import LINE_SUFFIXES, DocRef, Problem, SourceFile, read, read_lines
+from kinelint.sources import LINE_SUFFIXES, DocRef, Problem, SourceFile, lines_of, read, read_lines
 
 CHUNK_BYTES = 1 << 20  # about a thousand invoices a task
 IN_FLIGHT_PER_JOB = 3
@@ -133,7 +133,7 @@ def _check(task) -> tuple[list[Finding], list, list, int, list[Incident]]:
     if kind == "lines":
         _, _, path, first_line, first_offset, data = task
         source = SourceFile(display, Path(path))
-        items = read_lines(source, data.splitlines(keepends=True), first_line, first_offset)
+        items = read_lines(source, lines_of(data), first_line, first_offset)
     elif kind == "data":
         items = read(SourceFile(display, data=task[2]))
     else:

@@ -8,6 +8,7 @@ Every problem becomes a ``Problem`` on that file or line and reading goes on.
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 import sys
@@ -188,9 +189,18 @@ def read(source: SourceFile) -> Iterator[Document | Problem]:
         yield Problem(source, "PRS007", f"cannot read the file: {error.strerror or type(error).__name__}", 1, 1)
         return
     if source.path is None and _looks_like_lines(data):
-        yield from read_lines(source, iter(data.splitlines(keepends=True)))
+        yield from read_lines(source, lines_of(data))
     else:
         yield from _read_whole(source, data)
+
+
+def lines_of(data: bytes) -> Iterator[bytes]:
+    """The lines of JSON Lines held in memory, cut as a file is read: at b"\\n" only.
+
+    (``bytes.splitlines`` also cuts at a bare carriage return, which JSON
+    allows as whitespace inside a line.)
+    """
+    return iter(io.BytesIO(data))
 
 
 def _looks_like_lines(data: bytes) -> bool:

@@ -77,3 +77,16 @@ def test_auto_is_one_process_for_small_inputs_and_every_core_for_large(tmp_path,
 def test_bad_jobs_value_is_a_usage_error(tmp_path):
     assert run_cli("check", "--jobs", "0", "x.json", cwd=tmp_path).returncode == 2
     assert run_cli("check", "--jobs", "many", "x.json", cwd=tmp_path).returncode == 2
+
+
+def test_a_carriage_return_inside_a_line_is_whitespace_whichever_way_the_batch_is_read(tmp_path):
+    invoice = dumps(faulty_schema("F-CR")).replace('"sessions":', '"sessions":\r', 1)  # JSON whitespace
+    assert "\r" in invoice
+    data = (dumps(clean("F-1")) + "\n" + invoice + "\n").encode()
+    (tmp_path / "a.jsonl").write_bytes(data)
+    by_file = [run_cli("check", "--format", "json", "--jobs", jobs, "a.jsonl", cwd=tmp_path) for jobs in ("1", "2")]
+    from_stdin = run_cli("check", "--format", "json", "--jobs", "1", "-", stdin=data, cwd=tmp_path)
+    one, two, piped = (json.loads(result.stdout)["findings"] for result in (*by_file, from_stdin))
+    assert one == two
+    assert [(f["code"], f["line"], f["column"]) for f in piped] == [(f["code"], f["line"], f["column"]) for f in one]
+    assert one and all(f["code"].startswith("SCH") and f["line"] == 2 for f in one)  # no PRS002: not cut in two
