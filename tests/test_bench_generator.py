@@ -29,6 +29,16 @@ def generate():
     sys.modules.pop(spec.name, None)
 
 
+def write_kinds(generator, count: int, path) -> dict[int, str]:
+    """Write ``count`` generated invoices as JSON Lines; the kind of each, by line number."""
+    kinds = {}
+    with open(path, "wb") as out:
+        for item in generator.generate(count):
+            out.write(item.line + b"\n")
+            kinds[item.index + 1] = item.kind
+    return kinds
+
+
 def by_line(findings) -> dict[int, list[str]]:
     found = defaultdict(list)
     for finding in findings:
@@ -84,12 +94,8 @@ def test_clean_invoices_cover_the_realistic_cases(generate):
 
 def test_each_faulty_invoice_has_exactly_its_one_finding(generate, tmp_path):
     path = tmp_path / "faults.jsonl"
-    generator = generate.Generator(seed=7, fault_rate=1.0)
-    intended = {}
-    with open(path, "wb") as out:
-        for item in generator.generate(300):
-            out.write(item.line + b"\n")
-            intended[item.index + 1] = item.kind.removeprefix("fault:")
+    kinds = write_kinds(generate.Generator(seed=7, fault_rate=1.0), 300, path)
+    intended = {line: kind.removeprefix("fault:") for line, kind in kinds.items()}
     findings, _ = lint_paths([path])
     found = by_line(findings)
     wrong = {line: (code, found.get(line, [])) for line, code in intended.items() if found.get(line) != [code]}
@@ -99,12 +105,7 @@ def test_each_faulty_invoice_has_exactly_its_one_finding(generate, tmp_path):
 
 def test_schema_invalid_invoices_get_schema_findings_only(generate, tmp_path):
     path = tmp_path / "invalid.jsonl"
-    generator = generate.Generator(seed=8, invalid_rate=1.0)
-    kinds = {}
-    with open(path, "wb") as out:
-        for item in generator.generate(120):
-            out.write(item.line + b"\n")
-            kinds[item.index + 1] = item.kind
+    kinds = write_kinds(generate.Generator(seed=8, invalid_rate=1.0), 120, path)
     findings, _ = lint_paths([path])
     found = by_line(findings)
     for line, kind in kinds.items():
