@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kinelint.findings import Finding, Incident
-from kinelint.sources import LINE_SUFFIXES, DocRef, Problem, SourceFile, lines_of, read, read_lines
+from kinelint.sources import (LINE_SUFFIXES, DocRef, NotReadable, Problem, SourceFile, lines_of, open_input, read,
+                              read_lines)
 
 CHUNK_BYTES = 1 << 20  # about a thousand invoices a task
 IN_FLIGHT_PER_JOB = 3
@@ -76,8 +77,8 @@ def _line_chunks(source: SourceFile):
     """The batch in blocks of whole lines (~1 MiB each), cut at a newline without reading line by line:
     the main process only counts newlines; the workers split the lines."""
     try:
-        handle = open(source.path, "rb")
-    except OSError:
+        handle = open_input(source)
+    except (OSError, ValueError, NotReadable):
         yield ("file", source.display, str(source.path))  # the worker reports why it cannot be read
         return
     with handle:
@@ -100,13 +101,22 @@ def _collect(run, observe_keys, source, result) -> Iterator[Finding]:
     if result is None:
         yield run._problem_finding(source)
         return
-    findings, observations, documents, invoices, incidents = result.get()
+    findings, observations, documents, invoices, incidents, signature = result.get()
+    if source.signature is None:  # the worker read the file: batch findings may read it again
+        source.signature = signature
     run.summary.invoices += invoices
     run.host.merge_incidents(incidents)
-    for base, line, offset, length, invoice_id in documents:
-        run.on_document(DocRef(source, base, line, offset, length, invoice_id))
-    for (base, line, offset, length, invoice_id), keys in observations:
-        observe_keys(keys, DocRef(source, base, line, offset, length, invoice_id))
+    for where, keys in observations:
+        observe_keys(keys, DocRef(source, *where))
+    done = 0
+    for before, where in documents:  # each invoice announced after the findings that came before it, as in one process
+        yield from _counted(run, findings[done:before])
+        done = before
+        run.on_document(DocRef(source, *where))
+    yield from _counted(run, findings[done:])
+
+
+def _counted(run, findings: list[Finding]) -> Iterator[Finding]:
     for finding in findings:
         run.summary.count(finding)
         yield finding
@@ -127,7 +137,7 @@ def _start_worker(today, wants_documents: bool) -> None:
     _worker = (run, host.batch_checkers(run.nomenclature), wants_documents)
 
 
-def _check(task) -> tuple[list[Finding], list, list, int, list[Incident]]:
+def _check(task) -> tuple[list[Finding], list, list, int, list[Incident], tuple | None]:
     run, checkers, wants_documents = _worker
     kind, display = task[0], task[1]
     if kind == "lines":
@@ -135,9 +145,11 @@ def _check(task) -> tuple[list[Finding], list, list, int, list[Incident]]:
         source = SourceFile(display, Path(path))
         items = read_lines(source, lines_of(data), first_line, first_offset)
     elif kind == "data":
-        items = read(SourceFile(display, data=task[2]))
+        source = SourceFile(display, data=task[2])
+        items = read(source)
     else:
-        items = read(SourceFile(display, Path(task[2])))
+        source = SourceFile(display, Path(task[2]))
+        items = read(source)
     findings, observations, documents, invoices = [], [], [], 0
 
     def observe(invoice, ref):
@@ -149,10 +161,10 @@ def _check(task) -> tuple[list[Finding], list, list, int, list[Incident]]:
             continue
         invoices += 1
         if wants_documents:
-            documents.append(_where(item.ref))
+            documents.append((len(findings), _where(item.ref)))
         findings.extend(run.document_findings(item, observe if checkers else None))
-    return findings, observations, documents, invoices, run.host.take_incidents()
+    return findings, observations, documents, invoices, run.host.take_incidents(), source.signature
 
 
 def _where(ref: DocRef) -> tuple:
-    return ref.base, ref.line, ref.offset, ref.length, ref.invoice_id
+    return ref.base, ref.line, ref.offset, ref.length, ref.invoice_id, ref.secrets

@@ -16,7 +16,7 @@ from kinelint.findings import Finding, Rule, Summary, Violation
 from kinelint.host import PluginHost
 from kinelint.invoice import Invoice
 from kinelint.parsing import MAX_DEPTH, too_deep
-from kinelint.privacy import patient_values, scrub
+from kinelint.privacy import scrub
 from kinelint.schema import SchemaChecker
 from kinelint.sources import DocRef, Document, Problem, SourceFile, discover, read
 
@@ -76,21 +76,24 @@ class Run:
                 observe(invoice, document.ref)
         if not pairs:
             return []
-        return self._locate(document.ref, document.positions(), value, pairs)
+        return self._locate(document.ref, document.positions(), pairs)
 
     def _batch_findings(self, checkers) -> Iterator[Finding]:
         by_document: dict[DocRef, list[tuple[Violation, Rule]]] = {}
         for ref, violation, rule in self.host.finish(checkers):
             by_document.setdefault(ref, []).append((violation, rule))
         found = []
-        for ref, pairs in by_document.items():  # read again: to locate, and to know whose data to keep out
-            found.extend(self._locate(ref, ref.positions(), ref.value(), pairs))
+        for ref, pairs in by_document.items():  # read again to locate (the ref knows whose data to keep out)
+            found.extend(self._locate(ref, ref.positions(), pairs))
         found.sort(key=lambda f: (f.file, f.line, f.column, f.code, f.pointer))
         yield from found
 
-    def _locate(self, ref: DocRef, positions, value, pairs) -> list[Finding]:
-        where = positions.locate({v.pointer for v, _ in pairs}, ref.base)
-        secrets = patient_values(value)
+    def _locate(self, ref: DocRef, positions, pairs) -> list[Finding]:
+        """Findings at their line and column; at the document's first line when its text cannot be read
+        again as it was (a pipe, a file rewritten or deleted during the run)."""
+        pointers = {v.pointer for v, _ in pairs}
+        where = positions.locate(pointers, ref.base) if positions is not None else dict.fromkeys(pointers, (ref.line, 1))
+        secrets = ref.secrets
         findings = []
         for violation, rule in pairs:
             line, column = where[violation.pointer]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from kinelint.parsing import BOM, ParseProblem, decode, parse
 from kinelint.positions import TextPositions
-from kinelint.privacy import patient_values, shows_patient_data
+from kinelint.privacy import mask_nir_shaped, patient_values, showable_id
 
 SUFFIXES = (".json", ".jsonl", ".ndjson")
 LINE_SUFFIXES = (".jsonl", ".ndjson")
@@ -27,38 +27,50 @@ STDIN = "-"
 
 @dataclass(eq=False)
 class SourceFile:
-    """One file (or standard input); re-readable so findings can be located late."""
+    """One file (or standard input); re-readable, while unchanged, so that late findings can be located."""
 
     display: str
     path: Path | None = None
-    data: bytes | None = None  # kept for standard input only
+    data: bytes | None = None  # kept for standard input and pipes, which cannot be read twice
+    signature: tuple | None = None  # (device, inode, size, mtime) of the regular file when first read
     _text: TextPositions | None = field(default=None, repr=False)
-    _value: object = field(default=None, repr=False)
 
     def read(self) -> bytes:
         return self.data if self.data is not None else self.path.read_bytes()
 
-    def whole_text(self, data: bytes | None = None) -> TextPositions:
-        """Positions in the whole file (cached: several invoices of an array share it)."""
+    def reread(self, offset: int = 0, length: int = -1) -> bytes | None:
+        """The bytes read at first, again; None when that is no longer possible (a pipe, a file deleted,
+        rewritten or replaced since)."""
+        if self.data is not None:
+            return self.data[offset:] if length < 0 else self.data[offset:offset + length]
+        if self.signature is None or self.path is None:
+            return None
+        try:
+            with open(self.path, "rb") as handle:
+                if _signature(os.fstat(handle.fileno())) != self.signature:
+                    return None
+                handle.seek(offset)
+                return handle.read(length)
+        except OSError:
+            return None
+
+    def whole_text(self, data: bytes | None = None) -> TextPositions | None:
+        """Positions in the whole file (cached: several invoices of an array share it); None if unreadable."""
         if self._text is None:
-            raw = self.read() if data is None else data
+            raw = self.reread() if data is None else data
+            if raw is None:
+                return None
             self._text = TextPositions(raw.removeprefix(BOM).decode("utf-8", errors="replace"))
         return self._text
 
-    def whole_value(self) -> object:
-        """The parsed file (cached: the batch findings of an array file share it)."""
-        if self._value is None:
-            self._value = parse(self.read().removeprefix(BOM))
-        return self._value
-
     def forget_text(self) -> None:
         self._text = None
-        self._value = None
 
 
 @dataclass(frozen=True, slots=True)
 class DocRef:
-    """A small, lasting handle on one document: enough to locate a finding later."""
+    """A small, lasting handle on one document: enough to locate a finding later, and to mask its
+    patient's data without reading it again (``secrets``, from the first reading)."""
 
     source: SourceFile
     base: str  # "" or the index pointer of an element of a root array ("/3")
@@ -66,33 +78,20 @@ class DocRef:
     offset: int = -1  # byte offset of the JSON Lines line, -1 for a whole file
     length: int = 0
     invoice_id: str | None = None
+    secrets: tuple[str, ...] = ()
 
-    def positions(self) -> TextPositions:
+    def positions(self) -> TextPositions | None:
+        """Positions in the document's text; None when the text cannot be read as it was."""
         if self.offset < 0:
             return self.source.whole_text()
-        if self.source.data is not None:
-            raw = self.source.data[self.offset:self.offset + self.length]
-        else:
-            raw = _read_range(self.source.path, self.offset, self.length)
+        raw = self.source.reread(self.offset, self.length)
+        if raw is None:
+            return None
         return TextPositions(raw.removeprefix(BOM).decode("utf-8", errors="replace"), self.line)
 
-    def value(self) -> object:
-        """The document read again (for a late finding to know whose data to keep out); None if it no longer parses."""
-        try:
-            if self.offset >= 0:
-                raw = self.source.read()[self.offset:self.offset + self.length] if self.source.data is not None \
-                    else _read_range(self.source.path, self.offset, self.length)
-                return parse(raw.removeprefix(BOM))
-            whole = self.source.whole_value()
-            return whole[int(self.base[1:])] if self.base else whole
-        except (ParseProblem, OSError, IndexError, TypeError, ValueError):
-            return None
 
-
-def _read_range(path: Path, offset: int, length: int) -> bytes:
-    with open(path, "rb") as handle:
-        handle.seek(offset)
-        return handle.read(length)
+def _signature(status: os.stat_result) -> tuple:
+    return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns
 
 
 @dataclass(slots=True)
@@ -102,9 +101,11 @@ class Document:
     line_bytes: bytes | None = None  # the JSON Lines line, while the document is being checked
     raw: bytes | None = None  # the text it was read from (its line, or its whole file), for the schema's shortcut
 
-    def positions(self) -> TextPositions:
+    def positions(self) -> TextPositions | None:
         if self.line_bytes is not None:
             return TextPositions(self.line_bytes.removeprefix(BOM).decode("utf-8", errors="replace"), self.ref.line)
+        if self.raw is not None and self.ref.offset < 0:  # the text it was parsed from: no second reading
+            return self.ref.source.whole_text(self.raw)
         return self.ref.positions()
 
 
@@ -123,20 +124,23 @@ class Problem:
 def discover(paths: Iterable[str]) -> Iterator[SourceFile | Problem]:
     """The files to read, in a stable order; directories walked for invoice suffixes.
 
-    Directory links are followed once (a link loop is not a trap); hidden
-    directories (.git, .venv) are skipped.
+    A file is read once however it is spelled (a link, ``..``): files are told
+    apart by device and inode. Directory links are followed inside the
+    directory given, never out of it (a link loop is not a trap); hidden
+    directories (.git, .venv) are skipped. File names shaped like a NIR are
+    masked in what is shown.
     """
-    seen: set[str] = set()
+    seen: set = set()
     for given in paths:
         if given == STDIN:
             yield SourceFile(STDIN, data=sys.stdin.buffer.read())
             continue
         path = Path(given)
-        if path.is_dir():
+        status = _stat(path)
+        if status is not None and stat.S_ISDIR(status.st_mode):
             yield from _walk(path, seen)
-        elif str(path) not in seen:
-            seen.add(str(path))
-            yield SourceFile(given, path)
+        elif _first_time(seen, path, status):
+            yield SourceFile(mask_nir_shaped(given), path)
 
 
 def discover_quietly(paths: Iterable[str]) -> Iterator[SourceFile]:
@@ -144,49 +148,108 @@ def discover_quietly(paths: Iterable[str]) -> Iterator[SourceFile]:
     yield from (item for item in discover(p for p in paths if p != STDIN) if isinstance(item, SourceFile))
 
 
-def _walk(root: Path, seen: set[str]) -> Iterator[SourceFile | Problem]:
-    visited_dirs: set[tuple[int, int]] = set()
+def walked_directories(paths: Iterable[str]) -> set[tuple[int, int]]:
+    """(device, inode) of every directory the walk of ``paths`` enters (for the output guard)."""
+    entered: set[tuple[int, int]] = set()
+    for given in paths:
+        if given != STDIN and os.path.isdir(given):
+            for _ in _walk(Path(given), set(), entered):
+                pass
+    return entered
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except (OSError, ValueError):  # missing, a link loop, a name too long: reading it says why
+        return None
+
+
+def _first_time(seen: set, path: Path, status: os.stat_result | None) -> bool:
+    key = ("name", str(path)) if status is None else (status.st_dev, status.st_ino)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
+def _walk(root: Path, seen: set, visited_dirs: set | None = None) -> Iterator[SourceFile | Problem]:
+    visited_dirs = set() if visited_dirs is None else visited_dirs
+    inside = os.path.realpath(root)
     for directory, subdirs, files in os.walk(root, followlinks=True):
-        try:
-            status = os.stat(directory)
-        except OSError:
-            continue
-        if (status.st_dev, status.st_ino) in visited_dirs:
+        status = _stat(Path(directory))
+        if status is None or (status.st_dev, status.st_ino) in visited_dirs:
             subdirs[:] = []
             continue
         visited_dirs.add((status.st_dev, status.st_ino))
-        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith(".") and _stays_inside(directory, d, inside))
         for name in sorted(files):
             if name.endswith(SUFFIXES):
                 path = Path(directory, name)
-                if str(path) not in seen:
-                    seen.add(str(path))
-                    source = SourceFile(str(path), path)
-                    if _is_special(path):  # reading a pipe would block the walk for ever
-                        yield Problem(source, "PRS007", "not a regular file (a pipe, socket or device): not read", 1, 1)
+                status = _stat(path)
+                if _first_time(seen, path, status):
+                    source = SourceFile(mask_nir_shaped(str(path)), path)
+                    if status is not None and not stat.S_ISREG(status.st_mode):  # a pipe would block the walk
+                        yield Problem(source, "PRS007", f"{_kind(status.st_mode)}, not a regular file: not read", 1, 1)
                     else:
                         yield source
 
 
-def _is_special(path: Path) -> bool:
-    """A pipe, socket or device met in a directory (paths named by the user are read as given: ``<(cmd)``)."""
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return False  # a dangling link or a link loop: reading it says why
-    return not stat.S_ISREG(mode)
+def _stays_inside(directory: str, name: str, inside: str) -> bool:
+    """A directory link is followed only to a directory inside the tree being walked."""
+    path = os.path.join(directory, name)
+    if not os.path.islink(path):
+        return True
+    target = os.path.realpath(path)
+    return target == inside or target.startswith(inside.rstrip(os.sep) + os.sep)
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket"), (stat.S_ISFIFO, "a pipe"), (stat.S_ISDIR, "a directory")):
+        if test(mode):
+            return name
+    return "not a file"
+
+
+class NotReadable(Exception):
+    """A named path that is a device or a socket: reading it could never end."""
+
+
+def open_input(source: SourceFile):
+    """Open a named file for reading if it is a regular file or a pipe (``<(cmd)``); record what it was."""
+    status = os.stat(source.path)
+    if not (stat.S_ISREG(status.st_mode) or stat.S_ISFIFO(status.st_mode)):
+        raise NotReadable(_kind(status.st_mode))
+    handle = open(source.path, "rb")
+    status = os.fstat(handle.fileno())  # the same file that was opened, not one swapped in between
+    if not (stat.S_ISREG(status.st_mode) or stat.S_ISFIFO(status.st_mode)):
+        handle.close()
+        raise NotReadable(_kind(status.st_mode))
+    if stat.S_ISREG(status.st_mode):
+        source.signature = _signature(status)
+    return handle
 
 
 def read(source: SourceFile) -> Iterator[Document | Problem]:
     """The documents of one file, or the problems that keep it (or a line) from being read."""
     try:
-        if source.path is not None and source.display.endswith(LINE_SUFFIXES):
-            with open(source.path, "rb") as handle:
-                yield from read_lines(source, handle)
-            return
-        data = source.read()
-    except OSError as error:
-        yield Problem(source, "PRS007", f"cannot read the file: {error.strerror or type(error).__name__}", 1, 1)
+        if source.path is not None:
+            with open_input(source) as handle:
+                if source.display.endswith(LINE_SUFFIXES):
+                    yield from read_lines(source, handle)
+                    return
+                data = handle.read()
+                if source.signature is None:  # a pipe: what was read is all there will be
+                    source.data = data
+        else:
+            data = source.read()
+    except NotReadable as kind:
+        yield Problem(source, "PRS007", f"{kind}, not a regular file: not read", 1, 1)
+        return
+    except (OSError, ValueError) as error:
+        yield Problem(source, "PRS007", f"cannot read the file: {getattr(error, 'strerror', None) or type(error).__name__}",
+                      1, 1)
         return
     if source.path is None and _looks_like_lines(data):
         yield from read_lines(source, lines_of(data))
@@ -203,19 +266,30 @@ def lines_of(data: bytes) -> Iterator[bytes]:
     return iter(io.BytesIO(data))
 
 
+LINES_PROBE_BYTES = 1 << 20  # how far into standard input a whole invoice line is looked for
+
+
 def _looks_like_lines(data: bytes) -> bool:
-    """Standard input holding several JSON values, one per line."""
+    """Standard input holding several JSON values, one per line.
+
+    Its first line is one, or (that line being broken) a later line that starts
+    at the margin is a whole object: an invoice written over several lines
+    has its nested lines indented, or none that is an object on its own.
+    """
     text = data.removeprefix(BOM).strip()
-    return text.startswith(b"{") and b"\n" in text and _first_line_is_value(text)
+    if not (text.startswith(b"{") and b"\n" in text):
+        return False
+    lines = lines_of(text[:LINES_PROBE_BYTES])
+    if _is_object(next(lines)):
+        return True
+    return any(line.startswith(b"{") and _is_object(line) for line in lines)
 
 
-def _first_line_is_value(text: bytes) -> bool:
-    first = text.split(b"\n", 1)[0]
+def _is_object(line: bytes) -> bool:
     try:
-        parse(first)
+        return isinstance(parse(line.rstrip(b"\r\n")), dict)
     except ParseProblem:
         return False
-    return True
 
 
 def _read_whole(source: SourceFile, data: bytes) -> Iterator[Document | Problem]:
@@ -227,9 +301,15 @@ def _read_whole(source: SourceFile, data: bytes) -> Iterator[Document | Problem]
         return
     if isinstance(value, list):
         for index, item in enumerate(value):
-            yield Document(DocRef(source, f"/{index}", 1, invoice_id=known_invoice_id(item)), item, raw=body)
+            yield Document(_ref(source, item, f"/{index}", 1), item, raw=body)
     else:
-        yield Document(DocRef(source, "", 1, invoice_id=known_invoice_id(value)), value, raw=body)
+        yield Document(_ref(source, value, "", 1), value, raw=body)
+
+
+def _ref(source: SourceFile, value: object, base: str, line: int, offset: int = -1, length: int = 0) -> DocRef:
+    secrets = patient_values(value)
+    invoice_id = showable_id(value.get("invoice_id"), secrets) if isinstance(value, dict) else None
+    return DocRef(source, base, line, offset, length, invoice_id, secrets)
 
 
 def read_lines(source: SourceFile, lines: Iterable[bytes], first_line: int = 1,
@@ -251,22 +331,16 @@ def read_lines(source: SourceFile, lines: Iterable[bytes], first_line: int = 1,
         except ParseProblem as problem:
             yield _located(source, problem, line, number)
             continue
-        yield Document(DocRef(source, "", number, start, len(line), known_invoice_id(value)), value, line, line)
+        yield Document(_ref(source, value, "", number, start, len(line)), value, line, line)
     if number == 0 and first_line == 1:  # a zero-byte batch is as suspicious as a zero-byte invoice
         yield Problem(source, "PRS006", "the file is empty: expected one invoice per line", 1, 1)
 
 
 def known_invoice_id(value: object) -> str | None:
-    """The invoice's id, when it has one that can be shown (even in a schema-invalid invoice).
-
-    An id that holds the patient's NIR or birth date, or anything shaped like
-    a NIR, is not shown: it would print patient data on every finding.
-    """
+    """The invoice's id, when it can be shown (even in a schema-invalid invoice): in the identifier's
+    form, and holding none of the patient's values (a NIR or birth date, in any spelling)."""
     if isinstance(value, dict):
-        invoice_id = value.get("invoice_id")
-        if (isinstance(invoice_id, str) and 0 < len(invoice_id) <= 64 and invoice_id.isascii()
-                and not shows_patient_data(invoice_id, patient_values(value))):
-            return invoice_id
+        return showable_id(value.get("invoice_id"), patient_values(value))
     return None
 
 
