@@ -1,8 +1,9 @@
 """Configuration: find it, read it, check every key and code, merge the command line.
 
 ``[tool.kinelint]`` in ``pyproject.toml`` or the top level of ``kinelint.toml``,
-in the current directory or the nearest parent (``kinelint.toml`` wins in one
-directory), or the file named by ``--config``. Command-line options override
+in the current directory or the nearest parent up to the repository root or the
+home directory (``kinelint.toml`` wins in one directory), or the file named by
+``--config``. Command-line options override
 the file. Anything unknown or malformed is a ``ConfigError`` with a message
 that names the file and the key: a typo must never be silently ignored.
 """
@@ -17,6 +18,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from kinelint.findings import SEVERITIES, Rule
+from kinelint.globs import Glob, GlobError
+from kinelint.smallfiles import CONFIG_MAX_BYTES, SmallFileError, read_capped
 
 KEYS = ("select", "ignore", "per-file-ignores", "severity", "fail-on", "today")
 FAIL_ON = ("error", "warning")
@@ -79,16 +82,41 @@ def load_settings(rules: Mapping[str, Rule], overrides: Overrides = Overrides(),
     )
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest ``kinelint.toml``, or ``pyproject.toml`` with a ``[tool.kinelint]`` table."""
+def find_config(start: Path, home: Path | None = None) -> Path | None:
+    """The nearest ``kinelint.toml``, or ``pyproject.toml`` with a ``[tool.kinelint]`` table.
+
+    The search climbs from ``start`` and stops at the repository's root (a
+    directory holding ``.git``) or at the home directory, as ruff's does: a
+    configuration in a directory above the repository or the home directory
+    (``/home``, ``/``), which someone else may have left, is not read.
+    """
+    home = _home() if home is None else home.resolve()
     for directory in (start.resolve(), *start.resolve().parents):
-        for name in FILE_NAMES:
-            candidate = directory / name
-            if not candidate.is_file():
-                continue
-            tool = {} if name == "kinelint.toml" else _parse(candidate).get("tool", {})
-            if name == "kinelint.toml" or not isinstance(tool, dict) or "kinelint" in tool:
-                return candidate  # a malformed [tool] table is reported by read_config
+        found = _config_in(directory)
+        if found is not None:
+            return found
+        if (directory / ".git").exists() or directory == home:
+            return None
+    return None
+
+
+def _home() -> Path | None:
+    try:
+        return Path.home().resolve()
+    except (RuntimeError, OSError, KeyError):  # no home directory known
+        return None
+
+
+def _config_in(directory: Path) -> Path | None:
+    for name in FILE_NAMES:
+        candidate = directory / name
+        if not candidate.exists():
+            continue
+        if not candidate.is_file():  # a link to /dev/zero, a pipe: never read, never silently skipped
+            raise ConfigError(f"the configuration {candidate} is not a regular file: not read")
+        tool = {} if name == "kinelint.toml" else _parse(candidate).get("tool", {})
+        if name == "kinelint.toml" or not isinstance(tool, dict) or "kinelint" in tool:
+            return candidate  # a malformed [tool] table is reported by read_config
     return None
 
 
@@ -108,12 +136,25 @@ def read_config(path: Path) -> tuple[dict, str]:
 
 def _parse(path: Path) -> dict:
     try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
+        return parse_toml(read_capped(path, CONFIG_MAX_BYTES))
     except OSError as error:
         raise ConfigError(f"cannot read the configuration {path}: {error.strerror or error}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+    except SmallFileError as error:
+        raise ConfigError(f"the configuration {path} is {error}: not read") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, TooDeep) as error:
         raise ConfigError(f"{path} is not valid TOML: {error}") from None
+
+
+class TooDeep(ValueError):
+    """TOML nested deeper than the reader's recursion allows."""
+
+
+def parse_toml(data: bytes) -> dict:
+    """TOML text to a table; nesting too deep to read is a ``TooDeep`` error, not a traceback."""
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except RecursionError:
+        raise TooDeep("nested too deeply to be read") from None
 
 
 def _file_values(raw: dict, where: str, rules: Mapping[str, Rule]) -> dict:
@@ -157,6 +198,11 @@ def _codes(values: Iterable[str], label: str, rules: Mapping[str, Rule]) -> tupl
 def _per_file_ignores(value: object, label: str, rules: Mapping[str, Rule]) -> tuple:
     if not isinstance(value, dict):
         raise ConfigError(f"{label} must be a table of glob = [codes], like {{\"legacy/*.jsonl\" = [\"OBS\"]}}")
+    for glob in value:
+        try:
+            Glob(glob)
+        except GlobError as error:
+            raise ConfigError(f"{label}: {error}") from None
     return tuple((glob, _codes(_string_list(codes, f"{label} for {glob!r}"), f"{label} for {glob!r}", rules))
                  for glob, codes in value.items())
 

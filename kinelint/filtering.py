@@ -3,6 +3,7 @@
 select/ignore by code or prefix (as ruff does, the more specific of the two
 wins; at equal length, ignore wins), per-file-ignores by glob, severity
 overrides (the longest matching code or prefix wins), then the baseline.
+Globs are matched in linear time (``kinelint.globs``).
 Only the findings that pass are counted, so the summary and the exit status
 tell what was reported.
 """
@@ -10,7 +11,6 @@ tell what was reported.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +18,7 @@ from pathlib import Path
 from kinelint.baseline import Baseline
 from kinelint.config import Settings
 from kinelint.findings import Finding, Summary
+from kinelint.globs import Glob
 
 
 class Filter:
@@ -25,7 +26,7 @@ class Filter:
         self.settings = settings
         self.baseline = baseline
         self.summary = Summary()  # the reported findings; files and invoices are the run's
-        self._file_rules = [(_glob(pattern), codes) for pattern, codes in settings.per_file_ignores]
+        self._file_rules = [(Glob(pattern), codes) for pattern, codes in settings.per_file_ignores]
         self._severity = sorted(settings.severity, key=lambda pair: -len(pair[0]))
         self._selected: dict[str, bool] = {}
 
@@ -57,7 +58,7 @@ class Filter:
         relative = Path(os.path.relpath(os.path.abspath(finding.file), self.settings.root)).as_posix()
         name = relative.rsplit("/", 1)[-1]
         for pattern, codes in self._file_rules:
-            if pattern.fullmatch(relative) or pattern.fullmatch(name):
+            if pattern.matches(relative) or pattern.matches(name):
                 if _longest(codes, finding.code) >= 0:
                     return True
         return False
@@ -72,35 +73,3 @@ class Filter:
 def _longest(prefixes: Iterable[str], code: str) -> int:
     """The length of the longest prefix of ``code`` among ``prefixes``, or -1."""
     return max((len(p) for p in prefixes if code.startswith(p)), default=-1)
-
-
-def _glob(pattern: str) -> re.Pattern:
-    """A glob as git and ruff read it: ``*`` and ``?`` stay in one directory, ``**`` crosses them."""
-    pattern = pattern.removeprefix("./")
-    if pattern.endswith("/"):
-        pattern += "**"
-    out, index = [], 0
-    while index < len(pattern):
-        char = pattern[index]
-        if pattern.startswith("**/", index):
-            out.append("(?:.*/)?")
-            index += 3
-            continue
-        if pattern.startswith("**", index):
-            out.append(".*")
-            index += 2
-            continue
-        if char == "*":
-            out.append("[^/]*")
-        elif char == "?":
-            out.append("[^/]")
-        elif char == "[" and "]" in pattern[index + 2:]:
-            end = pattern.index("]", index + 2)
-            body = pattern[index + 1:end]
-            out.append("[" + ("^" + body[1:] if body.startswith("!") else body).replace("\\", "\\\\") + "]")
-            index = end + 1
-            continue
-        else:
-            out.append(re.escape(char))
-        index += 1
-    return re.compile("".join(out))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
-from decimal import Decimal
+from decimal import Clamped, Context, Decimal, Inexact, Rounded, Subnormal, Underflow, localcontext
 from functools import cached_property
 from importlib import resources
 
@@ -81,10 +81,17 @@ _EXACT_BOUNDS = {
 
 def _is_multiple(value: Decimal, step: Decimal) -> bool:
     try:
-        return value % step == 0
-    except ArithmeticError:  # too large for the context: fall back on the written decimals
+        with localcontext(_STRICT):
+            return value % step == 0
+    except ArithmeticError:  # too large or too small for the context: fall back on the written decimals
+        # (1e-9999999999 % 0.01 underflows to zero: a rounded answer is no answer)
         # (context-free: ``normalize`` itself overflows on 1E+999999999999)
         return _last_digit_exponent(value) >= _last_digit_exponent(step)
+
+
+# Any rounding of the remainder raises: the arithmetic must be exact or not used.
+_STRICT = Context(traps=[Clamped, Inexact, Rounded, Subnormal, Underflow])
+_STRICT.traps.update({signal: True for signal in Context().traps if Context().traps[signal]})
 
 
 def _last_digit_exponent(number: Decimal) -> int:
@@ -226,7 +233,7 @@ class SchemaChecker:
         unique: dict[tuple[str, str], Violation] = {}
         secrets = patient_values(invoice)
         for error in errors:
-            for violation in _violations_of(error):
+            for violation in _violations_of(error, secrets):
                 safe = safe_pointer(violation.pointer, secrets)  # a key may be a NIR: never in a pointer
                 if safe != violation.pointer:
                     violation = replace(violation, pointer=safe)
@@ -262,7 +269,7 @@ def _without(schema: object, keyword: str) -> object:
     return schema
 
 
-def _violations_of(error) -> list[Violation]:
+def _violations_of(error, secrets: tuple[str, ...] = ()) -> list[Violation]:
     path = list(error.absolute_path)
     keyword = error.validator
     code = _CODES.get(keyword, OTHER_SCHEMA_CODE)
@@ -280,7 +287,7 @@ def _violations_of(error) -> list[Violation]:
         extras = sorted(k for k in error.instance if k not in allowed) if isinstance(error.instance, dict) else []
         return [
             Violation(code, f"unknown field {_field_name(path + [_short(k)])!r}: objects in the invoice format are closed", join_pointer(*path, k))
-            if not shows_patient_data(k, dates=True) else
+            if not shows_patient_data(k, secrets, dates=True) else
             Violation(code, f"unknown field in {where} (its name is not shown: it looks like patient data): objects "
                             "in the invoice format are closed", join_pointer(*path))
             for k in extras
@@ -290,18 +297,18 @@ def _violations_of(error) -> list[Violation]:
     if keyword in ("enum", "const"):
         options = error.validator_value if keyword == "enum" else [error.validator_value]
         shown = ", ".join(json.dumps(o) for o in options)
-        got = f" {_echo(path, error.instance)}" if _echo(path, error.instance) else ""
+        got = f" {_echo(path, error.instance, secrets, free_text=False)}" if _echo(path, error.instance, secrets, free_text=False) else ""
         return [Violation(code, f"{where}{got} is not allowed: expected {shown}", join_pointer(*path))]
     if keyword == "format":
         return [Violation(code, f"{where} is not a real calendar date (YYYY-MM-DD)", join_pointer(*path))]
     if keyword in ("pattern", "minLength", "maxLength"):
         return [Violation(code, f"{where} does not have the expected form{expected}", join_pointer(*path))]
     if keyword == "multipleOf":
-        got = _echo(path, error.instance)
+        got = _echo(path, error.instance, secrets)
         return [Violation(code, f"{where} {got} has more than two decimals; amounts and coefficients are written to the cent".replace("  ", " "), join_pointer(*path))]
     if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         bound = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than", "exclusiveMaximum": "less than"}[keyword]
-        got = _echo(path, error.instance)
+        got = _echo(path, error.instance, secrets)
         return [Violation(code, f"{where} {got} must be {bound} {error.validator_value}".replace("  ", " "), join_pointer(*path))]
     if keyword in ("minItems", "maxItems"):
         bound = "at least" if keyword == "minItems" else "at most"
@@ -318,13 +325,24 @@ def _field_name(path: list) -> str:
     return name
 
 
-def _echo(path: list, value: object) -> str:
-    """The value, only for fields that can never hold patient data."""
+# A string echoed where a code or an enum value belongs looks like one: letters, no digits, no spaces.
+_CODE_LIKE = re.compile(r"[A-Za-z][A-Za-z_-]{0,23}")
+
+
+def _echo(path: list, value: object, secrets: tuple[str, ...] = (), free_text: bool = True) -> str:
+    """The value, only for fields that can never hold patient data, and only when it holds none.
+
+    Where only a code may stand (``free_text=False``: enums), a string is
+    echoed only if it looks like a code: free text there may be anything,
+    a NIR with spaces or a birth date with slashes included.
+    """
     field = next((t for t in reversed(path) if isinstance(t, str)), None)
     if field in _ECHOABLE and isinstance(value, (str, int, Decimal)) and not isinstance(value, bool):
+        if isinstance(value, str) and not free_text and not _CODE_LIKE.fullmatch(value):
+            return ""
         text = json.dumps(value) if isinstance(value, str) else str(value)
         # A date or a NIR where a code belongs is the patient's, or may be: not echoed.
-        return text if len(text) <= 24 and not shows_patient_data(text, dates=True) else ""
+        return text if len(text) <= 24 and not shows_patient_data(text, secrets, dates=True) else ""
     return ""
 
 
