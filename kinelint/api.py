@@ -21,25 +21,55 @@ from kinelint.findings import Finding, Summary
 
 
 def lint_invoice(invoice: dict | str | PathLike, *, plugins=(), nomenclature=None, today=None) -> list[Finding]:
-    """Every finding for one invoice given as a dict, or for the invoice file at a path.
+    """Every finding for one invoice given as a dict or as JSON text, or for the invoice file at a path.
 
     ``plugins`` adds (name, plugin object) pairs to the installed plugins;
     ``nomenclature`` replaces the shipped one (a ``load_nomenclature(dir)``);
     ``today`` is the reference date for "in the future" (default: today).
     """
+    if isinstance(invoice, str) and _is_json_text(invoice):
+        return _lint_text(invoice, plugins, nomenclature, today)
     if isinstance(invoice, (str, PathLike)):
         findings, _ = lint_paths([invoice], plugins=plugins, nomenclature=nomenclature, today=today)
         return findings
+    from kinelint.privacy import patient_values
     from kinelint.sources import Document, DocRef, SourceFile, known_invoice_id
 
     run = _new_run(plugins, nomenclature, today)
     text = json.dumps(invoice, indent=2, ensure_ascii=False, default=str)
     source = SourceFile("<invoice>", data=text.encode("utf-8"))
-    document = Document(DocRef(source, "", 1, invoice_id=known_invoice_id(invoice)), _exact_copy(invoice))
+    ref = DocRef(source, "", 1, invoice_id=known_invoice_id(invoice), secrets=patient_values(invoice))
+    document = Document(ref, _exact_copy(invoice))
     run.summary.invoices = 1
     checkers = run.host.batch_checkers(run.nomenclature)
     observe = partial(run.host.observe, checkers) if checkers else None
     findings = run.document_findings(document, observe) + list(run._batch_findings(checkers))
+    _raise_on_incidents(run)
+    return findings
+
+
+def _is_json_text(text: str) -> bool:
+    """JSON text rather than a path: an invoice (or an array, or JSON Lines) starts with { or [."""
+    return text.lstrip(" \t\r\n\ufeff").startswith(("{", "["))
+
+
+def _lint_text(text: str, plugins, nomenclature, today) -> list[Finding]:
+    """The findings of JSON text, read as a file's bytes would be (exact numbers, positions in the text).
+
+    Never an error that quotes the text: it holds the patient's data.
+    """
+    from kinelint.sources import SourceFile
+
+    try:
+        data = text.encode("utf-8")
+    except UnicodeError:
+        raise ValueError("lint_invoice: the invoice text cannot be encoded as UTF-8 (a lone surrogate?)") from None
+    run = _new_run(plugins, nomenclature, today)
+    checkers = run.host.batch_checkers(run.nomenclature)
+    observe = partial(run.host.observe, checkers) if checkers else None
+    run.summary.files = 1
+    findings = list(run._file_findings(SourceFile("<invoice>", data=data), observe))
+    findings += run._batch_findings(checkers)
     _raise_on_incidents(run)
     return findings
 

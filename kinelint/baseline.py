@@ -37,8 +37,10 @@ class Identity:
     pointer: str
 
     def describe(self) -> str:
+        from kinelint.display import printable, shown_path
+
         invoice = f" invoice {self.invoice_id}" if self.invoice_id else ""
-        return f"{self.file}{invoice} {self.code} at {self.pointer or 'the document root'}"
+        return printable(f"{shown_path(self.file)}{invoice} {self.code} at {self.pointer or 'the document root'}")
 
 
 def relative_path(file: str, base: Path) -> str:
@@ -105,12 +107,16 @@ class Baseline:
 
 
 def load(path: Path) -> Baseline:
+    from kinelint.config import TooDeep, parse_toml
+    from kinelint.smallfiles import BASELINE_MAX_BYTES, SmallFileError, read_capped
+
     try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
+        data = parse_toml(read_capped(path, BASELINE_MAX_BYTES))
     except OSError as error:
         raise BaselineError(f"cannot read the baseline {path}: {error.strerror or error}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+    except SmallFileError as error:
+        raise BaselineError(f"the baseline {path} is {error}: not read") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, TooDeep) as error:
         raise BaselineError(f"the baseline {path} is not valid TOML: {error}") from None
     if data.get("version") != FORMAT_VERSION or not isinstance(data.get("findings"), list):
         raise BaselineError(f"{path} is not a kinelint baseline (version = {FORMAT_VERSION} and a findings list); "
@@ -143,8 +149,13 @@ def write(path: Path, findings: Iterable[Finding]) -> int:
         pairs = [(name, getattr(key, name)) for name in FIELDS if getattr(key, name) or name in ("file", "code")]
         lines.append("  { " + ", ".join(f"{name} = {toml_string(value)}" for name, value in pairs) + " },")
     lines.append("]")
-    try:
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    from kinelint.outputs import AtomicWriter
+
+    try:  # written beside and renamed: a failure leaves the previous baseline whole
+        with AtomicWriter(path) as stream:
+            stream.write("\n".join(lines) + "\n")
     except OSError as error:
         raise BaselineError(f"cannot write the baseline {path}: {error.strerror or error}") from None
+    except UnicodeError:  # e.g. a lone surrogate in a key: the previous baseline is kept whole
+        raise BaselineError(f"cannot write the baseline {path}: a value cannot be written as UTF-8") from None
     return len(keys)

@@ -23,11 +23,19 @@ from kinelint.reporters import FORMATS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INCOMPLETE = 0, 1, 2
 STALE_SHOWN = 20  # stale baseline entries listed one by one
+MAX_JOBS = 64  # --jobs bound (or the number of cores, if larger): each worker is a Python process
+
+
+def _say(message: str) -> None:
+    """One line on stderr, control characters escaped: a file name cannot forge a line or a CI command."""
+    from kinelint.display import printable
+
+    click.echo(printable(message), err=True)
 
 
 def _fail(message: str):
     """A configuration, baseline or output problem: a clear message and exit status 2."""
-    click.echo(f"kinelint: {message}", err=True)
+    _say(f"kinelint: {message}")
     sys.exit(EXIT_INCOMPLETE)
 
 
@@ -37,8 +45,7 @@ def _load_host():
     try:
         return PluginHost.from_entry_points()
     except PluginConflict as conflict:
-        click.echo(f"kinelint: {conflict}", err=True)
-        sys.exit(EXIT_INCOMPLETE)
+        _fail(str(conflict))
 
 
 def _print_version(ctx: click.Context, _param, value: bool) -> None:
@@ -96,7 +103,8 @@ def _config_options(function):
               help="Record the current findings in FILE and exit 0.")
 @_config_options
 @click.option("--jobs", "-j", default="auto", metavar="N|auto", callback=lambda _c, _p, v: _jobs(v),
-              help="Worker processes. auto (default): one for a few files, every core from 16 MiB of input.")
+              help=f"Worker processes (at most {MAX_JOBS}, or the number of cores if more). auto (default): one "
+                   "for a few files, every core from 16 MiB of input.")
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of failing plugins (patient data masked).")
 def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, statistics: bool, exit_zero: bool,
           baseline: Path | None, write_baseline: Path | None, jobs: int | None, verbose: bool, **overrides) -> None:
@@ -122,11 +130,14 @@ def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, 
 
 
 def _jobs(value: str) -> int | None:
-    """A number of processes, or None for auto."""
+    """A number of processes, or None for auto; bounded, as each worker is a whole interpreter."""
     if value == "auto":
         return None
-    if not value.isdigit() or int(value) < 1:
+    if not (value.isascii() and value.isdigit()) or len(value) > 6 or int(value) < 1:
         raise click.BadParameter(f"{value!r} is not a number of processes (1 or more) nor auto")
+    limit = max(MAX_JOBS, os.cpu_count() or 1)
+    if int(value) > limit:
+        raise click.BadParameter(f"{value} processes is more than this machine can use; at most {limit}")
     return int(value)
 
 
@@ -144,7 +155,7 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
     selected = Filter(settings, baseline)
     terminal, counts, kept = click.get_text_stream("stdout"), Counter(), []
     with ExitStack() as stack:
-        stream = stack.enter_context(_open_report(output_file)) if output_file else None
+        stream = stack.enter_context(_open_report(output_file)) if output_file else None  # renamed into place at the end
         progress = stack.enter_context(Progress(run.summary, sys.stderr)) if should_show(sys.stderr) else None
         if stream is None and not statistics:
             stream = progress.guard(terminal) if progress else terminal
@@ -168,26 +179,25 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
 
 
 def _open_report(path: Path):
+    from kinelint.outputs import AtomicWriter
+
     try:
-        return open(path, "w", encoding="utf-8")
+        return AtomicWriter(path)
     except OSError as error:
         _fail(f"cannot write the report to {path}: {error.strerror or error}")
 
 
 def _guard_output(option: str, target: Path | None, paths) -> None:
-    """kinelint never writes to a file it checks, nor where a directory walk would read it back."""
-    from kinelint.sources import SUFFIXES
+    """kinelint never writes to a file it checks (by identity: links too), nor where a walk would read it back."""
+    from kinelint.display import printable
+    from kinelint.outputs import OutputRefused, guard
 
     if target is None:
         return
-    written = os.path.abspath(target)
-    for given in paths:
-        checked = os.path.abspath(given)
-        inside = os.path.isdir(checked) and written.startswith(checked.rstrip(os.sep) + os.sep)
-        walked = inside and written.endswith(SUFFIXES) and not any(
-            part.startswith(".") for part in Path(os.path.relpath(written, checked)).parts[:-1])
-        if given != "-" and (written == checked or walked):
-            raise click.UsageError(f"{option} {target} is among the files checked; write it elsewhere")
+    try:
+        guard(target, paths)
+    except OutputRefused as refused:
+        raise click.UsageError(f"{option} {printable(str(target))} {refused}; write it elsewhere") from None
 
 
 def _settings(host, overrides: dict):
@@ -222,18 +232,18 @@ def _baseline_notes(known, write_path: Path | None, kept, paths) -> None:
 
     if write_path is not None:
         count = _or_exit(write, write_path, kept)
-        click.echo(f"kinelint: recorded {count} finding(s) in the baseline {write_path}", err=True)
+        _say(f"kinelint: recorded {count} finding(s) in the baseline {write_path}")
     if known is None:
         return
     stale = known.stale(paths)
-    click.echo(f"kinelint: the baseline {known.path} hid {known.hidden} finding(s)", err=True)
+    _say(f"kinelint: the baseline {known.path} hid {known.hidden} finding(s)")
     if stale:
         entries = "1 baseline entry no longer occurs" if len(stale) == 1 else f"{len(stale)} baseline entries no longer occur"
-        click.echo(f"kinelint: {entries} (stale; refresh with --write-baseline):", err=True)
+        _say(f"kinelint: {entries} (stale; refresh with --write-baseline):")
         for entry in stale[:STALE_SHOWN]:
-            click.echo(f"  {entry.describe()}", err=True)
+            _say(f"  {entry.describe()}")
         if len(stale) > STALE_SHOWN:
-            click.echo(f"  ... and {len(stale) - STALE_SHOWN} more", err=True)
+            _say(f"  ... and {len(stale) - STALE_SHOWN} more")
 
 
 @main.command("config")
@@ -263,8 +273,7 @@ def rule(code: str) -> None:
     host = _load_host()
     found = host.rules.get(code.upper())
     if found is None:
-        click.echo(f"kinelint: no rule {code!r}; `kinelint rules` lists them", err=True)
-        sys.exit(EXIT_INCOMPLETE)
+        _fail(f"no rule {code!r}; `kinelint rules` lists them")
     click.echo(rule_page(found))
 
 
@@ -272,9 +281,10 @@ def _report_incidents(host, verbose: bool) -> None:
     from kinelint.privacy import scrub_all
 
     for incident in host.incidents:
-        click.echo(f"kinelint: {scrub_all(incident.describe())}", err=True)
+        _say(f"kinelint: {scrub_all(incident.describe())}")
         if verbose and incident.detail:
-            click.echo(scrub_all(incident.detail), err=True)
+            for line in scrub_all(incident.detail).rstrip("\n").split("\n"):
+                _say(line)
     if host.incidents:
         click.echo("kinelint: the check is incomplete (exit status 2)" + ("" if verbose else "; --verbose shows details"), err=True)
 
@@ -286,5 +296,6 @@ def _internal_error(error: Exception, verbose: bool) -> None:
 
     click.echo(f"kinelint: internal error ({type(error).__name__}); please report it", err=True)
     if verbose:
-        click.echo(scrub_all("".join(traceback.format_exception(error))), err=True)
+        for line in scrub_all("".join(traceback.format_exception(error))).rstrip("\n").split("\n"):
+            _say(line)
     sys.exit(EXIT_INCOMPLETE)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from kinelint.display import printable, shown_path
 from kinelint.findings import Finding, Rule, Summary
 
 
@@ -52,10 +53,11 @@ class Reporter:
 
 
 class TextReporter(Reporter):
-    """``path:line:col: CODE message``, then one summary line."""
+    """``path:line:col: CODE message``, then one summary line; control characters escaped (one finding, one line)."""
 
     def finding(self, finding: Finding) -> None:
-        self.stream.write(f"{finding.file}:{finding.line}:{finding.column}: {finding.code} {finding.message}\n")
+        self.stream.write(f"{shown_path(finding.file)}:{finding.line}:{finding.column}: {finding.code} "
+                          f"{printable(finding.message)}\n")
 
     def finish(self, summary: Summary) -> None:
         self.stream.write(summary_line(summary) + "\n")
@@ -113,7 +115,7 @@ def statistics_lines(counts: Counter, rules: Mapping[str, Rule]) -> list[str]:
     """``--statistics``: one line per code, most frequent first."""
     ordered = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
     width = max((len(str(count)) for count in counts.values()), default=1)
-    return [f"{count:>{width}}  {code}  {rules[code].name if code in rules else ''}".rstrip()
+    return [printable(f"{count:>{width}}  {code}  {rules[code].name if code in rules else ''}".rstrip())
             for code, count in ordered]
 
 

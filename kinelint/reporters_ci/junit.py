@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from kinelint.display import printable
 from kinelint.findings import Finding, Summary
 from kinelint.reporters import Reporter, summary_line
 
@@ -45,19 +46,23 @@ class JunitReporter(Reporter):
         self.stream.write(ET.tostring(root, encoding="unicode") + "\n")
 
     def _suite(self, root: ET.Element, file: str, cases: dict[str, list[Finding]]) -> None:
+        # Every name and message printable: XML 1.0 has no way to write most control characters.
+        file = printable(file)
         suite = ET.SubElement(root, "testsuite", name=file, tests=str(len(cases)), errors="0", skipped="0")
         failed = 0
         for name, findings in cases.items():
-            case = ET.SubElement(suite, "testcase", name=name, classname=file, file=file)
+            case = ET.SubElement(suite, "testcase", name=printable(name), classname=file, file=file)
             others = []
             for finding in findings:
-                where = f"{finding.file}:{finding.line}:{finding.column} at {finding.pointer or 'the document root'}"
+                where = printable(f"{finding.file}:{finding.line}:{finding.column} at "
+                                  f"{finding.pointer or 'the document root'}")
+                message = printable(finding.message)
                 if self.context.fails(finding):
-                    failure = ET.SubElement(case, "failure", message=f"{finding.code} {finding.message}",
+                    failure = ET.SubElement(case, "failure", message=f"{finding.code} {message}",
                                             type=finding.code)
-                    failure.text = f"{finding.severity} {finding.code} ({finding.rule}) {where}\n{finding.message}"
+                    failure.text = f"{finding.severity} {finding.code} ({printable(finding.rule)}) {where}\n{message}"
                 else:
-                    others.append(f"{finding.severity} {finding.code} {where}: {finding.message}")
+                    others.append(f"{finding.severity} {finding.code} {where}: {message}")
             failed += case.find("failure") is not None
             if others:
                 ET.SubElement(case, "system-out").text = "\n".join(others)
