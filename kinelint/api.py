@@ -29,6 +29,9 @@ def lint_invoice(invoice: dict | str | PathLike, *, plugins=(), nomenclature=Non
     """
     if isinstance(invoice, str) and _is_json_text(invoice):
         return _lint_text(invoice, plugins, nomenclature, today)
+    if isinstance(invoice, str) and (len(invoice) > _PATH_MAX or "\n" in invoice or "\0" in invoice):
+        raise ValueError(f"lint_invoice: a string of {len(invoice)} characters that is neither JSON text (it does "
+                         "not start with {{ or [) nor a file path")
     if isinstance(invoice, (str, PathLike)):
         findings, _ = lint_paths([invoice], plugins=plugins, nomenclature=nomenclature, today=today)
         return findings
@@ -46,6 +49,9 @@ def lint_invoice(invoice: dict | str | PathLike, *, plugins=(), nomenclature=Non
     findings = run.document_findings(document, observe) + list(run._batch_findings(checkers))
     _raise_on_incidents(run)
     return findings
+
+
+_PATH_MAX = 4096  # Linux's PATH_MAX: a longer string is no path
 
 
 def _is_json_text(text: str) -> bool:

@@ -133,7 +133,7 @@ def _jobs(value: str) -> int | None:
     """A number of processes, or None for auto; bounded, as each worker is a whole interpreter."""
     if value == "auto":
         return None
-    if not (value.isascii() and value.isdigit()) or len(value) > 6 or int(value) < 1:
+    if not (value.isascii() and value.isdigit()) or len(value) > 12 or int(value) < 1:
         raise click.BadParameter(f"{value!r} is not a number of processes (1 or more) nor auto")
     limit = max(MAX_JOBS, os.cpu_count() or 1)
     if int(value) > limit:

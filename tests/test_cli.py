@@ -208,3 +208,23 @@ def test_batch_findings_name_their_invoice_and_line(tmp_path):
     assert finding["file"].endswith("b.json")
     lines = (tmp_path / "b.json").read_text().splitlines()
     assert lines[finding["line"] - 1][finding["column"] - 1:].startswith('"F-SAME"')
+
+
+def test_double_dash_makes_every_name_a_path(tmp_path):
+    """What the pre-commit hook passes (entry + "--" + file names): a name that starts with a dash is a file."""
+    (tmp_path / "-ovictim.json").write_text(dumps(faulty_schema("F-DASH"), indent=2))
+    (tmp_path / "victim.json").write_text("untouched")
+    result = run_cli("check", "--format", "json", "--", "-ovictim.json", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr.decode()
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert finding["file"] == "-ovictim.json" and finding["code"] == "SCH005"
+    assert (tmp_path / "victim.json").read_text() == "untouched"
+    text = run_cli("check", "--", "-ovictim.json", cwd=tmp_path).stdout.decode()
+    assert text.startswith("./-ovictim.json:")  # a line that starts with a dash is not mistaken for an option
+
+
+def test_the_hook_definition_ends_its_args_with_double_dash():
+    """pre-commit appends the file names to entry + args: the hook's args end with "--"."""
+    hooks = (REPO / ".pre-commit-hooks.yaml").read_text()
+    (args,) = [line.strip() for line in hooks.splitlines() if line.strip().startswith("args:")]
+    assert args == 'args: ["--"]'

@@ -545,3 +545,253 @@ def test_a_plugin_whose_rules_hook_raises_is_named_and_its_reports_refused(tmp_p
     listing = run_cli("rules", env_path=site)
     assert listing.returncode == 0 and b"TAR004" in listing.stdout
     assert b"zz_norules" in listing.stderr
+
+
+# -- round two: devices, links, names, spellings, configuration and baseline as input ---------------
+
+DEVICES = [d for d in ("/dev/zero", "/dev/urandom") if os.path.exists(d)]
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_a_device_named_directly_or_through_a_link_is_a_finding_never_read(tmp_path, device):
+    (tmp_path / "zero.json").symlink_to(device)  # a committed link, expanded by a shell glob
+    (tmp_path / "zero.jsonl").symlink_to(device)
+    real = tmp_path / "real.json"
+    real.write_text(dumps(real_faulty(), indent=2))
+    for jobs in ("1", "2"):
+        for name in (device, str(tmp_path / "zero.json"), str(tmp_path / "zero.jsonl")):  # one file: one at a time
+            result = check_lines("--jobs", jobs, name, str(real), timeout=MAX_SECONDS)
+            assert_contained(result)
+            assert result.returncode == 1
+            index = by_file(result.findings)
+            (finding,) = index[Path(name)]
+            assert finding["code"] == "PRS007" and "character device" in finding["message"], finding
+            _expect_real(index, real)
+
+
+@pytest.mark.parametrize("option", ["--config", "--baseline"])
+@pytest.mark.parametrize("device", DEVICES)
+def test_a_device_as_configuration_or_baseline_is_a_usage_error(tmp_path, option, device):
+    link = tmp_path / "linked.toml"
+    link.symlink_to(device)
+    for given in (device, str(link)):
+        result = run_measured("check", option, given, str(tmp_path), timeout=MAX_SECONDS)
+        assert_contained(result)
+        assert result.returncode == 2 and b"not a regular file" in result.stderr, result.stderr
+
+
+def test_configuration_and_baseline_sizes_are_capped(tmp_path):
+    from kinelint.smallfiles import BASELINE_MAX_BYTES, CONFIG_MAX_BYTES
+
+    config, baseline = tmp_path / "kinelint.toml", tmp_path / "baseline.toml"
+    config.write_text("# " + "x" * CONFIG_MAX_BYTES + "\n")
+    with open(baseline, "w") as handle:
+        handle.write("version = 1\nfindings = []\n")
+        handle.truncate(BASELINE_MAX_BYTES + 1)  # sparse: a file that large costs no disk
+    real = tmp_path / "real.json"
+    real.write_text(dumps(real_faulty()))
+    for option, path in (("--config", config), ("--baseline", baseline)):
+        result = run_measured("check", option, str(path), str(real))
+        assert_contained(result)
+        assert result.returncode == 2 and b"larger than" in result.stderr, result.stderr
+    assert run_measured("check", str(real), cwd=tmp_path).stderr.count(b"larger than") == 1  # found, not named
+
+
+def test_a_configuration_linked_to_a_device_is_not_skipped_silently(tmp_path):
+    (tmp_path / "kinelint.toml").symlink_to(DEVICES[0])
+    result = run_measured("check", "x.json", cwd=tmp_path, timeout=MAX_SECONDS)
+    assert_contained(result)
+    assert result.returncode == 2 and b"not a regular file" in result.stderr
+
+
+def test_deeply_nested_toml_is_a_clear_error(tmp_path):
+    deep = "x = " + "[" * 100_000 + "]" * 100_000 + "\n"
+    for option in ("--config", "--baseline"):
+        path = tmp_path / f"deep{option}.toml"
+        path.write_text(deep)
+        result = run_measured("check", option, str(path), str(tmp_path))
+        assert_contained(result)
+        assert result.returncode == 2 and b"nested too deeply" in result.stderr, result.stderr[-500:]
+        assert result.stderr.count(b"\n") < 5
+
+
+def test_a_file_linked_or_spelled_twice_is_checked_once(tmp_path):
+    (tmp_path / "sub").mkdir()
+    real = tmp_path / "real.json"
+    real.write_text(dumps(real_faulty(), indent=2))
+    (tmp_path / "link.json").symlink_to(real)
+    os.link(real, tmp_path / "hard.json")
+    spellings = [str(real), str(tmp_path / "link.json"), str(tmp_path / "sub" / ".." / "real.json"),
+                 str(tmp_path / "hard.json"), str(tmp_path)]
+    for jobs in ("1", "2"):
+        result = check_lines("--jobs", jobs, *spellings)
+        assert_contained(result)
+        assert [(f["code"][:3], f["file"]) for f in result.findings] == [("TAR", str(real))], result.findings
+
+
+def test_directory_links_are_not_followed_out_of_the_tree(tmp_path):
+    tree, outside = tmp_path / "tree", tmp_path / "outside"
+    (tree / "inner").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "secret.json").write_text(dumps(_faulty_schema("F-OUTSIDE")))
+    (tree / "inner" / "mine.json").write_text(dumps(real_faulty()))
+    (tree / "out").symlink_to(outside)
+    (tree / "again").symlink_to(tree / "inner")  # inside the tree: followed (its file is the same file: once)
+    result = check_lines(str(tree))
+    assert_contained(result)
+    assert [(f["code"][:3], f["invoice_id"]) for f in result.findings] == [("TAR", "F-REAL")], result.findings
+    assert [Path(f["file"]).name for f in check_lines(str(tree / "out")).findings] == ["secret.json"]  # named: read
+
+
+def test_standard_input_with_a_broken_first_line_keeps_the_rest_of_the_batch():
+    lines = ['{"invoice_id": "F-BROKEN", "total": ', dumps(real_faulty()), dumps(_faulty_schema("F-SCH"))]
+    result = run_cli("check", "--format", "jsonl", "-", stdin=("\n".join(lines) + "\n").encode())
+    found = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(f["code"][:3], f["line"], f["invoice_id"]) for f in found] == [
+        ("PRS", 1, None), ("TAR", 2, "F-REAL"), ("SCH", 3, "F-SCH")], found
+    # The control: one invoice written over several lines, broken, is still one document.
+    pretty = dumps(real_faulty(), indent=2)[:-20]
+    result = run_cli("check", "--format", "jsonl", "-", stdin=pretty.encode())
+    assert [json.loads(line)["code"] for line in result.stdout.splitlines()] == ["PRS002"]
+
+
+def test_an_amount_that_underflows_is_not_taken_for_two_decimals(tmp_path):
+    invoice = clean("F-TINY")
+    invoice["sessions"][0]["acts"][0]["amount"] = "__TINY__"
+    path = tmp_path / "tiny.json"
+    path.write_text(dumps(invoice).replace('"__TINY__"', "1e-9999999999"))
+    result = check_lines(str(path))
+    assert_contained(result)
+    assert [(f["code"], f["pointer"]) for f in result.findings if f["code"].startswith("SCH")] == [
+        ("SCH006", "/sessions/0/acts/0/amount")], result.findings
+    assert "more than two decimals" in result.findings[0]["message"]
+
+
+def test_jobs_has_an_upper_bound():
+    result = run_cli("check", "--jobs", "1000000", "x.json")
+    assert result.returncode == 2 and b"at most" in result.stderr, result.stderr
+    assert run_cli("check", "--jobs", "9" * 400, "x.json").returncode == 2
+
+
+@pytest.mark.parametrize("glob, message", [("*a*a*a*a*a*a*a*a*a*a*a*a*a*b", None), ("[z-a].json", b"runs backwards"),
+                                           ("legacy/[abc.json", b"never closed")])
+def test_per_file_ignores_globs_are_linear_and_checked(tmp_path, glob, message):
+    (tmp_path / "kinelint.toml").write_text(f'[per-file-ignores]\n"{glob}" = ["TAR"]\n')
+    name = "a" * 60 + ".json"
+    (tmp_path / name).write_text(dumps(real_faulty()))
+    result = run_measured("check", name, cwd=tmp_path, timeout=MAX_SECONDS)
+    assert_contained(result)
+    if message is None:
+        assert result.returncode == 1  # not ignored: the name does not end in b
+    else:
+        assert result.returncode == 2 and message in result.stderr, result.stderr
+
+
+def test_the_linear_glob_matcher_agrees_with_gits_reading():
+    from kinelint.globs import Glob
+
+    cases = {"*.json": ["a.json"], "legacy/*.jsonl": ["legacy/a.jsonl"], "**/x.json": ["x.json", "a/b/x.json"],
+             "a/**/b.json": ["a/b.json", "a/x/y/b.json"], "dir/": ["dir/x/y"], "[!a]?.json": ["bc.json"],
+             "[a-c]*.json": ["b.json"], "*": ["x.json"]}
+    misses = {"*.json": ["a/b.json"], "legacy/*.jsonl": ["legacy/s/a.jsonl"], "**/x.json": ["xx.json"],
+              "a/**/b.json": ["a/xb.json"], "[!a]?.json": ["ab.json", "/b.json"], "[a-c]*.json": ["d.json"],
+              "*": ["a/b"]}
+    for pattern, paths in cases.items():
+        assert all(Glob(pattern).matches(p) for p in paths), pattern
+    for pattern, paths in misses.items():
+        assert not any(Glob(pattern).matches(p) for p in paths), pattern
+    assert not Glob("*a" * 40 + "b").matches("a" * 10_000)
+
+
+def test_configuration_search_stops_at_the_repository_root_and_home(tmp_path):
+    from kinelint.config import find_config
+
+    above = tmp_path / "above"
+    (above / "repo" / ".git").mkdir(parents=True)
+    (above / "repo" / "sub").mkdir()
+    (above / "kinelint.toml").write_text('ignore = ["TAR"]\n')  # above the repository: never read
+    assert find_config(above / "repo" / "sub", home=tmp_path / "elsewhere") is None
+    (above / "repo" / "kinelint.toml").write_text('fail-on = "warning"\n')
+    assert find_config(above / "repo" / "sub", home=tmp_path / "elsewhere") == (above / "repo" / "kinelint.toml").resolve()
+    home = tmp_path / "home"
+    (home / "work").mkdir(parents=True)
+    (tmp_path / "kinelint.toml").write_text('ignore = ["TAR"]\n')  # above home: never read
+    assert find_config(home / "work", home=home) is None
+    assert find_config(home / "work", home=tmp_path / "elsewhere") == (tmp_path / "kinelint.toml").resolve()  # control
+    # End to end: a planted configuration above the repository does not silence the check.
+    (above / "repo" / "kinelint.toml").unlink()
+    (above / "repo" / "sub" / "real.json").write_text(dumps(real_faulty()))
+    result = run_measured("check", "real.json", cwd=above / "repo" / "sub")
+    assert result.returncode == 1, result.stderr
+
+
+def test_lint_invoice_on_json_text_never_quotes_it_in_an_error():
+    from kinelint import lint_invoice
+    from invoice_factory import PATIENT_NIR
+
+    invoice = real_faulty()
+    text = dumps(invoice, indent=2)
+    assert [f.code for f in lint_invoice(text)] == ["TAR004"] or [f.code[:3] for f in lint_invoice(text)] == ["TAR"]
+    for hostile in (text[:-30], text + "x" * 5000, "x" * 100_000 + PATIENT_NIR, "{" + "\ud800"):
+        try:
+            findings = lint_invoice(hostile)
+        except Exception as error:  # a clear error, never one that carries the text
+            assert PATIENT_NIR not in str(error) and len(str(error)) < 300, str(error)[:300]
+        else:
+            assert all(PATIENT_NIR not in str(f.as_dict()) and len(f.file) < 300 for f in findings)
+
+
+# -- names that forge output ----------------------------------------------------------------------
+
+FORGING_NAMES = ["evil\n::error file=x.json,line=1::forged.json", "bell\x07\x1b[31mred.json", "::error::name.json",
+                 "rtl\u202egnp.json", "nul\x01\x0b\x0c.json", "##[error]legacy.json"]
+
+
+def test_names_with_control_characters_cannot_forge_lines_commands_or_xml(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    for number, name in enumerate(FORGING_NAMES):
+        invoice = clean(f"F-{number}")
+        invoice["total"] += 1
+        (tmp_path / name).write_text(dumps(invoice))
+    names = sorted(FORGING_NAMES)
+    text = run_cli("check", *names, cwd=tmp_path)
+    assert text.returncode == 1
+    lines = text.stdout.decode().splitlines()
+    assert len(lines) == len(names) + 1, lines  # one line per finding, then the summary
+    github = run_cli("check", "--format", "github", *names, cwd=tmp_path)
+    commands = [line for line in github.stdout.decode().splitlines() if line.startswith("::")]
+    assert len(commands) == len(names) and all(line.startswith("::error file=") for line in commands), commands
+    assert not [line for line in github.stdout.decode().splitlines() if "##[" in line]
+    for output in (text.stdout.decode(), github.stdout.decode()):
+        assert not any(line.lstrip().startswith("::") for line in lines if not line.startswith("::error file="))
+        assert not any(char in output for char in "\x07\x1b\x01\x0b\x0c\u202e\r")
+    junit = run_cli("check", "--format", "junit", *names, cwd=tmp_path)
+    root = ET.fromstring(junit.stdout)  # well-formed XML 1.0
+    assert int(root.get("tests")) == len(names) and int(root.get("failures")) == len(names)
+    for jobs in ("2",):
+        assert run_cli("check", "--format", "junit", "--jobs", jobs, *names, cwd=tmp_path).stdout == junit.stdout
+
+
+def test_stale_baseline_notes_and_messages_on_stderr_escape_control_characters(tmp_path):
+    real = tmp_path / "real.json"
+    real.write_text(dumps(clean("F-OK")))
+    baseline = tmp_path / "baseline.toml"
+    baseline.write_text('version = 1\nfindings = [\n'
+                        '  { file = "real.json", invoice_id = "F\\n::error::forged", code = "TAR004" },\n'
+                        '  { file = "::error file=a::b", code = "TAR004" },\n]\n')
+    result = run_cli("check", "--baseline", str(baseline), str(real), str(tmp_path), cwd=tmp_path)
+    stderr = result.stderr.decode()
+    assert "stale" in stderr and "forged" in stderr, stderr
+    assert not [line for line in stderr.splitlines() if line.lstrip().startswith("::")], stderr
+
+
+def test_junit_is_identical_across_jobs(tmp_path):
+    """Invoices with ids, without, and broken lines, in one batch: the cases come in the same order."""
+    lines = [dumps(clean("F-1")), "{broken", dumps(_faulty_schema("F-2")), dumps({"total": 1}), dumps(real_faulty())]
+    (tmp_path / "batch.jsonl").write_text("\n".join(lines) + "\n")
+    (tmp_path / "other.json").write_text(dumps([clean("F-3"), {"x": 1}, _faulty_schema("F-4")]))
+    outputs = {jobs: run_cli("check", "--format", "junit", "--jobs", jobs, "batch.jsonl", "other.json",
+                             cwd=tmp_path).stdout for jobs in ("1", "2")}
+    assert outputs["1"] == outputs["2"], outputs
+    assert outputs["1"].count(b"<testcase") == 8

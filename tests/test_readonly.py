@@ -148,3 +148,105 @@ def test_standard_input_leaves_the_tree_alone(tmp_path):
     result = run_cli("check", "-", "sub", cwd=root, stdin=(root / "a.json").read_bytes())
     assert result.returncode == 1
     assert snapshot(root) == before
+
+
+# -- outputs that reach a checked file another way (links), and outputs written whole -----------
+
+def _reaching(root: Path, out: Path, how: str) -> Path:
+    """A target outside the checked names that reaches the checked ``a.json`` by ``how``."""
+    if how == "symlink":
+        (out / "report.json").symlink_to(root / "a.json")
+        return out / "report.json"
+    if how == "hard link":
+        os.link(root / "a.json", out / "report.json")
+        return out / "report.json"
+    if how == "linked directory":
+        (out / "linked").symlink_to(root)
+        return out / "linked" / "a.json"
+    if how == "dotdot":
+        return root / "sub" / ".." / "a.json"
+    raise AssertionError(how)
+
+
+@pytest.mark.parametrize("option", ["--output-file", "--write-baseline"])
+@pytest.mark.parametrize("how", ["symlink", "hard link", "linked directory", "dotdot"])
+@pytest.mark.parametrize("checked", ["a.json", "."])
+def test_a_target_that_reaches_a_checked_file_is_refused_before_anything_is_read(tmp_path, option, how, checked):
+    root, out = tmp_path / "tree", tmp_path / "out"
+    build_tree(root)
+    out.mkdir()
+    target = _reaching(root, out, how)
+    before, invoice = snapshot(root), (root / "a.json").read_bytes()
+    result = run_cli("check", option, str(target), checked, cwd=root)
+    assert result.returncode == 2, (result.stdout.decode(), result.stderr.decode())
+    assert b"is among the files checked" in result.stderr and b"Traceback" not in result.stderr
+    assert not result.stdout  # refused before the run: no report, no finding
+    assert snapshot(root) == before and (root / "a.json").read_bytes() == invoice
+
+
+def test_a_new_file_in_a_walked_directory_reached_through_a_link_is_refused(tmp_path):
+    root, out = tmp_path / "tree", tmp_path / "out"
+    build_tree(root)
+    out.mkdir()
+    (out / "linked").symlink_to(root / "sub")
+    before = snapshot(root)
+    result = run_cli("check", "--output-file", str(out / "linked" / "new.json"), ".", cwd=root)
+    assert result.returncode == 2 and b"is among the files checked" in result.stderr, result.stderr.decode()
+    assert snapshot(root) == before
+
+
+def test_a_link_to_an_unchecked_file_is_written_through_and_stays_a_link(tmp_path):
+    """The control: a link that reaches no checked file is a fine target; its file gets the report."""
+    root, out = tmp_path / "tree", tmp_path / "out"
+    build_tree(root)
+    out.mkdir()
+    (out / "real.txt").write_text("old report")
+    (out / "report.txt").symlink_to(out / "real.txt")
+    result = run_cli("check", "--output-file", str(out / "report.txt"), "a.json", cwd=root)
+    assert result.returncode == 1, result.stderr.decode()
+    assert (out / "report.txt").is_symlink() and "TAR" in (out / "real.txt").read_text()
+
+
+def test_reports_and_baselines_are_renamed_into_place_and_a_failed_run_keeps_the_old_ones(tmp_path):
+    root, out = tmp_path / "tree", tmp_path / "out"
+    build_tree(root)
+    out.mkdir()
+    baseline, report = out / "baseline.toml", out / "report.json"
+    assert run_cli("check", "--write-baseline", str(baseline), "a.json", cwd=root).returncode == 0
+    recorded = baseline.read_bytes()
+    assert b"TAR" in recorded
+    report.write_text("previous report")
+    # A plugin that fails after the run began: exit 2, and neither file is truncated nor half written.
+    site = tmp_path / "site"
+    from conftest import install_fake_plugin
+    install_fake_plugin(site, "zz_interrupts", '''
+from kinelint.hookspecs import hookimpl
+
+@hookimpl
+def kinelint_check_invoice(invoice):
+    raise KeyboardInterrupt
+''')
+    for option, target in (("--write-baseline", baseline), ("--output-file", report)):
+        before = target.read_bytes()
+        result = run_cli("check", "--format", "json", option, str(target), "a.json", "b.jsonl", cwd=root,
+                         env_path=site)
+        assert result.returncode != 0
+        assert target.read_bytes() == before, option
+    assert sorted(p.name for p in out.iterdir()) == ["baseline.toml", "report.json"]  # no temporary left behind
+    assert run_cli("check", "--output-file", str(report), "a.json", cwd=root).returncode == 1
+    assert "TAR" in report.read_text() and oct(report.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def test_output_to_a_device_is_written_in_place(tmp_path):
+    """/dev/null cannot be renamed over (and must never be replaced by a file)."""
+    root = tmp_path / "tree"
+    build_tree(root)
+    result = run_cli("check", "--output-file", os.devnull, "a.json", cwd=root)
+    assert result.returncode == 1, result.stderr.decode()
+    assert Path(os.devnull).is_char_device()
