@@ -129,12 +129,11 @@ def test_the_documented_pre_commit_config(hook_repo, pre_commit_home, vendor_rep
 def test_a_committed_file_named_like_an_option_is_checked_as_a_file(hook_repo, pre_commit_home, vendor_repo):
     """pre-commit runs entry + args + file names: ``-ovictim.json`` must be a path, never ``-o victim.json``."""
     snapshot, _ = hook_repo
-    (vendor_repo / "invoices" / "-ovictim.json").write_text(dumps(faulty_schema("F-DASH"), indent=2))
+    (vendor_repo / "-ovictim.json").write_text(dumps(faulty_schema("F-DASH"), indent=2))  # at the root: "-o..."
     git("add", "-A", cwd=vendor_repo)
     victim = vendor_repo / "victim.json"  # not in the commit: never written
     victim.write_text("untouched")
-    result = pre_commit("try-repo", str(snapshot), "kinelint", "--files", "invoices/-ovictim.json",
-                        "invoices/single.json", cwd=vendor_repo, home=pre_commit_home)
+    result = pre_commit("try-repo", str(snapshot), "kinelint", "--all-files", cwd=vendor_repo, home=pre_commit_home)
     output = result.stdout.decode()
     assert result.returncode == 1, output + result.stderr.decode()
     assert "-ovictim.json:" in output and "SCH005" in output
