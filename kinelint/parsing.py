@@ -127,13 +127,13 @@ def _bare_token_offset(text: str, name: str) -> int:
 
 def _duplicate_key_problem(text: str) -> ParseProblem:
     from kinelint.positions import find_duplicate_key
-    from kinelint.privacy import safe_pointer, shows_patient_data
+    from kinelint.privacy import safe_pointer, shows_key
 
     found = find_duplicate_key(text)
     if found is None:  # the reader said so; be safe rather than silent
         return ParseProblem("PRS003", "an object repeats a key")
     pointer, offset, key = found
-    if shows_patient_data(key, dates=True):  # a NIR or a date written as a key: say where, not what
+    if not shows_key(key):  # a NIR, a date or a number written as a key: say where, not what
         return ParseProblem("PRS003", "duplicate key (not shown: it looks like patient data): "
                             "JSON readers disagree on which value wins", offset, safe_pointer(pointer))
     return ParseProblem("PRS003", f"duplicate key {key!r}: JSON readers disagree on which value wins", offset,

@@ -37,6 +37,7 @@ _DATE_SHAPED = re.compile(
     r")(?![0-9])")
 _NOT_DIGIT = re.compile(r"[^0-9]+")
 _MIN_DIGITS = 8  # a value with fewer digits is matched as written only (too short to tell apart)
+_KEY_DIGITS = 6  # a key with this many digits is a number, not a name
 # An invoice id is shown only in the identifier's form (invoice format: 1-64 of A-Z a-z 0-9 . _ / -).
 _IDENTIFIER = re.compile(r"[A-Za-z0-9._/-]{1,64}")
 
@@ -111,16 +112,29 @@ def showable_id(invoice_id: object, secrets: tuple[str, ...] = ()) -> str | None
     return None
 
 
+def shows_key(key: str, secrets: tuple[str, ...] = ()) -> bool:
+    """Whether a key may be shown (in a message or a pointer): a name, not data.
+
+    The format's keys are words; one holding six digits or more is a number
+    written as a key, which may be the patient's in a spelling no pattern
+    foresees (``18 - 505 - 78 - 0060 - 84``): not shown.
+    """
+    return (len(_NOT_DIGIT.sub("", key)) < _KEY_DIGITS and key not in secrets
+            and not shows_patient_data(key, secrets, dates=True))
+
+
 def safe_pointer(pointer: str, secrets: tuple[str, ...] = ()) -> str:
     """The pointer, cut before the first token that holds patient data (a NIR or a date written as a key,
-    or a key that is one of the patient's values).
+    a key that is one of the patient's values, a key made of a number).
 
     The cut pointer still resolves: it names the object that holds the key.
+    Array indices (digits only, at most six) are kept.
     """
     tokens = pointer.split("/")
     for index, token in enumerate(tokens[1:], start=1):
-        key = token.replace("~1", "/").replace("~0", "~")
-        if key in secrets or shows_patient_data(key, secrets, dates=True):
+        if token.isdigit() and len(token) <= _KEY_DIGITS:
+            continue
+        if not shows_key(token.replace("~1", "/").replace("~0", "~"), secrets):
             return "/".join(tokens[:index])
     return pointer
 

@@ -18,7 +18,7 @@ from functools import cached_property
 from importlib import resources
 
 from kinelint.findings import Violation, join_pointer
-from kinelint.privacy import patient_values, safe_pointer, shows_patient_data
+from kinelint.privacy import patient_values, safe_pointer, shows_key, shows_patient_data
 
 SCHEMA_FILE = "invoice-1.schema.json"
 
@@ -287,7 +287,7 @@ def _violations_of(error, secrets: tuple[str, ...] = ()) -> list[Violation]:
         extras = sorted(k for k in error.instance if k not in allowed) if isinstance(error.instance, dict) else []
         return [
             Violation(code, f"unknown field {_field_name(path + [_short(k)])!r}: objects in the invoice format are closed", join_pointer(*path, k))
-            if not shows_patient_data(k, secrets, dates=True) else
+            if shows_key(k, secrets) else
             Violation(code, f"unknown field in {where} (its name is not shown: it looks like patient data): objects "
                             "in the invoice format are closed", join_pointer(*path))
             for k in extras

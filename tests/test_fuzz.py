@@ -390,3 +390,189 @@ def test_long_fuzz(tmp_path):
                  report_every=10_000)
     assert tally.cases == cases
     print(f"{tally.cases} cases in {tally.seconds:.0f}s: findings by family {dict(tally.findings)}")
+
+
+# -- patient data in any spelling, anywhere: no output of any format shows its digits -----------------
+
+SEED_BIRTH = make_invoice()["patient"]["birth_date"]
+_RUN = __import__("re").compile(r"[0-9](?:[^0-9A-Za-z]{0,3}[0-9])*")  # digits up to three characters apart
+
+
+def spell(digits: str, rng: random.Random, separators=(" ", ".", "-", "_", "/", "", " - ", ", ")) -> str:
+    """``digits`` cut into random groups joined by a random separator (or none)."""
+    separator = rng.choice(separators)
+    groups, at = [], 0
+    while at < len(digits):
+        size = rng.randint(1, 4)
+        groups.append(digits[at:at + size])
+        at += size
+    return separator.join(groups)
+
+
+def patient_spellings(rng: random.Random) -> str:
+    year, month, day = SEED_BIRTH.split("-")
+    return rng.choice([spell(SEED_NIR, rng), spell(SEED_NIR[:13], rng), spell(year + month + day, rng),
+                       spell(day + month + year, rng), f"{day}/{month}/{year}", f"{day}.{month}.{year}"])
+
+
+def plant(invoice: dict, spelled: str, rng: random.Random) -> tuple[dict, str | None]:
+    """Put the spelled value in one place an exporter (or an attacker) could; returns (invoice, raw key) where
+    a key is planted twice in the text (a duplicate key is written by hand)."""
+    where = rng.choice(["invoice_id", "prescription", "label", "place", "letter", "key", "nested key", "amount",
+                        "total", "version", "duplicate"])
+    if where == "invoice_id":
+        invoice["invoice_id"] = spelled
+    elif where == "prescription":
+        invoice["prescription"]["id"] = "RX" + spelled.replace(" ", ".")
+    elif where == "label":
+        invoice["sessions"][0]["acts"][0]["label"] = f"patient {spelled}"
+    elif where == "place":
+        invoice["sessions"][0]["place"] = spelled
+    elif where == "letter":
+        invoice["sessions"][0]["acts"][0]["letter"] = spelled
+    elif where == "key":
+        invoice[spelled] = 1
+    elif where == "nested key":
+        invoice["sessions"][0][spelled] = {"x": 1}
+    elif where in ("amount", "total"):
+        digits = "".join(c for c in spelled if c.isdigit())
+        cut = rng.randint(1, len(digits) - 1)
+        number = Decimal(digits[:cut] + "." + digits[cut:])
+        if where == "amount":
+            invoice["sessions"][0]["acts"][0]["amount"] = number
+        else:
+            invoice["total"] = number
+    elif where == "version":
+        invoice["version"] = spelled
+    else:
+        return invoice, spelled
+    return invoice, None
+
+
+def every_report(findings: list[Finding], run, refs) -> dict[str, str]:
+    """The findings through every reporter, in process."""
+    import io
+
+    from kinelint.reporters import FORMATS, ReportContext, reporter_class
+
+    reports = {}
+    for name in FORMATS:
+        stream = io.StringIO()
+        reporter = reporter_class(name)(stream, ReportContext(run.host.rules))
+        for ref in refs if reporter.wants_documents else ():
+            reporter.document(ref)
+        for finding in findings:
+            reporter.finding(finding)
+        reporter.finish(run.summary)
+        reports[name] = stream.getvalue()
+    return reports
+
+
+def digit_leaks(text: str) -> list[str]:
+    year, month, day = SEED_BIRTH.split("-")
+    needles = (SEED_NIR[:13], year + month + day, day + month + year)
+    return [line for line in text.splitlines() for run in _RUN.findall(line)
+            if any(n in "".join(c for c in run if c.isdigit()) for n in needles)]
+
+
+@pytest.mark.parametrize("seed", range(int(os.environ.get("KINELINT_SPELLING_SEEDS", "4"))))
+def test_patient_data_in_any_spelling_never_comes_out(tmp_path, seed):
+    from kinelint.findings import Summary
+
+    rng = random.Random(f"spellings:{seed}")
+    run = _run()
+    spoken = 0
+    for index in range(60):
+        spelled = patient_spellings(rng)
+        invoice, duplicate = plant(_invoice(f"F-S{index}"), spelled, rng)
+        text = dumps(invoice, indent=rng.choice([None, 2]), ensure_ascii=False)
+        if duplicate is not None:
+            text = text.replace("{", f'{{"{duplicate}": 1, "{duplicate}": 2, ', 1)
+        shape = rng.choice(["one.json", "array.json", "batch.jsonl"])
+        if shape == "array.json":
+            text = f"[{text}, {text}]"  # twice: batch findings (CON) about the planted values
+        elif shape == "batch.jsonl":
+            text = text.replace("\n", " ") + "\n" + text.replace("\n", " ") + "\n"
+        # A file name holding a NIR-shaped number (its groups one space, dot, dash or underscore apart) is masked.
+        name = rng.choice([shape, f"{spell(SEED_NIR, rng, (' ', '.', '-', '_', ''))}-{shape}"])
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        run.summary = Summary()
+        refs = []
+        run.on_document = refs.append
+        try:
+            findings = list(run.findings([str(path)]))
+        finally:
+            run.on_document = None
+        assert not run.host.incidents, [i.describe() for i in run.host.incidents]
+        spoken += bool(findings)
+        for fmt, report in every_report(findings, run, refs).items():
+            leaks = digit_leaks(report)
+            assert not leaks, f"case {index}: {spelled!r} in {name!r}, {fmt} shows: {leaks[:3]}"
+        path.unlink()
+    assert spoken > 40  # not vacuous: most plants give findings that could have shown them
+
+
+# -- names, links and devices in a tree: every file once, nothing outside, nothing forged -------------
+
+HOSTILE_NAMES = ["-ovictim.json", "::error::x.json", "a\nb.json", "tab\there.json", "esc\x1b[2J.json", "é.json",
+                 "##[warning]y.json", "rtl\u202eb.json", " lead.json", "dots..json", f"{SEED_NIR}.json"]
+
+
+def build_tree(root: Path, outside: Path, rng: random.Random) -> int:
+    """A random tree of invoices under hostile names, with links of every kind; returns the number of
+    distinct regular invoice files a walk of ``root`` may read."""
+    (root / "sub").mkdir(parents=True)
+    outside.mkdir(exist_ok=True)
+    (outside / "outside.json").write_text(dumps(_invoice("F-OUTSIDE")))
+    files = []
+    for number, name in enumerate(rng.sample(HOSTILE_NAMES, rng.randint(3, len(HOSTILE_NAMES)))):
+        invoice = _invoice(f"F-N{number}")
+        invoice["total"] += 1
+        path = root / rng.choice(["", "sub"]) / name
+        path.write_text(dumps(invoice))
+        files.append(path)
+    for number in range(rng.randint(2, 6)):
+        kind = rng.choice(["file", "dir-inside", "dir-outside", "device", "dangling", "loop", "fifo", "hard"])
+        link = root / rng.choice(["", "sub"]) / f"link{number}-{kind}.json"
+        if kind == "file":
+            link.symlink_to(rng.choice(files))
+        elif kind == "hard":
+            os.link(rng.choice(files), link)
+        elif kind == "dir-inside":
+            link.with_suffix("").symlink_to(root / "sub")
+        elif kind == "dir-outside":
+            link.with_suffix("").symlink_to(outside)
+        elif kind == "device":
+            link.symlink_to("/dev/zero")
+        elif kind == "dangling":
+            link.symlink_to(root / "nowhere.json")
+        elif kind == "loop":
+            link.with_suffix("").symlink_to(root)
+        else:
+            os.mkfifo(link)
+    return len(files)
+
+
+@pytest.mark.parametrize("seed", range(int(os.environ.get("KINELINT_TREE_SEEDS", "3"))))
+def test_trees_of_hostile_names_and_links(tmp_path, seed):
+    import subprocess
+    import sys
+
+    rng = random.Random(f"trees:{seed}")
+    root, outside = tmp_path / "tree", tmp_path / "outside"
+    regular = build_tree(root, outside, rng)
+    for jobs in ("1", "2"):
+        result = subprocess.run([sys.executable, "-m", "kinelint", "check", "--format", "jsonl", "--jobs", jobs,
+                                 str(root)], capture_output=True, timeout=120, stdin=subprocess.DEVNULL)
+        assert result.returncode == 1 and b"Traceback" not in result.stderr, result.stderr.decode()[-2000:]
+        found = [json.loads(line) for line in result.stdout.splitlines()]
+        tar = [f for f in found if f["code"].startswith("TAR")]
+        assert len(tar) == regular, [(f["file"], f["invoice_id"]) for f in found]  # each file once, by identity
+        assert len({f["invoice_id"] for f in tar}) == regular
+        assert not [f for f in found if f["invoice_id"] == "F-OUTSIDE" or f["code"] == "CON008"], found
+        assert all(SEED_NIR not in f["file"] for f in found)
+        text = subprocess.run([sys.executable, "-m", "kinelint", "check", str(root)], capture_output=True,
+                              timeout=120, stdin=subprocess.DEVNULL).stdout.decode()
+        assert len(text.splitlines()) == len(found) + 1  # a line per finding and the summary: none forged
+        assert not [line for line in text.splitlines() if line.startswith(("::", "-")) or "##[" in line]
