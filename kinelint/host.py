@@ -24,6 +24,21 @@ ENTRY_POINT_GROUP = "kinelint"
 _NO_KEYS = object()  # a checker's keys() raised: it does not observe that invoice
 
 
+class _OnInvoice:
+    """"on invoice F-1", worded only when an incident needs it; an id holding patient data is not named."""
+
+    __slots__ = ("invoice",)
+
+    def __init__(self, invoice) -> None:
+        self.invoice = invoice
+
+    def __str__(self) -> str:
+        from kinelint.privacy import patient_values, showable_id
+
+        shown = showable_id(self.invoice.invoice_id, patient_values(self.invoice.data))
+        return f"on invoice {shown}" if shown else "on an invoice (its id is not shown: it holds patient data)"
+
+
 class PluginConflict(Exception):
     """Two plugins claim one rule code: a start-up error (exit status 2)."""
 
@@ -105,7 +120,7 @@ class PluginHost:
     def check_invoice(self, invoice, nomenclature, today=None) -> Iterator[tuple[Violation, Rule]]:
         """Every violation of every plugin for one invoice, with the rule it belongs to."""
         arguments = {"invoice": invoice, "nomenclature": nomenclature, "today": today or date.today()}
-        where = f"on invoice {invoice.invoice_id}"
+        where = _OnInvoice(invoice)
         for impl in self._invoice_impls:
             yield from self._checked(impl, self._call(impl, arguments, "kinelint_check_invoice", where), where)
 
@@ -206,4 +221,4 @@ class PluginHost:
             known.count += 1
             return
         detail = "".join(traceback.format_exception(error)) if error is not None else ""
-        self._incidents[(plugin, message)] = Incident(plugin, message, where, 1, detail)
+        self._incidents[(plugin, message)] = Incident(plugin, message, str(where), 1, detail)

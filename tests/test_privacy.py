@@ -471,3 +471,23 @@ def test_the_masking_by_digits():
     assert scrub(kept, secrets) == kept and mask_nir_shaped(kept) == kept
     assert showable_id("F-2026-000042", secrets) == "F-2026-000042"
     assert showable_id("F 42", secrets) is None and showable_id("F-é", secrets) is None  # not the identifier's form
+
+
+@pytest.mark.parametrize("invoice_id", [DOTTED_NIR, SPACED_NIR.replace(" ", "/"), f"F-{COMPACT_BIRTH}",
+                                        SLASHED_BIRTH, "1969_02_07", UNDERSCORED_NIR])
+def test_plugin_incidents_on_stderr_do_not_name_an_id_holding_patient_data(tmp_path, invoice_id):
+    site = tmp_path / "site"
+    install_fake_plugin(site, "zz_raises", RAISES)
+    path = tmp_path / "one.json"
+    path.write_text(dumps(patient_invoice(invoice_id)))
+    for verbose in ([], ["--verbose"]):
+        result = run_cli("check", *verbose, str(path), env_path=site)
+        assert result.returncode == 2 and b"zz_raises" in result.stderr, result.stderr.decode()
+        assert not leaks_in(result.stderr.decode()) and not leaks_in(result.stdout.decode()), result.stderr.decode()
+    assert b"on invoice F-1" in run_cli("check", str(_one(tmp_path, "F-1")), env_path=site).stderr  # control
+
+
+def _one(tmp_path: Path, invoice_id: str) -> Path:
+    path = tmp_path / f"{invoice_id}.json"
+    path.write_text(dumps(patient_invoice(invoice_id)))
+    return path
