@@ -552,6 +552,16 @@ def test_a_plugin_whose_rules_hook_raises_is_named_and_its_reports_refused(tmp_p
 DEVICES = [d for d in ("/dev/zero", "/dev/urandom") if os.path.exists(d)]
 
 
+def assert_no_crash(result: Measured) -> None:
+    """No traceback, no internal error; a run that hangs is killed by ``run_measured`` and fails there.
+
+    (No wall-clock nor memory limit: the peak RSS ``os.wait4`` gives carries the parent's high-water
+    mark into the child, and a busy machine is slow; a device read for ever still fails, killed.)
+    """
+    stderr = result.stderr.decode("utf-8", errors="replace")
+    assert "Traceback" not in stderr and "internal error" not in stderr, stderr[-3000:]
+
+
 @pytest.mark.parametrize("device", DEVICES)
 def test_a_device_named_directly_or_through_a_link_is_a_finding_never_read(tmp_path, device):
     (tmp_path / "zero.json").symlink_to(device)  # a committed link, expanded by a shell glob
@@ -561,7 +571,7 @@ def test_a_device_named_directly_or_through_a_link_is_a_finding_never_read(tmp_p
     for jobs in ("1", "2"):
         for name in (device, str(tmp_path / "zero.json"), str(tmp_path / "zero.jsonl")):  # one file: one at a time
             result = check_lines("--jobs", jobs, name, str(real), timeout=MAX_SECONDS)
-            assert_contained(result)
+            assert_no_crash(result)
             assert result.returncode == 1
             index = by_file(result.findings)
             (finding,) = index[Path(name)]
@@ -576,7 +586,7 @@ def test_a_device_as_configuration_or_baseline_is_a_usage_error(tmp_path, option
     link.symlink_to(device)
     for given in (device, str(link)):
         result = run_measured("check", option, given, str(tmp_path), timeout=MAX_SECONDS)
-        assert_contained(result)
+        assert_no_crash(result)
         assert result.returncode == 2 and b"not a regular file" in result.stderr, result.stderr
 
 
@@ -592,7 +602,7 @@ def test_configuration_and_baseline_sizes_are_capped(tmp_path):
     real.write_text(dumps(real_faulty()))
     for option, path in (("--config", config), ("--baseline", baseline)):
         result = run_measured("check", option, str(path), str(real))
-        assert_contained(result)
+        assert_no_crash(result)
         assert result.returncode == 2 and b"larger than" in result.stderr, result.stderr
     assert run_measured("check", str(real), cwd=tmp_path).stderr.count(b"larger than") == 1  # found, not named
 
@@ -600,7 +610,7 @@ def test_configuration_and_baseline_sizes_are_capped(tmp_path):
 def test_a_configuration_linked_to_a_device_is_not_skipped_silently(tmp_path):
     (tmp_path / "kinelint.toml").symlink_to(DEVICES[0])
     result = run_measured("check", "x.json", cwd=tmp_path, timeout=MAX_SECONDS)
-    assert_contained(result)
+    assert_no_crash(result)
     assert result.returncode == 2 and b"not a regular file" in result.stderr
 
 
@@ -610,7 +620,7 @@ def test_deeply_nested_toml_is_a_clear_error(tmp_path):
         path = tmp_path / f"deep{option}.toml"
         path.write_text(deep)
         result = run_measured("check", option, str(path), str(tmp_path))
-        assert_contained(result)
+        assert_no_crash(result)
         assert result.returncode == 2 and b"nested too deeply" in result.stderr, result.stderr[-500:]
         assert result.stderr.count(b"\n") < 5
 
@@ -625,7 +635,7 @@ def test_a_file_linked_or_spelled_twice_is_checked_once(tmp_path):
                  str(tmp_path / "hard.json"), str(tmp_path)]
     for jobs in ("1", "2"):
         result = check_lines("--jobs", jobs, *spellings)
-        assert_contained(result)
+        assert_no_crash(result)
         assert [(f["code"][:3], f["file"]) for f in result.findings] == [("TAR", str(real))], result.findings
 
 
@@ -638,7 +648,7 @@ def test_directory_links_are_not_followed_out_of_the_tree(tmp_path):
     (tree / "out").symlink_to(outside)
     (tree / "again").symlink_to(tree / "inner")  # inside the tree: followed (its file is the same file: once)
     result = check_lines(str(tree))
-    assert_contained(result)
+    assert_no_crash(result)
     assert [(f["code"][:3], f["invoice_id"]) for f in result.findings] == [("TAR", "F-REAL")], result.findings
     assert [Path(f["file"]).name for f in check_lines(str(tree / "out")).findings] == ["secret.json"]  # named: read
 
@@ -661,7 +671,7 @@ def test_an_amount_that_underflows_is_not_taken_for_two_decimals(tmp_path):
     path = tmp_path / "tiny.json"
     path.write_text(dumps(invoice).replace('"__TINY__"', "1e-9999999999"))
     result = check_lines(str(path))
-    assert_contained(result)
+    assert_no_crash(result)
     assert [(f["code"], f["pointer"]) for f in result.findings if f["code"].startswith("SCH")] == [
         ("SCH006", "/sessions/0/acts/0/amount")], result.findings
     assert "more than two decimals" in result.findings[0]["message"]
@@ -680,7 +690,7 @@ def test_per_file_ignores_globs_are_linear_and_checked(tmp_path, glob, message):
     name = "a" * 60 + ".json"
     (tmp_path / name).write_text(dumps(real_faulty()))
     result = run_measured("check", name, cwd=tmp_path, timeout=MAX_SECONDS)
-    assert_contained(result)
+    assert_no_crash(result)
     if message is None:
         assert result.returncode == 1  # not ignored: the name does not end in b
     else:
