@@ -230,9 +230,10 @@ def test_batch_messages_carry_no_patient_data(tmp_path):
 def test_batch_checker_keeps_only_fingerprints():
     from kinelint.invoice import Invoice
     from kinelint.keystore import KeyStore
+    from kinelint.nomenclature import load_nomenclature
     from kinelint_consistency import kinelint_batch_checker
 
-    checker = kinelint_batch_checker()
+    checker = kinelint_batch_checker(nomenclature=load_nomenclature())
     for n in range(1, 4):
         invoice = Invoice.from_dict(make_invoice([session(n, on=f"2026-01-1{n}")], invoice_id=f"F-{n}"))
         checker.observe(checker.keys(invoice), ref=n)
