@@ -208,13 +208,15 @@ class LetterCoefficients:
 
     def _follow(self, c: Decimal, ended: date, on: date):
         """Walk the changes after the last valid day: (state, replacement, fact) or None."""
-        value, facts = c, []
+        value, facts, moved_on = c, [], None
         for change in self.changes:
-            if not ended < change.on <= on:
+            # One step per date: two acts that move on one day (NMI 10 -> 11 and 11 -> 12) do not chain.
+            if not ended < change.on <= on or change.on == moved_on:
                 continue
             successor = change.apply(value)
             if successor is None:
                 continue
+            moved_on = change.on
             facts.append(change.fact)
             if change.deleted:
                 return "act_deleted", successor, _weakest(facts)
