@@ -21,7 +21,7 @@ def found(acts, fees=(), on="2026-01-12", place=HOME, number=2, territory="metro
 
 
 def codes(acts, fees=(), **where):
-    return [f.code for f in found(acts, fees, **where)]
+    return sorted(f.code for f in found(acts, fees, **where))
 
 
 # -- CUM006: a specific indemnity with no act that opens it ---------------------------------
@@ -115,6 +115,14 @@ def test_any_act_of_the_session_may_open_it():
     assert codes([bdk(), act("NMI", "9")], [fee("IFS")], number=1) == []
     [finding] = found([bdk(), act("RAB", "8.5")], [fee("IFS")], number=1)
     assert finding.code == "CUM006" and "RAB 8.5 (" in finding.message and "AMK 10.7" not in finding.message
+
+
+def test_an_uncertain_indemnity_no_act_opens_is_a_warning():
+    from invoice_factory import UNCERTAIN_FEE, nomenclature_with_uncertain_fee
+
+    invoice = make_invoice([session(2, "2026-01-12", HOME, acts=[act("RIC", "8.12")], fees=[fee(UNCERTAIN_FEE, "4.00")])])
+    [finding] = only(lint(invoice, nomenclature_with_uncertain_fee()), "CUM006")
+    assert finding.severity == "warning" and "only a warning, uncertain" in finding.message
 
 
 def test_with_ik_and_once_per_code():

@@ -78,7 +78,8 @@ def test_dates_going_backwards():
     found = only(lint(numbered(1, 2, days=["2026-01-14", "2026-01-12"])), "CON")
     assert [(f.code, f.pointer) for f in found] == [("CON004", "/sessions/1/date")]
     assert "session 2 (2026-01-12)" in found[0].message and "session 1 (2026-01-14)" in found[0].message
-    assert con(numbered(1, 2, days=["2026-01-12", "2026-01-12"])) == []  # same day: not out of order
+    # same day: not out of order (two sessions of one prescription that day are CON011's, test_rules_same_day.py)
+    assert con(numbered(1, 2, days=["2026-01-12", "2026-01-12"])) == [("CON011", "/sessions/1/date")]
 
 
 # -- CON005: beyond the prescription -----------------------------------------------

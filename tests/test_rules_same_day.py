@@ -114,7 +114,7 @@ def test_same_findings_with_two_jobs(tmp_path):
     lines = []
     for n in range(40):
         day = f"2026-01-{10 + n % 5:02d}"  # invoice n and n + 20: one prescription (n % 4), one day (n % 5)
-        lines.append(make_invoice([session(2 + n, on=day, acts=RIC_2026)], invoice_id=f"F-{n}",
+        lines.append(make_invoice([session(2 + n, on=day, acts=[act("RAM", "8.11")])], invoice_id=f"F-{n}",
                                   prescription_id=f"RX-{n % 4}", sessions_prescribed=None))
     write_jsonl(tmp_path / "b.jsonl", *lines)
     one = run_cli("check", "--format", "json", "--jobs", "1", "b.jsonl", cwd=tmp_path)

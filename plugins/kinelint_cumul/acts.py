@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from kinelint.rulekit import ruling, session_label
 
-from kinelint_cumul.rules import (BANDAGE_WITH_RAV_15_5, ISOLATED_BILAN_WITH_TREATMENT, SPECIFIC_WITHOUT_ITS_ACT,
+from kinelint_cumul.rules import (SUPPLEMENT_INCLUDED, ISOLATED_BILAN_WITH_TREATMENT, SPECIFIC_WITHOUT_ITS_ACT,
                                   SUPPLEMENT_WITHOUT_ACT, TWO_CODINGS)
 
 REHABILITATION = "rehabilitation"
@@ -87,7 +87,8 @@ class _Session:
         return "; ".join(f"{known.name} opens {_opens(known)}" for _, known in main)
 
     def codings(self) -> Iterator:
-        """Two rehabilitation acts, a supplement with nothing to supplement, a bandage on RAV 15.5."""
+        """Two rehabilitation acts, a supplement with nothing to supplement, or one its act already
+        includes (the bandage of RAV 15.5)."""
         if len(self.acts) == 1 and self.acts[0][1] is not None and self.acts[0][1].kind == REHABILITATION:
             return  # most sessions: one act, nothing billed with it
         treatments = [(act, known) for act, known in self.acts
@@ -108,13 +109,13 @@ class _Session:
                             or other.article == known.article]
             if not supplemented and not unknown:
                 yield self._unsupplemented(act, known)
-            elif known.kind == "bandage":
+            else:
                 for other in supplemented:
-                    if other.includes_bandage:
+                    if known.kind in other.includes:
                         yield ruling(
-                            BANDAGE_WITH_RAV_15_5.code,
+                            SUPPLEMENT_INCLUDED.code,
                             f"{self.where}: {known.name} is billed with {other.name}, whose coting already "
-                            f"includes the bandage; remove the bandage supplement",
+                            f"includes the {known.kind}; remove the supplement",
                             act.pointer, facts=[known.fact, other.fact])
 
     def _unsupplemented(self, act, known):

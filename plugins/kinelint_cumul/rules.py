@@ -150,15 +150,17 @@ SUPPLEMENT_WITHOUT_ACT = Rule(
     good_example="RIC 8.12 + AMK 2.5; RAV 8 + RAV 1",
 )
 
-BANDAGE_WITH_RAV_15_5 = Rule(
+SUPPLEMENT_INCLUDED = Rule(
     code="CUM009",
-    name="bandage-supplement-with-rav-15-5",
+    name="supplement-included-in-the-act",
     severity="error",
-    summary="A multilayer-bandage supplement (RAV 1, RAV 2) is billed with RAV 15.5, whose coting includes the bandage.",
+    summary=("A supplement is billed with an act whose coting already includes it: a multilayer-bandage "
+             "supplement (RAV 1, RAV 2) with RAV 15.5."),
     rationale=(
         "RAV 15.5 (upper-limb lymphoedema after breast cancer, with shoulder rehabilitation, about an hour) "
         "already pays the bandage: « la cotation de l'acte tient compte du bandage, et celui-ci ne peut pas "
-        "faire l'objet d'un supplément pour bandage multicouche »."
+        "faire l'objet d'un supplément pour bandage multicouche ». Which act includes which supplement is "
+        "the nomenclature's data (act catalogue, includes), RAV 15.5 being the one case of the text."
     ),
     source=_PRIMARY + ", chapter II art. 7; ngap-official.md §2 and §6 (H)",
     bad_example="RAV 15.5 + RAV 1 in one session",
@@ -185,5 +187,5 @@ ISOLATED_BILAN_WITH_TREATMENT = Rule(
 )
 
 RULES = (SPECIFIC_TOGETHER, SPECIFIC_WITH_IFD, DUPLICATE_FEE, TRAVEL_OUTSIDE_HOME, NIGHT_AND_SUNDAY,
-         SPECIFIC_WITHOUT_ITS_ACT, TWO_CODINGS, SUPPLEMENT_WITHOUT_ACT, BANDAGE_WITH_RAV_15_5,
+         SPECIFIC_WITHOUT_ITS_ACT, TWO_CODINGS, SUPPLEMENT_WITHOUT_ACT, SUPPLEMENT_INCLUDED,
          ISOLATED_BILAN_WITH_TREATMENT)
