@@ -35,11 +35,13 @@ class BatchChecker:
 
         Per session: index, number, date, and whether it counts for one-session-a-day (``same_day``).
         """
-        nomenclature, territory = self._nomenclature, invoice.territory
+        nomenclature, territory, counts = self._nomenclature, invoice.territory, same_day.counts
+        if nomenclature is None:
+            return invoice.invoice_id, invoice.prescription_id, tuple(
+                [(s.index, s.number, s.date, False) for s in invoice.sessions])
+        on = nomenclature.on
         return invoice.invoice_id, invoice.prescription_id, tuple(
-            (s.index, s.number, s.date,
-             nomenclature is not None and same_day.counts(s, nomenclature.on(s.date, territory)))
-            for s in invoice.sessions)
+            [(s.index, s.number, s.date, counts(s, on(s.date, territory), nomenclature)) for s in invoice.sessions])
 
     def observe(self, keys: tuple, ref) -> None:
         invoice_id, prescription_id, sessions = keys

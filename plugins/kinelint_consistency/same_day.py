@@ -18,12 +18,22 @@ from datetime import date
 RULE_FROM = date(2024, 2, 22)
 
 
-def counts(session, day) -> bool:
+def counts(session, day, nomenclature) -> bool:
     """True when the session is one of the day's "one session per prescription" (dated, no two-a-day act)."""
     if session.date < RULE_FROM:
         return False
+    letters = _two_a_day_letters.get(day)
+    if letters is None:  # once per Day (a few dozen a run): any date of its epoch has the same acts
+        letters = _two_a_day_letters[day] = frozenset(
+            act.letter for act in nomenclature.acts_on(session.date) if act.two_a_day)
     for act in session.acts:
-        known = day.act(act.letter, act.coefficient)
-        if known is not None and known.two_a_day:
-            return False
+        if act.letter in letters:  # nearly never: most letters have no two-a-day act, no lookup
+            known = day.act(act.letter, act.coefficient)
+            if known is not None and known.two_a_day:
+                return False
     return True
+
+
+# Day -> the letters that have an act allowing two sessions a day on that day (ARL, RPB): a cheap first
+# test for the batch checker, which asks it of every session of a batch.
+_two_a_day_letters: dict = {}

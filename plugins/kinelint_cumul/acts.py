@@ -26,19 +26,32 @@ SUPPLEMENTS = ("balneotherapy", "bandage")
 def check_invoice(invoice, nomenclature) -> Iterator:
     rehabilitation_seen = None  # the first (session, act, known) of a rehabilitation act on the invoice
     bilans = []  # isolated bilans: (session, act, known)
+    on, territory, group = nomenclature.on, invoice.territory, nomenclature.fee_group
     for session in invoice.sessions:
-        day = nomenclature.on(session.date, invoice.territory)
-        acts = [(act, day.act(act.letter, act.coefficient)) for act in session.acts]
-        judged = _Session(session, day, nomenclature, acts)
-        yield from judged.specific_without_its_act()
-        yield from judged.codings()
-        for act, known in acts:
-            if known is None or act.bdk:
+        day = on(session.date, territory)
+        acts = []
+        treatments = others = 0  # acts other than BDKs: rehabilitation ones, and the rest (or unknown)
+        for act in session.acts:
+            known = day.act(act.letter, act.coefficient)
+            acts.append((act, known))
+            if act.bdk:
                 continue
-            if known.kind == REHABILITATION and rehabilitation_seen is None:
-                rehabilitation_seen = (session, act, known)
-            elif known.kind == "isolated_bilan":
-                bilans.append((session, act, known))
+            if known is not None and known.kind == REHABILITATION:
+                treatments += 1
+                if rehabilitation_seen is None:
+                    rehabilitation_seen = (session, act, known)
+            else:
+                others += 1
+                if known is not None and known.kind == "isolated_bilan":
+                    bilans.append((session, act, known))
+        one_treatment = treatments == 1 and not others
+        specific = session.at_home and session.fees and any(group(fee.code) == "specific" for fee in session.fees)
+        if specific or not one_treatment:  # most sessions (one act, beside a BDK or not, no indemnity) skip this
+            judged = _Session(session, day, nomenclature, acts)
+            if specific:
+                yield from judged.specific_without_its_act()
+            if not one_treatment:
+                yield from judged.codings()
     if bilans and rehabilitation_seen is not None:
         for session, act, known in bilans:
             yield _isolated_bilan(session, act, known, *rehabilitation_seen)
@@ -58,9 +71,8 @@ class _Session:
         return session_label(self.session)
 
     def specific_without_its_act(self) -> Iterator:
-        """A specific indemnity none of the session's acts opens that day (home visits only: elsewhere CUM004)."""
-        if not self.session.at_home or not self.session.fees:
-            return
+        """A specific indemnity none of the session's acts opens that day (asked for home visits with a
+        specific indemnity only: elsewhere CUM004 says the fee is out of place)."""
         if any(known is None for act, known in self.acts if not act.bdk):
             return  # an act kinelint cannot name might be the one that opens it
         opened = set()
@@ -89,8 +101,6 @@ class _Session:
     def codings(self) -> Iterator:
         """Two rehabilitation acts, a supplement with nothing to supplement, or one its act already
         includes (the bandage of RAV 15.5)."""
-        if len(self.acts) == 1 and self.acts[0][1] is not None and self.acts[0][1].kind == REHABILITATION:
-            return  # most sessions: one act, nothing billed with it
         treatments = [(act, known) for act, known in self.acts
                       if known is not None and known.kind == REHABILITATION and not act.bdk]
         if len(treatments) > 1:
