@@ -265,6 +265,7 @@ class ActEntry:
     two_a_day: bool
     note: str
     windows: tuple[tuple[date, date | None, Decimal, Fact], ...]  # (start, end, coefficient, fact), by start
+    includes: frozenset[str] = frozenset()  # supplement kinds its coting already pays (RAV 15.5: "bandage")
 
 
 class ActCatalogue:
@@ -291,7 +292,8 @@ class ActCatalogue:
     def _act(self, entry: ActEntry, window, on: date) -> Act:
         start, end, coefficient, fact = window
         return Act(entry.letter, coefficient, start, end, entry.article, entry.label, entry.kind,
-                   self.indemnities(entry.home, on), entry.prior_approval, entry.two_a_day, fact, entry.note)
+                   self.indemnities(entry.home, on), entry.prior_approval, entry.two_a_day, fact, entry.note,
+                   entry.includes)
 
     def on(self, on: date) -> tuple[Act, ...]:
         """The acts in force that day, ordered by letter, then coefficient, then label."""
