@@ -126,3 +126,9 @@ def test_the_readme_example_is_what_kinelint_prints():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     block = readme.split("$ kinelint acts TER --on 2026-06-21\n", 1)[1].split("```", 1)[0]
     assert acts("TER", "--on", "2026-06-21").output == block
+
+
+def test_without_on_the_date_is_today():
+    assert listed("PLL") == listed("PLL", "--on", date.today().isoformat())
+    result = acts("PLL", "--format", "json")
+    assert json.loads(result.output)["date"] == date.today().isoformat()
