@@ -744,3 +744,89 @@ def test_queries_take_keyword_arguments_as_plugins_may_write_them():
     assert N.letter_value("RIC", on=on, territory="dom") == N.letter_value("RIC", on, "dom")
     assert N.coefficient_status(letter="RIC", coefficient=D("8.12"), on=on) == N.coefficient_status("RIC", D("8.12"), on)
     assert N.letter_status("RIC", on=date(2024, 2, 21)).state == "not_yet"
+
+
+# ---- the package's imports go one way -------------------------------------------------------
+
+def test_nomenclature_modules_import_in_one_direction():
+    """records <- tables <- day <- model <- loader: no module imports one that imports it back
+    (TYPE_CHECKING imports count: a circle there is a circle for readers and type checkers)."""
+    import ast
+
+    modules = ("records", "tables", "day", "model", "loader")
+    imports = {}
+    for name in modules:
+        tree = ast.parse((DATA.parent / f"{name}.py").read_text(encoding="utf-8"))
+        imports[name] = {node.module for node in ast.walk(tree)
+                         if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module in modules}
+    order = {name: rank for rank, name in enumerate(modules)}
+    for name, imported in imports.items():
+        assert all(order[other] < order[name] for other in imported), (name, imported)
+
+
+# ---- the act catalogue --------------------------------------------------------------------
+
+def test_act_names_and_the_same_act_on_another_date():
+    day = N.on(date(2026, 1, 12), "metropole")
+    knee = day.act("RIC", D("8.12"))
+    assert knee.name == "RIC 8.12 (total knee arthroplasty)"
+    assert (knee.article, knee.kind, knee.prior_approval, knee.two_a_day) == ("II-1-C", "rehabilitation", 25, False)
+    assert knee.valid_from == date(2026, 1, 1) and knee.valid_until == date(2027, 6, 30)
+    before = N.same_act_on(knee, date(2025, 12, 31))
+    assert before.coefficient == D("7.52") and before.label == knee.label
+    assert N.same_act_on(knee, date(2024, 2, 21)) is None
+    assert day.act("RIC", D("8.120")) == knee and day.act("RIC", D("9")) is None and day.act("XYZ", D("1")) is None
+
+
+def test_specific_indemnities_are_resolved_for_the_day_asked():
+    for on, expected in [(date(2025, 12, 31), {"IFN"}), (date(2026, 1, 1), {"IFS"})]:
+        assert N.on(on, "dom").act("TER", D("16")).specific_indemnities == expected
+    assert N.on(date(2026, 1, 1), "metropole").act("ARL", D("8.49")).specific_indemnities == frozenset()
+    assert N.on(date(2023, 1, 1), "metropole").act("AMS", D("9.5")).specific_indemnities == {"IFO"}
+
+
+def test_prior_approval_and_two_a_day_from_the_text():
+    day = N.on(date(2026, 6, 21), "metropole")
+    assert day.act("RSC", D("8.09")).prior_approval == 0  # carpal tunnel: before starting
+    assert day.act("RAM", D("8.08")).prior_approval == 15  # the approval sentence, not "1 to 10"
+    assert {(a.letter, a.coefficient) for a in N.acts_on(date(2026, 6, 21)) if a.two_a_day} == {
+        ("ARL", D("8.49")), ("ARL", D("10")), ("RPB", D("8")), ("RPB", D("9"))}
+    kinds = {a.kind for a in N.acts_on(date(2026, 6, 21))}
+    assert kinds == {"rehabilitation", "isolated_bilan", "bdk", "balneotherapy", "bandage"}
+
+
+def test_letters_have_their_official_meanings():
+    assert N.letter_meaning("RIC") == "lower limb, operated, under a reference situation"
+    assert all(N.letter_meaning(letter) for letter in N.known_letters())
+    assert N.letter_meaning("XYZ") is None
+
+
+def test_every_shipped_fact_cites_its_source_and_the_ngap_where_it_prints_it():
+    for on in BOUNDARIES:
+        for act in N.acts_on(on):
+            assert act.fact.source and act.fact.confidence in "HML"
+            if act.letter in NEW_LETTERS and not act.fact.uncertain and act.valid_from >= date(2026, 1, 1):
+                assert "NGAP-21062026.pdf" in act.fact.source, act
+    for path in DATA.glob("*.toml"):
+        assert "ngap-kine" not in path.read_text(encoding="utf-8"), path  # users do not have the notes
+
+
+def test_an_act_may_include_a_supplement_kind():
+    lymphoedema = N.on(date(2026, 1, 5), "metropole").act("RAV", D("15.5"))
+    assert lymphoedema.includes == {"bandage"}
+    assert N.on(date(2026, 1, 5), "metropole").act("RAV", D("8")).includes == frozenset()
+
+
+def test_includes_must_name_supplement_kinds(tmp_path):
+    message = _broken(tmp_path, "acts.toml", 'includes = ["bandage"]', 'includes = ["massage"]')
+    assert "acts.toml" in message and "(RAV)" in message and "includes" in message
+
+
+def test_meanings_must_name_known_letters(tmp_path):
+    message = _broken(tmp_path, "letters.toml", 'RIC = "lower limb', 'RIX = "lower limb')
+    assert "letters.toml" in message and "[meanings]" in message and "RIX" in message
+
+
+def test_bdk_labels_must_be_text(tmp_path):
+    message = _broken(tmp_path, "bdk.toml", 'general = "bilan diagnostic kinésithérapique (BDK)"', "general = 1")
+    assert "bdk.toml" in message and "[labels]" in message

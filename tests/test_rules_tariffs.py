@@ -66,14 +66,14 @@ def test_half_cent_rounds_up_not_to_even():
     # 8.5 × 2.21 = 18.785 exactly: half-up gives 18.79 (a float or banker's rounding gives 18.78)
     assert only(lint(one_act("AMK", "8.5", "18.79", "2026-01-12")), "TAR") == []
     found = only(lint(one_act("AMK", "8.5", "18.78", "2026-01-12")), "TAR001")
-    assert "AMK 8.5 × 2.21 = 18.785, billed 18.78; expected 18.79" in found[0].message
+    assert "AMK 8.5 (isolated osteoarticular bilan, two limbs or a limb and the trunk) × 2.21 = 18.785, billed 18.78; expected 18.79" in found[0].message
 
 
 def test_message_gives_the_arithmetic():
     s = session(1, acts=[bdk(), act("RIC", "8.12", "17.94")])
     found = only(lint(make_invoice([s])), "TAR")
     assert [(f.code, f.pointer) for f in found] == [("TAR001", "/sessions/0/acts/1/amount")]
-    assert found[0].message == ("session 1 (2026-01-12): RIC 8.12 × 2.21 = 17.9452, billed 17.94; "
+    assert found[0].message == ("session 1 (2026-01-12): RIC 8.12 (total knee arthroplasty) × 2.21 = 17.9452, billed 17.94; "
                                 "expected 17.95 on 2026-01-12 (metropole)")
 
 

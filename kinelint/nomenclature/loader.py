@@ -36,7 +36,6 @@ CONFIDENCES = ("H", "M", "L")
 COVERAGE_MODES = ("complete", "partial", "unknown")
 ACT_KINDS = ("rehabilitation", "isolated_bilan", "balneotherapy", "bandage")  # "bdk" acts come from bdk.toml
 SUPPLEMENT_KINDS = ("balneotherapy", "bandage")
-DATA_START = date(2012, 7, 15)  # the first date kinelint's data covers
 _CODE = re.compile(r"[A-Z]{2,4}")
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
 

@@ -123,25 +123,18 @@ class Coverage:
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """What coefficients become on a date: an explicit map, or a shift over a range."""
+    """What coefficients become on a date: from one window of an act to its next, or a deletion."""
 
     on: date
     fact: Fact
     mapping: dict[Decimal, Decimal] = field(default_factory=dict)
-    shift: Decimal | None = None
-    low: Decimal | None = None
-    high: Decimal | None = None
-    deleted: bool = False
+    deleted: bool = False  # the act itself was deleted; the mapping gives what that care is billed as
 
     def apply(self, coefficient: Decimal) -> Decimal | None:
         """The successor of `coefficient`, or None if this change does not touch it."""
-        if self.shift is not None:
-            return coefficient + self.shift if self.low <= coefficient <= self.high else None
         return self.mapping.get(coefficient)
 
     def produces(self, coefficient: Decimal) -> bool:
-        if self.shift is not None:
-            return self.low <= coefficient - self.shift <= self.high
         return coefficient in self.mapping.values()
 
 
