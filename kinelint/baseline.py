@@ -143,8 +143,9 @@ def write(path: Path, findings: Iterable[Finding]) -> int:
         pairs = [(name, getattr(key, name)) for name in FIELDS if getattr(key, name) or name in ("file", "code")]
         lines.append("  { " + ", ".join(f"{name} = {toml_string(value)}" for name, value in pairs) + " },")
     lines.append("]")
-    try:
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    content = ("\n".join(lines) + "\n").encode("utf-8", "backslashreplace")  # encoded before the file is opened:
+    try:  # a text that cannot be written must not leave the old baseline truncated
+        path.write_bytes(content)
     except OSError as error:
         raise BaselineError(f"cannot write the baseline {path}: {error.strerror or error}") from None
     return len(keys)

@@ -28,6 +28,8 @@ from conftest import REPO, install_fake_plugin, run_cli
 from invoice_factory import act, make_invoice, session
 from test_cli import dumps
 
+from kinelint.findings import printable_file_name
+
 DATA = Path(__file__).parent / "data" / "hostile"
 HANG_GUARD_SECONDS = 240  # a run still going after this is killed: a hang fails, it does not stall the suite
 MAX_RSS_BYTES = 1 << 30
@@ -271,6 +273,22 @@ def build_corpus(root: Path) -> list[Case]:
         mine = [f for path, found in index.items() if loop in path.parents for f in found]
         assert [(f["code"], f["invoice_id"]) for f in mine] == [("SCH005", "F-LOOP")], mine
     cases.append(Case("link-loop", [loop], loop_dir))
+
+    # What the typed view, the validators or the reports could not take (issue 12, item 2).
+    zero = clean("F-ZERO")
+    zero["sessions"][0]["date"] = "0000-01-12"
+    case("year-zero.json", dumps(zero).encode(), _only("SCH004", pointer="/sessions/0/date"))
+    case("surrogate-key.json", b'{"\\ud800": 1, ' + dumps(clean("F-SUR")).encode()[1:], _only("SCH002", pointer=""))
+    inner = dumps(clean("F-DEEP"))
+
+    def deep_lines(found: list[dict]) -> None:  # around the parser's limit, where the validators' recursion ended
+        assert [(f["code"], f["line"]) for f in found] == [("PRS005", n) for n in range(1, 51)], found
+    case("deep-sessions.jsonl", "".join(inner.replace('"sessions": [', '"sessions": [' + "[" * depth + "]" * depth + ", ", 1)
+                                        + "\n" for depth in range(950, 1000)).encode(), deep_lines)
+    not_utf8 = root / os.fsdecode(b"name-\xff.json")
+    not_utf8.write_text(dumps(_faulty_schema("F-NAME")))
+    shown = root / "name-\\xff.json"  # as every report writes it
+    cases.append(Case("not-utf8-name.json", [not_utf8], lambda index: _only("SCH005")(index.get(shown, []))))
     return cases
 
 
@@ -325,7 +343,8 @@ def _case_ids():
         "empty.json", "empty.jsonl", "double-bom.json", "latin1.json", "huge-exponent.json",
         "overflowing-exponent.json", "nan.json", "trailing-garbage.json", "utf16.json", "long-integer.json",
         "random.json", "nested-arrays.json", "nested-objects.json", "broken-middle.jsonl", "empty-objects.json",
-        "long-strings.json", "ten-thousand-sessions.json", "odd-directory", "link-loop",
+        "long-strings.json", "ten-thousand-sessions.json", "odd-directory", "link-loop", "year-zero.json",
+        "surrogate-key.json", "deep-sessions.jsonl", "not-utf8-name.json",
     ]
 
 
@@ -387,7 +406,8 @@ def test_all_hostile_files_together_beside_a_real_faulty_invoice(corpus, runs):
         _judge(case, index)
     _expect_real(index, real)
     for given in (p for c in cases for p in c.paths):  # no file was lost: each named, or a file under each directory
-        assert given in index or any(given in named.parents for named in index), given
+        shown = Path(printable_file_name(str(given)))  # a name that is not UTF-8 is shown escaped
+        assert shown in index or any(given in named.parents for named in index), given
 
 
 def test_worker_processes_report_the_corpus_as_the_serial_run_does(corpus, runs):
