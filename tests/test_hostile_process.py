@@ -599,3 +599,18 @@ def test_any_failure_while_judging_one_document_is_a_finding_on_it(tmp_path, mon
     assert [(f.code, f.invoice_id) for f in findings] == [("PRS008", "F-BROKEN"), ("TAR004", "F-REAL")]
     assert "ValueError" in findings[0].message and PATIENT_NIR not in findings[0].message
     assert summary.errors == 2
+
+
+def test_a_baseline_is_written_whole_whatever_the_text_of_a_finding(tmp_path):
+    """A lone surrogate reaching the baseline writer (here straight from a Finding) once raised mid-write
+    and left the existing baseline truncated to 0 bytes."""
+    from kinelint.baseline import load, write as write_baseline
+    from kinelint.findings import Finding
+
+    path = tmp_path / "baseline.toml"
+    path.write_text("version = 1\nfindings = []\n")
+    finding = Finding("SCH002", "error", "m", str(tmp_path / "a\ud800.json"), 1, 1, "/\ud800", "F-1", "unknown-field",
+                      "kinelint")
+    assert write_baseline(path, [finding]) == 1
+    (entry,) = load(path).entries
+    assert (entry.file, entry.pointer) == ("a\\ud800.json", "/\\ud800")
