@@ -37,8 +37,11 @@ def _load_host(plugin_timeout: float = DEFAULT_SECONDS):
     from kinelint.budget import TimeBudget
     from kinelint.host import PluginConflict, PluginHost
 
+    from kinelint.streams import plugin_output_dropped
+
     try:
-        return PluginHost.from_entry_points(budget=TimeBudget(plugin_timeout).start())
+        with plugin_output_dropped():  # what a plugin prints at import is not the command's output
+            return PluginHost.from_entry_points(budget=TimeBudget(plugin_timeout).start())
     except PluginConflict as conflict:
         click.echo(f"kinelint: {conflict}", err=True)
         sys.exit(EXIT_INCOMPLETE)

@@ -51,6 +51,9 @@ class FrozenDict(Mapping):
     def __setattr__(self, name, value):
         raise TypeError("the invoice is read-only")
 
+    def __reduce__(self):  # to a worker and back (an invoice handed to a batch checker's observe)
+        return FrozenDict, (self._data,)
+
     def __repr__(self) -> str:
         return f"FrozenDict({self._data!r})"
 
@@ -78,6 +81,9 @@ class FrozenList(Sequence):
 
     def __setattr__(self, name, value):
         raise TypeError("the invoice is read-only")
+
+    def __reduce__(self):
+        return FrozenList, (self._data,)
 
     def __repr__(self) -> str:
         return f"FrozenList({self._data!r})"

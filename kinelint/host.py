@@ -180,7 +180,7 @@ class PluginHost:
         sendable = []
         for (plugin, _), key in zip(checkers, keys):
             try:
-                pickle.dumps(key)
+                pickle.loads(pickle.dumps(key))
             except KeyboardInterrupt:
                 raise
             except BaseException as error:

@@ -266,9 +266,11 @@ def _check(task) -> tuple[list[Finding], list, list, int, list[Incident]]:
 
 def _sendable(host, checkers, observations: list) -> bytes:
     """The batch keys, pickled here: keys that cannot travel are an incident of their plugin, not the end
-    of the run (the pool would fail the whole task)."""
+    of the run (the pool would fail the whole task, or the main process while reading them)."""
     try:
-        return pickle.dumps(observations, pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps(observations, pickle.HIGHEST_PROTOCOL)
+        pickle.loads(data)  # read back here: a key that pickles but cannot be unpickled must not reach the main
+        return data
     except Exception:
         pass
     return pickle.dumps([(where, host.sendable_keys(checkers, keys)) for where, keys in observations],

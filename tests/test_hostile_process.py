@@ -15,6 +15,7 @@ import sys
 import time
 import tomllib
 from decimal import Decimal
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -482,6 +483,13 @@ def test_the_read_only_view_reads_like_the_data():
         with pytest.raises((TypeError, AttributeError)):
             attempt()
     assert data == json.loads(dumps(make_invoice()), parse_float=Decimal)
+    import copy
+    import pickle
+
+    for copied in (pickle.loads(pickle.dumps(view)), copy.deepcopy(view), pickle.loads(pickle.dumps(view["sessions"]))):
+        assert copied == (data["sessions"] if isinstance(copied, Sequence) else data)
+        with pytest.raises(TypeError):
+            copied.__setattr__("_data", {})
 
 
 # -- 2. one document never stops the run ---------------------------------------------------------
