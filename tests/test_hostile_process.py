@@ -184,10 +184,19 @@ def kinelint_batch_checker():
 UNPICKLABLE_KEYS = plugin("ZZH003", "unpicklable", '''
 from kinelint.findings import Violation
 
+def _explode():
+    raise ValueError("cannot be read back")
+
+class Unreadable:
+    def __reduce__(self):  # pickles, but unpickling it raises
+        return _explode, ()
+
 class Checker:
     def __init__(self):
         self.seen = []
     def keys(self, invoice):
+        if invoice.invoice_id == "F-OK":
+            return Unreadable()
         return lambda: invoice.invoice_id  # cannot be sent from a worker process
     def observe(self, keys, ref):
         self.seen.append(ref)
@@ -352,6 +361,7 @@ def _interrupted_run(tmp_path: Path, jobs: str, attempt: int) -> subprocess.Comp
     if not batch.exists():
         batch.write_text("".join(dumps(clean(f"F-{n}")) + "\n" for n in range(3000)))
     started = tmp_path / f"started-{jobs}-{attempt}"
+    assert not started.exists()
     environment = dict(os.environ, PYTHONPATH=str(site), ZZ_STARTED=str(started))
     process = subprocess.Popen([sys.executable, "-m", "kinelint", "check", "--jobs", jobs, str(batch)], cwd=REPO,
                                env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
