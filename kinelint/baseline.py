@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kinelint.findings import Finding
+from kinelint.findings import Finding, printable
 
 FORMAT_VERSION = 1
 FIELDS = ("file", "invoice_id", "code", "pointer")
@@ -37,10 +37,10 @@ class Identity:
     pointer: str
 
     def describe(self) -> str:
-        from kinelint.display import printable, shown_path
+        from kinelint.display import escape_controls, shown_path
 
         invoice = f" invoice {self.invoice_id}" if self.invoice_id else ""
-        return printable(f"{shown_path(self.file)}{invoice} {self.code} at {self.pointer or 'the document root'}")
+        return escape_controls(f"{shown_path(self.file)}{invoice} {self.code} at {self.pointer or 'the document root'}")
 
 
 def relative_path(file: str, base: Path) -> str:
@@ -132,8 +132,9 @@ def load(path: Path) -> Baseline:
 
 
 def toml_string(text: str) -> str:
-    """A TOML basic string (JSON's escapes are TOML's, bar surrogates and DEL)."""
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+    """A TOML basic string (JSON's escapes are TOML's, bar surrogates and DEL: a lone surrogate is written
+    as the text of its escape, as every report shows it)."""
+    return json.dumps(printable(text), ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def write(path: Path, findings: Iterable[Finding]) -> int:
@@ -151,7 +152,7 @@ def write(path: Path, findings: Iterable[Finding]) -> int:
     lines.append("]")
     from kinelint.outputs import AtomicWriter
 
-    try:  # written beside and renamed: a failure leaves the previous baseline whole
+    try:  # written beside and renamed: a failure (even to encode) leaves the previous baseline whole
         with AtomicWriter(path) as stream:
             stream.write("\n".join(lines) + "\n")
     except OSError as error:

@@ -5,7 +5,7 @@ carriage return, an escape sequence or a bidirectional override. Printed as
 they are, they forge finding lines in the text format, GitHub workflow
 commands in a CI log (a line that starts with ``::``, or ``##[`` anywhere) and
 make XML unreadable. Every human format and every message on stderr goes
-through ``printable``; file names through ``shown_path``.
+through ``escape_controls``; file names through ``shown_path``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e
 _LEGACY_COMMAND = "##["  # GitHub's older workflow command syntax, recognised anywhere in a line
 
 
-def printable(text: str) -> str:
+def escape_controls(text: str) -> str:
     """``text`` with every control character written as an escape (``\\n``, ``\\x1b``, ``\\u202e``)."""
     if text.isprintable() and _LEGACY_COMMAND not in text:
         return text
@@ -27,7 +27,7 @@ def printable(text: str) -> str:
 def shown_path(path: str) -> str:
     """A file name for a line that starts with it: printable, and never starting with ``::``
     (a GitHub workflow command) or ``-``."""
-    shown = printable(path)
+    shown = escape_controls(path)
     return "./" + shown if shown.startswith((":", "-")) and shown != "-" else shown
 
 

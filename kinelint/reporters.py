@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from kinelint.display import printable, shown_path
+from kinelint.display import escape_controls, shown_path
 from kinelint.findings import Finding, Rule, Summary
 
 
@@ -57,7 +57,7 @@ class TextReporter(Reporter):
 
     def finding(self, finding: Finding) -> None:
         self.stream.write(f"{shown_path(finding.file)}:{finding.line}:{finding.column}: {finding.code} "
-                          f"{printable(finding.message)}\n")
+                          f"{escape_controls(finding.message)}\n")
 
     def finish(self, summary: Summary) -> None:
         self.stream.write(summary_line(summary) + "\n")
@@ -115,7 +115,7 @@ def statistics_lines(counts: Counter, rules: Mapping[str, Rule]) -> list[str]:
     """``--statistics``: one line per code, most frequent first."""
     ordered = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
     width = max((len(str(count)) for count in counts.values()), default=1)
-    return [printable(f"{count:>{width}}  {code}  {rules[code].name if code in rules else ''}".rstrip())
+    return [escape_controls(f"{count:>{width}}  {code}  {rules[code].name if code in rules else ''}".rstrip())
             for code, count in ordered]
 
 

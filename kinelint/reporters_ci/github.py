@@ -9,7 +9,7 @@ written as an escape, so no file name or message can inject a command.
 from __future__ import annotations
 
 from kinelint.baseline import relative_path
-from kinelint.display import printable
+from kinelint.display import escape_controls
 from kinelint.findings import Finding, Summary
 from kinelint.reporters import Reporter, summary_line
 
@@ -18,11 +18,11 @@ COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
 class GithubReporter(Reporter):
     def finding(self, finding: Finding) -> None:
-        path = printable(relative_path(finding.file, self.context.root))
+        path = escape_controls(relative_path(finding.file, self.context.root))
         properties = f"file={_property(path)},line={finding.line},col={finding.column},title={_property(finding.code)}"
         where = f"invoice {finding.invoice_id}, " if finding.invoice_id else ""
         message = f"{finding.message} ({where}at {finding.pointer or 'the document root'})"
-        self.stream.write(f"::{COMMANDS[finding.severity]} {properties}::{_data(printable(message))}\n")
+        self.stream.write(f"::{COMMANDS[finding.severity]} {properties}::{_data(escape_controls(message))}\n")
 
     def finish(self, summary: Summary) -> None:
         self.stream.write(summary_line(summary) + "\n")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from kinelint.display import printable
+from kinelint.display import escape_controls
 from kinelint.findings import Finding, Summary
 from kinelint.reporters import Reporter, summary_line
 
@@ -47,20 +47,20 @@ class JunitReporter(Reporter):
 
     def _suite(self, root: ET.Element, file: str, cases: dict[str, list[Finding]]) -> None:
         # Every name and message printable: XML 1.0 has no way to write most control characters.
-        file = printable(file)
+        file = escape_controls(file)
         suite = ET.SubElement(root, "testsuite", name=file, tests=str(len(cases)), errors="0", skipped="0")
         failed = 0
         for name, findings in cases.items():
-            case = ET.SubElement(suite, "testcase", name=printable(name), classname=file, file=file)
+            case = ET.SubElement(suite, "testcase", name=escape_controls(name), classname=file, file=file)
             others = []
             for finding in findings:
-                where = printable(f"{finding.file}:{finding.line}:{finding.column} at "
+                where = escape_controls(f"{finding.file}:{finding.line}:{finding.column} at "
                                   f"{finding.pointer or 'the document root'}")
-                message = printable(finding.message)
+                message = escape_controls(finding.message)
                 if self.context.fails(finding):
                     failure = ET.SubElement(case, "failure", message=f"{finding.code} {message}",
                                             type=finding.code)
-                    failure.text = f"{finding.severity} {finding.code} ({printable(finding.rule)}) {where}\n{message}"
+                    failure.text = f"{finding.severity} {finding.code} ({escape_controls(finding.rule)}) {where}\n{message}"
                 else:
                     others.append(f"{finding.severity} {finding.code} {where}: {message}")
             failed += case.find("failure") is not None
