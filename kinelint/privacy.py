@@ -17,6 +17,7 @@ as ``1969-02-07``, ``07/02/1969`` or ``19690207``.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 
 REDACTED = "[redacted]"
@@ -49,10 +50,10 @@ def patient_values(value: object) -> tuple[str, ...]:
     digits; a birth date also in the other order (day first or year first),
     a NIR also without its two-digit key.
     """
-    if not isinstance(value, dict):
+    if not isinstance(value, (dict, Mapping)):  # a dict, or the plugins' read-only view of one
         return ()
     patient = value.get("patient")
-    if not isinstance(patient, dict):
+    if not isinstance(patient, (dict, Mapping)):
         return ()
     found: list[str] = []
     nir, birth = patient.get("nir"), patient.get("birth_date")
