@@ -35,13 +35,12 @@ def lint_invoice(invoice: dict | str | PathLike, *, plugins=(), nomenclature=Non
     if isinstance(invoice, (str, PathLike)):
         findings, _ = lint_paths([invoice], plugins=plugins, nomenclature=nomenclature, today=today)
         return findings
-    from kinelint.privacy import patient_values
-    from kinelint.sources import Document, DocRef, SourceFile, known_invoice_id
+    from kinelint.sources import Document, SourceFile, document_ref
 
     run = _new_run(plugins, nomenclature, today)
     text = json.dumps(invoice, indent=2, ensure_ascii=False, default=str)
     source = SourceFile("<invoice>", data=text.encode("utf-8"))
-    ref = DocRef(source, "", 1, invoice_id=known_invoice_id(invoice), secrets=patient_values(invoice))
+    ref = document_ref(source, invoice, "", 1)
     document = Document(ref, _exact_copy(invoice))
     run.summary.invoices = 1
     checkers = run.host.batch_checkers(run.nomenclature)

@@ -291,4 +291,4 @@ def _sendable(host, checkers, observations: list) -> bytes:
 
 
 def _where(ref: DocRef) -> tuple:
-    return ref.base, ref.line, ref.offset, ref.length, ref.invoice_id, ref.secrets
+    return ref.base, ref.line, ref.offset, ref.length, ref.raw_id, ref.nir, ref.birth_date

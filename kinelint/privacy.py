@@ -37,6 +37,7 @@ _DATE_SHAPED = re.compile(
     r"|(?:0[1-9]|[12][0-9]|3[01])(?:0[1-9]|1[0-2])(?:18|19|20)[0-9]{2}"  # 07021969
     r")(?![0-9])")
 _NOT_DIGIT = re.compile(r"[^0-9]+")
+_NOT_ALNUM = re.compile(r"[\W_]+")
 _MIN_DIGITS = 8  # a value with fewer digits is matched as written only (too short to tell apart)
 _KEY_DIGITS = 6  # a key with this many digits is a number, not a name
 # An invoice id is shown only in the identifier's form (invoice format: 1-64 of A-Z a-z 0-9 . _ / -).
@@ -55,19 +56,21 @@ def patient_values(value: object) -> tuple[str, ...]:
     patient = value.get("patient")
     if not isinstance(patient, (dict, Mapping)):
         return ()
+    return patient_secrets(patient.get("nir"), patient.get("birth_date"))
+
+
+def patient_secrets(nir: object, birth: object) -> tuple[str, ...]:
+    """``patient_values`` from the two values themselves (as a ``DocRef`` keeps them)."""
     found: list[str] = []
-    nir, birth = patient.get("nir"), patient.get("birth_date")
-    if isinstance(nir, str) and len(nir) >= 4:
-        found.append(nir)
-        alnum = "".join(c for c in nir if c.isalnum()).upper()
-        if len(alnum) >= 13:
-            found += [alnum, alnum[:13]]
-    if isinstance(birth, str) and len(birth) >= 4:
-        found.append(birth)
+    if type(nir) is str and len(nir) >= 4:
+        alnum = nir if nir.isalnum() else _NOT_ALNUM.sub("", nir)
+        found += (nir, alnum.upper(), alnum[:13].upper()) if len(alnum) >= 13 else (nir,)
+    if type(birth) is str and len(birth) >= 4:
         digits = _NOT_DIGIT.sub("", birth)
+        found.append(birth)
         if len(digits) == 8:
             year_first = digits[:2] in ("18", "19", "20")
-            found += [digits, digits[6:] + digits[4:6] + digits[:4] if year_first else digits[4:] + digits[2:4] + digits[:2]]
+            found += (digits, digits[6:] + digits[4:6] + digits[:4] if year_first else digits[4:] + digits[2:4] + digits[:2])
     return tuple(sorted(dict.fromkeys(found), key=len, reverse=True))
 
 
@@ -102,7 +105,13 @@ def shows_patient_data(text: str, secrets: tuple[str, ...] = (), *, dates: bool 
     pointer. Keys are never dates in the format, ids may well be.
     """
     return (any(secret in text for secret in secrets) or bool(_digit_secrets_in(text, secrets))
-            or mask_nir_shaped(text) != text or (dates and _DATE_SHAPED.search(text) is not None))
+            or _holds_nir_shaped(text) or (dates and _DATE_SHAPED.search(text) is not None))
+
+
+def _holds_nir_shaped(text: str) -> bool:
+    if _NIR_SHAPED.search(text) is not None:
+        return True
+    return len(text) >= 13 and any(_mask_run(run) == REDACTED for run in _DIGIT_RUN.finditer(text))
 
 
 def showable_id(invoice_id: object, secrets: tuple[str, ...] = ()) -> str | None:
@@ -141,18 +150,22 @@ def safe_pointer(pointer: str, secrets: tuple[str, ...] = ()) -> str:
 
 
 def _digit_secrets_in(text: str, secrets: tuple[str, ...]) -> list[str]:
-    """The secrets whose digits occur in ``text`` in any spelling (a cheap test on the digits first)."""
+    """The secrets whose digits occur in ``text`` in any spelling (a cheap test on the digits first).
+
+    Only secrets written as letters and digits alone are matched this way:
+    ``patient_values`` gives each value in that form too.
+    """
     if not secrets:
         return []
-    digits = None
+    digits = _NOT_DIGIT.sub("", text)
+    if len(digits) < _MIN_DIGITS:
+        return []
     found = []
     for secret in secrets:
-        wanted = _NOT_DIGIT.sub("", secret)
-        if len(wanted) < _MIN_DIGITS:
+        if len(secret) < _MIN_DIGITS or not secret.isalnum():
             continue
-        if digits is None:
-            digits = _NOT_DIGIT.sub("", text)
-        if wanted in digits and _spelled(secret).search(text) is not None:
+        wanted = secret if secret.isdigit() else _NOT_DIGIT.sub("", secret)
+        if len(wanted) >= _MIN_DIGITS and wanted in digits and _spelled(secret).search(text) is not None:
             found.append(secret)
     return found
 

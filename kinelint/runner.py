@@ -81,8 +81,7 @@ class Run:
                                         rule.plugin))]
 
     def _judge(self, document: Document, observe) -> list[Finding]:
-        value = document.value
-        secrets = document.ref.secrets  # read with the document, before any plugin runs
+        value = document.value  # (the values to mask are the ref's, kept as first read: no plugin can change them)
         try:
             violations = self.schema.check(value, document.raw)
         except RecursionError:  # ~980 levels: deep enough for the validators, not for the parser
@@ -98,13 +97,13 @@ class Run:
                 if not violations:
                     raise
                 return self._locate(document.ref, document.positions(),
-                                    [(v, self.host.rules[v.code]) for v in violations], secrets)
+                                    [(v, self.host.rules[v.code]) for v in violations])
             pairs = list(self.host.check_invoice(invoice, self.nomenclature, self.today))
             if observe is not None:
                 observe(invoice, document.ref)
         if not pairs:
             return []
-        return self._locate(document.ref, document.positions(), pairs, secrets)
+        return self._locate(document.ref, document.positions(), pairs)
 
     def _batch_findings(self, checkers) -> Iterator[Finding]:
         by_document: dict[DocRef, list[tuple[Violation, Rule]]] = {}
@@ -112,16 +111,16 @@ class Run:
             by_document.setdefault(ref, []).append((violation, rule))
         found = []
         for ref, pairs in by_document.items():  # read again to locate (the ref knows whose data to keep out)
-            found.extend(self._locate(ref, ref.positions(), pairs, ref.secrets))
+            found.extend(self._locate(ref, ref.positions(), pairs))
         found.sort(key=lambda f: (f.file, f.line, f.column, f.code, f.pointer))
         yield from found
 
-    def _locate(self, ref: DocRef, positions, pairs, secrets: tuple[str, ...]) -> list[Finding]:
+    def _locate(self, ref: DocRef, positions, pairs) -> list[Finding]:
         """Findings at their line and column; at the document's first line when its text cannot be read
         again as it was (a pipe, a file rewritten or deleted during the run)."""
         pointers = {v.pointer for v, _ in pairs}
         where = positions.locate(pointers, ref.base) if positions is not None else dict.fromkeys(pointers, (ref.line, 1))
-        file = ref.source.display
+        file, secrets, invoice_id = ref.source.display, ref.secrets, ref.invoice_id
         findings = []
         for violation, rule in pairs:
             line, column = where[violation.pointer]
@@ -133,7 +132,7 @@ class Run:
                 line=line,
                 column=column,
                 pointer=printable_pointer(ref.base + violation.pointer),
-                invoice_id=ref.invoice_id,
+                invoice_id=invoice_id,
                 rule=rule.name,
                 plugin=rule.plugin,
             )))

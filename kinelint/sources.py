@@ -19,7 +19,7 @@ from pathlib import Path
 from kinelint.findings import printable_file_name
 from kinelint.parsing import BOM, ParseProblem, decode, parse
 from kinelint.positions import TextPositions
-from kinelint.privacy import mask_nir_shaped, patient_values, showable_id
+from kinelint.privacy import mask_nir_shaped, patient_secrets, patient_values, showable_id
 
 SUFFIXES = (".json", ".jsonl", ".ndjson")
 LINE_SUFFIXES = (".jsonl", ".ndjson")
@@ -74,15 +74,28 @@ class SourceFile:
 @dataclass(frozen=True, slots=True)
 class DocRef:
     """A small, lasting handle on one document: enough to locate a finding later, and to mask its
-    patient's data without reading it again (``secrets``, from the first reading)."""
+    patient's data without reading it again (the values as first read: ``secrets``).
+
+    The id to show and the values to mask are worked out only when asked for
+    (a document with findings, a JUnit case), not for every invoice read.
+    """
 
     source: SourceFile
     base: str  # "" or the index pointer of an element of a root array ("/3")
     line: int  # the JSON Lines line number, or 1
     offset: int = -1  # byte offset of the JSON Lines line, -1 for a whole file
     length: int = 0
-    invoice_id: str | None = None
-    secrets: tuple[str, ...] = ()
+    raw_id: object = None  # the invoice_id as read, shown only if ``showable_id`` allows
+    nir: object = None  # the patient's values as read (strings already held by the parsed document)
+    birth_date: object = None
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        return patient_secrets(self.nir, self.birth_date)
+
+    @property
+    def invoice_id(self) -> str | None:
+        return showable_id(self.raw_id, self.secrets) if self.raw_id is not None else None
 
     def positions(self) -> TextPositions | None:
         """Positions in the document's text; None when the text cannot be read as it was."""
@@ -305,15 +318,27 @@ def _read_whole(source: SourceFile, data: bytes) -> Iterator[Document | Problem]
         return
     if isinstance(value, list):
         for index, item in enumerate(value):
-            yield Document(_ref(source, item, f"/{index}", 1), item, raw=body)
+            yield Document(document_ref(source, item, f"/{index}", 1), item, raw=body)
     else:
-        yield Document(_ref(source, value, "", 1), value, raw=body)
+        yield Document(document_ref(source, value, "", 1), value, raw=body)
 
 
-def _ref(source: SourceFile, value: object, base: str, line: int, offset: int = -1, length: int = 0) -> DocRef:
-    secrets = patient_values(value)
-    invoice_id = showable_id(value.get("invoice_id"), secrets) if isinstance(value, dict) else None
-    return DocRef(source, base, line, offset, length, invoice_id, secrets)
+def document_ref(source: SourceFile, value: object, base: str, line: int, offset: int = -1, length: int = 0) -> DocRef:
+    """The reference of a document read from ``source``, holding what its findings may need later."""
+    if type(value) is not dict:
+        return DocRef(source, base, line, offset, length)
+    raw_id = value.get("invoice_id")
+    raw_id = raw_id if type(raw_id) is str and len(raw_id) <= 64 else None  # longer is never shown
+    patient = value.get("patient")
+    if type(patient) is not dict:
+        return DocRef(source, base, line, offset, length, raw_id)
+    return DocRef(source, base, line, offset, length, raw_id, _kept(patient.get("nir")),
+                  _kept(patient.get("birth_date")))
+
+
+def _kept(value: object) -> str | None:
+    """A patient value worth keeping to mask: a string (what else would a message echo?)."""
+    return value if type(value) is str else None
 
 
 def read_lines(source: SourceFile, lines: Iterable[bytes], first_line: int = 1,
@@ -335,7 +360,7 @@ def read_lines(source: SourceFile, lines: Iterable[bytes], first_line: int = 1,
         except ParseProblem as problem:
             yield _located(source, problem, line, number)
             continue
-        yield Document(_ref(source, value, "", number, start, len(line)), value, line, line)
+        yield Document(document_ref(source, value, "", number, start, len(line)), value, line, line)
     if number == 0 and first_line == 1:  # a zero-byte batch is as suspicious as a zero-byte invoice
         yield Problem(source, "PRS006", "the file is empty: expected one invoice per line", 1, 1)
 
