@@ -52,8 +52,8 @@ def _sessions_needing_approval(invoice, nomenclature) -> dict:
 def _threshold(known) -> str:
     if known.prior_approval == 0:
         return f"{known.name} needs prior approval before its first session"
-    return (f"{known.name} has a reference number of {known.prior_approval} session(s); from session "
-            f"{known.prior_approval + 1} on, prior approval of the medical service is needed")
+    return (f"{known.name} has a reference situation: from session {known.prior_approval + 1} on, prior "
+            f"approval of the medical service is needed")
 
 
 def _which(sessions) -> str:
