@@ -68,6 +68,8 @@ class Batch:
         built, index = _session(window, coefficient, on, territory)
         invoice = make_invoice([built], invoice_id=invoice_id, prescription_id=f"RX-ACC-{number}",
                                territory=territory, prescription_date=on.isoformat())
+        # Billed correctly: an act the text puts under prior approval before its first session (carpal
+        # tunnel release, from the table) has it recorded; the others have none, so that DAP001 would show.
         if (window.letter, coefficient) in APPROVAL_BEFORE_START and window.billed == "act":
             invoice["prescription"]["prior_approval"] = {"requested_on": on.isoformat()}
         self.invoices.append(invoice)
