@@ -164,7 +164,7 @@ TWO_SESSIONS_ONE_DAY_BATCH = Rule(
     rationale=(
         "The rule of CON011, across invoices: a prescription gives one session a day whichever invoice bills "
         "it. The finding is on the later invoice of the run; kinelint keeps a bit mask of days per "
-        "prescription and month, not the invoices, so it cannot name the earlier one. The same session billed "
+        "prescription and block of 64 days, not the invoices, so it cannot name the earlier one. The same session billed "
         "twice (same number) is CON009's finding, not this one's."
     ),
     source=_ONE_A_DAY,
