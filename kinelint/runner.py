@@ -60,7 +60,6 @@ class Run:
                 if self.on_document is not None:
                     self.on_document(item.ref)
                 yield from self.document_findings(item, observe)
-        source.forget_text()
 
     def document_findings(self, document: Document, observe=None) -> list[Finding]:
         """The findings of one document; ``observe(invoice, ref)`` sees each schema-valid invoice."""
@@ -89,7 +88,7 @@ class Run:
         yield from found
 
     def _locate(self, ref: DocRef, positions, value, pairs) -> list[Finding]:
-        where = positions.locate({v.pointer for v, _ in pairs}, ref.base)
+        where = positions.locate({v.pointer for v, _ in pairs}, "" if ref.own_text else ref.base)
         secrets = patient_values(value)
         findings = []
         for violation, rule in pairs:
