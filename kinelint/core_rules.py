@@ -41,6 +41,11 @@ CORE_RULES: tuple[Rule, ...] = (
     _prs("PRS007", "unreadable", "The file cannot be read (permissions, a dangling link, an I/O error).",
          "A file kinelint cannot read is a file nobody checked; it must not pass silently.",
          "a .json file with mode 000", "a readable file", source="kinelint"),
+    _prs("PRS008", "too-many-findings", "The invoice has more findings than are shown (the first 100 are).",
+         "An invoice with hundreds of findings is broken as a whole (an export gone wrong, or an attack on the "
+         "checker): the first findings say what to fix, and listing every one would cost the run its memory "
+         "and time. This finding counts the others and carries the worst severity among them.",
+         "an invoice with 200,000 empty acts", "an invoice with a few findings, each shown", source="kinelint"),
     _sch("SCH001", "missing-field", "A required field is missing.",
          '{"version": 1, "invoice_id": "F-1", ...} without "total"', "the same invoice with its total"),
     _sch("SCH002", "unknown-field", "A field that the format does not define (objects are closed).",

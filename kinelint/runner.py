@@ -12,13 +12,23 @@ from dataclasses import dataclass, field
 from functools import partial
 from datetime import date
 
-from kinelint.findings import Finding, Rule, Summary, Violation
+from kinelint.findings import SEVERITIES, Finding, Rule, Summary, Violation
 from kinelint.host import PluginHost
 from kinelint.invoice import Invoice
 from kinelint.parsing import MAX_DEPTH, too_deep
 from kinelint.privacy import patient_values, scrub
 from kinelint.schema import SchemaChecker
 from kinelint.sources import DocRef, Document, Problem, SourceFile, discover, read
+
+# Findings shown per document: beyond this, an invoice is broken as a whole and one finding counts the rest
+# (200,000 empty acts would otherwise give 200,000 findings, each located and reported).
+MAX_FINDINGS = 100
+CAP_CODE = "PRS008"
+
+
+def _pointer_order(pointer: str) -> tuple:
+    """Pointers in document order for arrays: /sessions/2 before /sessions/10."""
+    return tuple((0, int(token), "") if token.isdigit() else (1, 0, token) for token in pointer.split("/"))
 
 
 @dataclass
@@ -75,7 +85,18 @@ class Run:
                 observe(invoice, document.ref)
         if not pairs:
             return []
-        return self._locate(document.ref, document.positions(), value, pairs)
+        return self._locate(document.ref, document.positions(), value, self._capped(pairs))
+
+    def _capped(self, pairs: list[tuple[Violation, Rule]]) -> list[tuple[Violation, Rule]]:
+        """At most ``MAX_FINDINGS`` of one document (the first in the document), then one that counts the rest."""
+        if len(pairs) <= MAX_FINDINGS:
+            return pairs
+        pairs = sorted(pairs, key=lambda pair: (_pointer_order(pair[0].pointer), pair[0].code))
+        hidden = pairs[MAX_FINDINGS:]
+        worst = min((v.severity or r.severity for v, r in hidden), key=SEVERITIES.index)
+        more = Violation(CAP_CODE, f"and {len(hidden)} more findings on this invoice, not shown: fix the first "
+                                   "ones and check it again", "", worst)
+        return pairs[:MAX_FINDINGS] + [(more, self.host.rules[CAP_CODE])]
 
     def _batch_findings(self, checkers) -> Iterator[Finding]:
         by_document: dict[DocRef, list[tuple[Violation, Rule]]] = {}

@@ -206,8 +206,19 @@ class SchemaChecker:
 
         return jsonschema_rs.validator_for(self.schema, validate_formats=True)
 
+    @cached_property
+    def _bounds(self):
+        """The compiled validator on the schema's size bounds only (``maxItems``, ``maxLength``)."""
+        import jsonschema_rs
+
+        return jsonschema_rs.validator_for(_bounds_only(self.schema))
+
     def explain(self, invoice: object, compiled: bool = True, raw: bytes | None = None) -> list[Violation]:
         """Worded violations, one per field and code (a date can break pattern, length and format at once).
+
+        An invoice over a size bound (200,000 acts in a session) gets the
+        violations of its bounds only: it is refused at once, its items are
+        not judged one by one.
 
         The compiled validator lists the errors (each with its keyword, instance
         path and schema location), about twenty times faster than Python
@@ -217,8 +228,10 @@ class SchemaChecker:
         """
         lister = self._fast if raw is not None and not self._may_break_multiple_of(raw) else self._complete
         try:
-            errors = [_CompiledError(error, self.schema, invoice)
-                      for error in (lister.iter_errors(invoice) if compiled else ())]
+            errors = [_CompiledError(error, self.schema, invoice) for error in self._bounds.iter_errors(invoice)]
+            if not errors:
+                errors = [_CompiledError(error, self.schema, invoice)
+                          for error in (lister.iter_errors(invoice) if compiled else ())]
         except ValueError:  # a number of thousands of digits it cannot hand back: the Python validator words it
             errors = []
         if not errors:
@@ -251,6 +264,30 @@ class _CompiledError:
         self.instance = document  # the value as read (exact), not the validator's converted copy
         for token in self.absolute_path:
             self.instance = self.instance[token]
+
+
+_STRUCTURE = frozenset({"$schema", "$id", "$defs", "$ref", "properties", "items", "maxItems", "maxLength"})
+
+
+def _bounds_only(schema: object) -> object:
+    """A copy of the schema that checks the size bounds of lists and free text, nothing else.
+
+    The paths stay those of the schema, so errors are worded alike. A string
+    with a pattern (a date, a NIR) is not free text: its length is an
+    ordinary error, worded with the invoice's other errors.
+    """
+    if not isinstance(schema, dict):
+        return schema
+    kept = {}
+    for key, value in schema.items():
+        if key not in _STRUCTURE or (key == "maxLength" and "pattern" in schema):
+            continue
+        if key in ("$defs", "properties"):
+            value = {name: _bounds_only(sub) for name, sub in value.items()}
+        elif key == "items":
+            value = _bounds_only(value)
+        kept[key] = value
+    return kept
 
 
 def _without(schema: object, keyword: str) -> object:
