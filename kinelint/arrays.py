@@ -87,6 +87,9 @@ class _Buffer:
             return False
         data = self._pending + data
         if not self._started:
+            if len(data) < len(BOM) and BOM.startswith(data):  # perhaps a byte order mark, cut: read on
+                self._pending = data
+                return True
             self._started = True
             if data.startswith(BOM):
                 data, self.mark_byte = data[len(BOM):], len(BOM)
@@ -217,8 +220,14 @@ def _read_value(buffer: _Buffer) -> tuple[object, int]:
                 if buffer.bad_byte is not None:  # cut by the bad byte, not broken
                     raise buffer.utf8_problem() from None
             raise problem_of(error, text, buffer.mark) from None
-        if end < len(text) or not buffer.more():  # a number at the very end may go on in the next block
+        if not _may_go_on(text, end) or not buffer.more():
             return value, end
+
+
+def _may_go_on(text: str, end: int) -> bool:
+    """Whether a value read up to ``end`` may be longer than read: a number cut by the end of the buffer
+    ("4" of "4.56", "1e" of "1e5") stops just before it; an element ends at a space, a comma or a bracket."""
+    return end + 16 > len(text) and (end == len(text) or text[end] not in " \t\n\r,]")
 
 
 def _end_of_value(buffer: _Buffer) -> int | None:
