@@ -94,8 +94,9 @@ class Run:
         pairs = sorted(pairs, key=lambda pair: (_pointer_order(pair[0].pointer), pair[0].code))
         hidden = pairs[MAX_FINDINGS:]
         worst = min((v.severity or r.severity for v, r in hidden), key=SEVERITIES.index)
-        more = Violation(CAP_CODE, f"and {len(hidden)} more findings on this invoice, not shown: fix the first "
-                                   "ones and check it again", "", worst)
+        count = f"{len(hidden)} more finding" + ("s" if len(hidden) > 1 else "")
+        more = Violation(CAP_CODE, f"and {count} on this invoice, not shown: fix the first ones and check it again",
+                         "", worst)
         return pairs[:MAX_FINDINGS] + [(more, self.host.rules[CAP_CODE])]
 
     def _batch_findings(self, checkers) -> Iterator[Finding]:

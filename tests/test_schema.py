@@ -177,3 +177,47 @@ def test_the_text_of_an_array_file_is_scanned_once_not_once_per_element(monkeypa
     for element in [{}] * 50 + [copy.deepcopy(VALID)] * 50:
         checker.check(element, whole_file)
     assert len(scanned) == 1
+
+
+# -- size bounds: values no real invoice reaches, so that an absurd one is refused at once --------------
+
+def _times(path, count):
+    """VALID with the list at ``path`` made of ``count`` copies of its first item."""
+    invoice = copy.deepcopy(VALID)
+    node = invoice
+    for token in path[:-1]:
+        node = node[token]
+    node[path[-1]] = [copy.deepcopy(node[path[-1]][0]) for _ in range(count)]
+    return invoice
+
+
+@pytest.mark.parametrize("path, bound", [(["sessions"], 1000), (["sessions", 0, "acts"], 20),
+                                         (["sessions", 0, "fees"], 20)])
+def test_lists_are_bounded(path, bound):
+    assert CHECKER.check(_times(path, bound)) == []
+    [violation] = CHECKER.check(_times(path, bound + 1))
+    assert (violation.code, violation.pointer) == ("SCH007", "/" + "/".join(map(str, path)))
+    assert f"at most {bound} item(s)" in violation.message
+
+
+def test_a_label_is_bounded():
+    assert CHECKER.check(mutated(["sessions", 0, "acts", 1, "label"], "é" * 500)) == []
+    [violation] = CHECKER.check(mutated(["sessions", 0, "acts", 1, "label"], "é" * 501))
+    assert (violation.code, violation.pointer) == ("SCH004", "/sessions/0/acts/1/label")
+    assert "é" not in violation.message  # free text is never echoed
+
+
+def test_an_invoice_over_a_bound_gets_the_bound_alone():
+    invoice = _times(["sessions", 0, "acts"], 5000)
+    for item in invoice["sessions"][0]["acts"]:
+        del item["letter"]  # 5000 missing fields would be 5000 findings
+    invoice["total"] = "not a number"
+    assert [(v.code, v.pointer) for v in CHECKER.check(invoice)] == [("SCH007", "/sessions/0/acts")]
+
+
+def test_a_bounded_invoice_gets_all_its_errors():
+    invoice = _times(["sessions", 0, "acts"], 20)
+    del invoice["sessions"][0]["acts"][19]["letter"]
+    invoice["total"] = "not a number"
+    assert [(v.code, v.pointer) for v in CHECKER.check(invoice)] == [("SCH001", "/sessions/0/acts/19"),
+                                                                     ("SCH003", "/total")]
