@@ -58,7 +58,7 @@ CORE_RULES: tuple[Rule, ...] = (
          '{"place": "home"}', '{"place": "domicile"}'),
     _sch("SCH006", "bad-number", "A number out of range or with more than two decimals.",
          '{"amount": 17.951}', '{"amount": 17.95}'),
-    _sch("SCH007", "bad-count", "An array with too few items.",
+    _sch("SCH007", "bad-count", "An array with too few or too many items (the bounds are far above any real invoice).",
          '{"sessions": []}', '{"sessions": [{...}]}'),
     _sch("SCH099", "schema", "Another schema error.", "", ""),
 )
