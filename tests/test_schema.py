@@ -221,3 +221,24 @@ def test_a_bounded_invoice_gets_all_its_errors():
     invoice["total"] = "not a number"
     assert [(v.code, v.pointer) for v in CHECKER.check(invoice)] == [("SCH001", "/sessions/0/acts/19"),
                                                                      ("SCH003", "/total")]
+
+
+@pytest.mark.parametrize("count", [49, 50, 120])
+def test_many_sessions_are_worded_alike_session_by_session(count):
+    """From 50 sessions the errors are listed one session at a time: the same violations as all at once."""
+    from kinelint import schema as module
+
+    invoice = _times(["sessions"], count)
+    for index in range(0, count, 7):
+        del invoice["sessions"][index]["acts"][1]["letter"]
+        invoice["sessions"][index]["fees"][0]["amount"] = Decimal("2.501")
+    invoice["sessions"][count - 1]["place"] = "home"
+    invoice["total"] = "x"
+    piecewise = CHECKER.check(invoice)
+    saved, module.PIECEWISE_FROM = module.PIECEWISE_FROM, 10 ** 6
+    try:
+        whole = SchemaChecker().check(invoice)
+    finally:
+        module.PIECEWISE_FROM = saved
+    assert piecewise == whole
+    assert {v.code for v in whole} == {"SCH001", "SCH003", "SCH005", "SCH006"}
