@@ -186,14 +186,20 @@ def _spooled_stdin() -> SourceFile | Problem:
     """Standard input, copied block by block into a temporary file: read as a file, never held whole."""
     source = SourceFile(STDIN)
     try:
-        spool = tempfile.NamedTemporaryFile(prefix="kinelint-stdin-")
-        shutil.copyfileobj(sys.stdin.buffer, spool, BLOCK)
-        spool.flush()
+        _spool(source, sys.stdin.buffer)
     except (OSError, AttributeError, ValueError) as error:  # no standard input at all, or a full disk
         reason = getattr(error, "strerror", None) or type(error).__name__
         return Problem(source, "PRS007", f"cannot read standard input: {reason}", 1, 1)
-    source.path, source.spool = Path(spool.name), spool
     return source
+
+
+def _spool(source: SourceFile, stream) -> None:
+    """Copy a stream that cannot be read twice (standard input, a pipe given as ``<(cmd)``) into a private
+    temporary file, removed when the source is dropped: the source is then read, and read again, from it."""
+    spool = tempfile.NamedTemporaryFile(prefix="kinelint-input-")
+    shutil.copyfileobj(stream, spool, BLOCK)
+    spool.flush()
+    source.path, source.spool = Path(spool.name), spool
 
 
 def read(source: SourceFile) -> Iterator[Document | Problem]:
@@ -208,6 +214,10 @@ def read(source: SourceFile) -> Iterator[Document | Problem]:
         return
     with handle:
         try:
+            if source.spool is None and stat.S_ISFIFO(os.fstat(handle.fileno()).st_mode):
+                _spool(source, handle)  # late findings read their document again
+                yield from read(source)
+                return
             if holds_lines(source, handle):
                 yield from read_lines(source, handle)
             elif _first_byte(handle) == b"[":

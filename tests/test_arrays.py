@@ -137,3 +137,29 @@ def test_a_broken_array_file_still_checks_the_invoices_before_the_break(tmp_path
     assert "PRS002" in codes and any(code.startswith("COE") for code in codes)
     prs = next(f for f in findings if f.code == "PRS002")
     assert prs.line == 2
+
+
+def test_an_array_given_through_a_pipe_locates_its_batch_findings_as_a_file_does(tmp_path):
+    """``<(cmd)`` cannot be read twice: it is copied as it is read, and late (batch) findings are located
+    from the copy, exactly where they are in the file."""
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("bash") is None:
+        pytest.skip("needs bash for <(cmd)")
+    twin = make_invoice(invoice_id="F-1", prescription_id="RX-2")
+    path = tmp_path / "batch.json"
+    path.write_text("[\n" + ",\n".join(json.dumps(json.loads(dumps(v)), indent=2) for v in
+                                       (make_invoice(invoice_id="F-1", prescription_id="RX-1"), twin)) + "\n]\n")
+    command = f'"{sys.executable}" -m kinelint check --jobs 1 --format jsonl'
+
+    def run(given: str) -> list[tuple]:
+        done = subprocess.run(["bash", "-c", f"{command} {given}"], capture_output=True, cwd=tmp_path, timeout=120)
+        return [(f["code"], f["line"], f["column"], f["pointer"]) for f in map(json.loads, done.stdout.splitlines())]
+
+    from_file = run("batch.json")
+    [(code, line, column, pointer)] = from_file
+    assert (code, pointer) == ("CON008", "/1/invoice_id")
+    assert path.read_text().splitlines()[line - 1][column - 1:].startswith('"F-1"')
+    assert run("<(cat batch.json)") == from_file
