@@ -51,10 +51,6 @@ class Broken:
     pointer: str = ""
 
 
-class _NeedMore(Exception):
-    """The buffer ends inside the value being read."""
-
-
 class _Buffer:
     """Decoded text read in blocks, with the line, column and byte offset of a moving mark.
 
@@ -150,19 +146,6 @@ class _Buffer:
     def utf8_problem(self) -> ParseProblem:
         offset, byte = self.bad_byte
         return ParseProblem("PRS001", f"not valid UTF-8 (byte 0x{byte:02x}); invoices must be UTF-8 text", offset)
-
-
-def starts_an_array(stream: BinaryIO) -> bool:
-    """Whether a seekable stream's first value is an array (``[`` after a BOM and spaces); the stream is rewound."""
-    start = stream.tell()
-    head = stream.read(4096)
-    while head and not head.removeprefix(BOM).lstrip(b" \t\n\r"):
-        more = stream.read(4096)
-        if not more:
-            break
-        head = more  # only spaces so far: they need not be kept
-    stream.seek(start)
-    return head.removeprefix(BOM).lstrip(b" \t\n\r").startswith(b"[")
 
 
 def elements(stream: BinaryIO, block: int = BLOCK) -> Iterator[Element | Broken]:
