@@ -1,9 +1,13 @@
 """Paths to documents: walk directories, read files, split batches, report what cannot be read.
 
 A ``.json`` file holds one invoice or an array of invoices; a ``.jsonl`` or
-``.ndjson`` file one invoice per line, read as a stream so that a 1 GB batch is
-never loaded whole; ``-`` is standard input, its shape chosen by content.
-Every problem becomes a ``Problem`` on that file or line and reading goes on.
+``.ndjson`` file one invoice per line. Both are read as a stream (an array
+element by element, ``kinelint.arrays``) so that a 1 GB batch is never loaded
+whole; ``-`` is standard input, its shape chosen by content, copied to a
+temporary file as it is read (so are pipes given as paths) so that it can be
+read again like a file. Nothing of a file is kept: a late finding reads its
+document again. Every problem becomes a ``Problem`` on that file or line and
+reading goes on.
 """
 
 from __future__ import annotations
