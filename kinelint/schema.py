@@ -269,7 +269,13 @@ class SchemaChecker:
             errors = list(self._detailed.iter_errors(invoice))
         unique: dict[tuple[str, str], Violation] = {}
         secrets = patient_values(invoice)
+        objects_missing: set[tuple] = set()
         for error in errors:
+            if error.validator == "required":  # the compiled validator says it once per missing field:
+                where = tuple(error.absolute_path)  # one wording names them all
+                if where in objects_missing:
+                    continue
+                objects_missing.add(where)
             for violation in _violations_of(error):
                 safe = safe_pointer(violation.pointer, secrets)  # a key may be a NIR: never in a pointer
                 if safe != violation.pointer:
