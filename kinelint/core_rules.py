@@ -41,7 +41,11 @@ CORE_RULES: tuple[Rule, ...] = (
     _prs("PRS007", "unreadable", "The file cannot be read (permissions, a dangling link, an I/O error).",
          "A file kinelint cannot read is a file nobody checked; it must not pass silently.",
          "a .json file with mode 000", "a readable file", source="kinelint"),
-    _prs("PRS008", "too-many-findings", "The invoice has more findings than are shown (the first 100 are).",
+    _prs("PRS008", "not-checked", "kinelint failed while checking this document (an internal failure).",
+         "A document kinelint could not judge is a document nobody checked; it must not pass silently, "
+         "nor stop the other files from being checked. The message names the failure; please report it.",
+         "a document that makes the checker fail", "the same document once the failure is fixed", source="kinelint"),
+    _prs("PRS009", "too-many-findings", "The invoice has more findings than are shown (the first 100 are).",
          "An invoice with hundreds of findings is broken as a whole (an export gone wrong, or an attack on the "
          "checker): the first findings say what to fix, and listing every one would cost the run its memory "
          "and time. This finding counts the others and carries the worst severity among them.",

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kinelint.arrays import BLOCK, Broken, elements
+from kinelint.findings import printable_file_name
 from kinelint.parsing import BOM, ParseProblem, decode, parse
 from kinelint.positions import TextPositions
 from kinelint.privacy import patient_values, shows_patient_data
@@ -46,6 +47,9 @@ class SourceFile:
     path: Path | None = None
     data: bytes | None = None  # a text held in memory (the API's ``lint_invoice``)
     spool: object = field(default=None, repr=False)  # the temporary copy of standard input, kept open
+
+    def __post_init__(self) -> None:
+        self.display = printable_file_name(self.display)  # every report can write it; ``path`` reads the file
 
     def read(self) -> bytes:
         return self.data if self.data is not None else self.path.read_bytes()

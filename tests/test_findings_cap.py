@@ -1,4 +1,4 @@
-"""At most 100 findings of one invoice are shown; one PRS008 finding counts the others (issue 12, item 13)."""
+"""At most 100 findings of one invoice are shown; one PRS009 finding counts the others (issue 12, item 13)."""
 
 from __future__ import annotations
 
