@@ -107,7 +107,7 @@ class Run:
                 if not violations:
                     raise
                 return self._locate(document.ref, document.positions(), value,
-                                    [(v, self.host.rules[v.code]) for v in violations], secrets)
+                                    self._capped([(v, self.host.rules[v.code]) for v in violations]), secrets)
             pairs = list(self.host.check_invoice(invoice, self.nomenclature, self.today))
             if observe is not None:
                 observe(invoice, document.ref)
