@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kinelint.findings import Finding, Incident
-from kinelint.sources import (LINE_SUFFIXES, DocRef, NotReadable, Problem, SourceFile, lines_of, open_input, read,
+from kinelint.sources import (DocRef, NotReadable, Problem, SourceFile, holds_lines, lines_of, open_input, read,
                               read_lines)
 
 CHUNK_BYTES = 1 << 20  # about a thousand invoices a task
@@ -149,9 +149,9 @@ def _tasks(run, items):
             yield item, None
             continue
         run.summary.files += 1
-        if item.path is None:  # standard input: read here, checked as one task
+        if item.path is None:  # a text held in memory: checked as one task
             yield item, ("data", item.display, item.read())
-        elif item.display.endswith(LINE_SUFFIXES):
+        elif holds_lines(item):  # a .jsonl file, or JSON Lines on standard input (spooled to a file)
             yield from ((item, task) for task in _line_chunks(item))
         else:
             yield item, ("file", item.display, str(item.path))
@@ -161,7 +161,7 @@ def _line_chunks(source: SourceFile):
     """The batch in blocks of whole lines (~1 MiB each), cut at a newline without reading line by line:
     the main process only counts newlines; the workers split the lines."""
     try:
-        handle = open_input(source)
+        handle = open_input(source)  # a device is never read; a regular file's signature is recorded
     except (OSError, ValueError, NotReadable):
         yield ("file", source.display, str(source.path))  # the worker reports why it cannot be read
         return
@@ -199,7 +199,7 @@ def _collect(run, observe_keys, workers, source, task, future) -> Iterator[Findi
                                                "crash in plugin or C code); the tasks it held were checked again",
                                            f"(first {what})")])
     findings, observations, documents, invoices, incidents, signature = result
-    if source.signature is None:  # the worker read the file: batch findings may read it again
+    if source.signature is None and source.spool is None:  # the worker read the file: late findings may read it
         source.signature = signature
     observations = pickle.loads(observations)
     run.summary.invoices += invoices
@@ -207,7 +207,7 @@ def _collect(run, observe_keys, workers, source, task, future) -> Iterator[Findi
     for where, keys in observations:
         observe_keys(keys, DocRef(source, *where))
     done = 0
-    for before, where in documents:  # each invoice announced after the findings that came before it, as in one process
+    for before, where in documents:  # each invoice announced after the findings before it, as in one process
         yield from _counted(run, findings[done:before])
         done = before
         run.on_document(DocRef(source, *where))
@@ -247,7 +247,7 @@ def _start_worker(today, wants_documents: bool, plugin_timeout: float | None = N
     _worker = (run, host.batch_checkers(run.nomenclature), wants_documents)
 
 
-def _check(task) -> tuple[list[Finding], list, list, int, list[Incident], tuple | None]:
+def _check(task) -> tuple[list[Finding], bytes, list, int, list[Incident], tuple | None]:
     run, checkers, wants_documents = _worker
     kind, display = task[0], task[1]
     if kind == "lines":
@@ -273,8 +273,9 @@ def _check(task) -> tuple[list[Finding], list, list, int, list[Incident], tuple 
         if wants_documents:
             documents.append((len(findings), _where(item.ref)))
         findings.extend(run.document_findings(item, observe if checkers else None))
+    signature = source.signature if source.spool is None else None  # a pipe it spooled: its own copy
     return (findings, _sendable(run.host, checkers, observations), documents, invoices, run.host.take_incidents(),
-            source.signature)
+            signature)
 
 
 def _sendable(host, checkers, observations: list) -> bytes:
@@ -291,4 +292,4 @@ def _sendable(host, checkers, observations: list) -> bytes:
 
 
 def _where(ref: DocRef) -> tuple:
-    return ref.base, ref.line, ref.offset, ref.length, ref.raw_id, ref.nir, ref.birth_date
+    return ref.base, ref.line, ref.offset, ref.length, ref.raw_id, ref.column, ref.nir, ref.birth_date

@@ -1,21 +1,28 @@
 """Paths to documents: walk directories, read files, split batches, report what cannot be read.
 
 A ``.json`` file holds one invoice or an array of invoices; a ``.jsonl`` or
-``.ndjson`` file one invoice per line, read as a stream so that a 1 GB batch is
-never loaded whole; ``-`` is standard input, its shape chosen by content.
-Every problem becomes a ``Problem`` on that file or line and reading goes on.
+``.ndjson`` file one invoice per line. Both are read as a stream (an array
+element by element, ``kinelint.arrays``) so that a 1 GB batch is never loaded
+whole; ``-`` is standard input, its shape chosen by content, copied to a
+temporary file as it is read (so are pipes given as paths) so that it can be
+read again like a file. Nothing of a file is kept: a late finding reads its
+document again. Every problem becomes a ``Problem`` on that file or line and
+reading goes on.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import shutil
 import stat
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kinelint.arrays import BLOCK, Broken, elements
 from kinelint.findings import printable_file_name
 from kinelint.parsing import BOM, ParseProblem, decode, parse
 from kinelint.positions import TextPositions
@@ -24,17 +31,23 @@ from kinelint.privacy import mask_nir_shaped, patient_secrets, patient_values, s
 SUFFIXES = (".json", ".jsonl", ".ndjson")
 LINE_SUFFIXES = (".jsonl", ".ndjson")
 STDIN = "-"
+PEEK = 1 << 16  # how far the start of a file is looked at to tell an array from an object
 
 
 @dataclass(eq=False)
 class SourceFile:
-    """One file (or standard input); re-readable, while unchanged, so that late findings can be located."""
+    """One file (or standard input); re-readable so findings can be located late.
+
+    Nothing of the file is kept in memory: a late finding reads its document
+    again. Standard input is copied as it is read into ``spool``, a temporary
+    file removed when the source is dropped, so it is re-readable too.
+    """
 
     display: str
     path: Path | None = None
-    data: bytes | None = None  # kept for standard input and pipes, which cannot be read twice
+    data: bytes | None = None  # a text held in memory (the API's ``lint_invoice``)
+    spool: object = field(default=None, repr=False)  # the temporary copy of standard input, kept open
     signature: tuple | None = None  # (device, inode, size, mtime) of the regular file when first read
-    _text: TextPositions | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.display = printable_file_name(self.display)  # every report can write it; ``path`` reads the file
@@ -42,33 +55,22 @@ class SourceFile:
     def read(self) -> bytes:
         return self.data if self.data is not None else self.path.read_bytes()
 
-    def reread(self, offset: int = 0, length: int = -1) -> bytes | None:
-        """The bytes read at first, again; None when that is no longer possible (a pipe, a file deleted,
-        rewritten or replaced since)."""
+    def whole_text(self) -> TextPositions:
+        """Positions in the whole text (for a text held in memory)."""
+        return TextPositions(self.read().removeprefix(BOM).decode("utf-8", errors="replace"))
+
+    def read_range(self, offset: int, length: int) -> bytes:
+        """Bytes read at first, read again; ``OSError`` when that is no longer possible: a file deleted,
+        rewritten or replaced since (it would give another text), or a pipe a worker read."""
         if self.data is not None:
-            return self.data[offset:] if length < 0 else self.data[offset:offset + length]
-        if self.signature is None or self.path is None:
-            return None
-        try:
-            with open(self.path, "rb") as handle:
-                if _signature(os.fstat(handle.fileno())) != self.signature:
-                    return None
-                handle.seek(offset)
-                return handle.read(length)
-        except OSError:
-            return None
-
-    def whole_text(self, data: bytes | None = None) -> TextPositions | None:
-        """Positions in the whole file (cached: several invoices of an array share it); None if unreadable."""
-        if self._text is None:
-            raw = self.reread() if data is None else data
-            if raw is None:
-                return None
-            self._text = TextPositions(raw.removeprefix(BOM).decode("utf-8", errors="replace"))
-        return self._text
-
-    def forget_text(self) -> None:
-        self._text = None
+            return self.data[offset:offset + length]
+        if self.signature is None and self.spool is None:
+            raise OSError("not read here: nothing to read again")
+        with open(self.path, "rb") as handle:
+            if self.spool is None and _signature(os.fstat(handle.fileno())) != self.signature:
+                raise OSError("changed since it was read")
+            handle.seek(offset)
+            return handle.read(length)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +84,13 @@ class DocRef:
 
     source: SourceFile
     base: str  # "" or the index pointer of an element of a root array ("/3")
-    line: int  # the JSON Lines line number, or 1
-    offset: int = -1  # byte offset of the JSON Lines line, -1 for a whole file
+    line: int  # the line where the document starts
+    offset: int = -1  # byte offset of the document's text in the file, -1 for a text held in memory
     length: int = 0
     raw_id: object = None  # the invoice_id as read, shown only if ``showable_id`` allows
-    nir: object = None  # the patient's values as read (strings already held by the parsed document)
-    birth_date: object = None
+    column: int = 1  # where the document starts on its line (an element of an array)
+    nir: str | None = None  # the patient's values as read (strings the parsed document holds already)
+    birth_date: str | None = None
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -97,32 +100,55 @@ class DocRef:
     def invoice_id(self) -> str | None:
         return showable_id(self.raw_id, self.secrets) if self.raw_id is not None else None
 
-    def positions(self) -> TextPositions | None:
-        """Positions in the document's text; None when the text cannot be read as it was."""
+    @property
+    def own_text(self) -> bool:
+        """Whether ``positions`` are those of the document's own text (pointers relative to it, not to ``base``)."""
+        return self.offset >= 0
+
+    def positions(self) -> TextPositions:
         if self.offset < 0:
             return self.source.whole_text()
-        raw = self.source.reread(self.offset, self.length)
-        if raw is None:
-            return None
-        return TextPositions(raw.removeprefix(BOM).decode("utf-8", errors="replace"), self.line)
+        try:
+            raw = self.source.read_range(self.offset, self.length)
+        except OSError:  # gone or changed since (a pipe, a file deleted or rewritten): the document's start
+            raw = b""
+        return TextPositions(raw.removeprefix(BOM).decode("utf-8", errors="replace"), self.line, self.column)
 
 
 def _signature(status: os.stat_result) -> tuple:
     return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns
 
 
+def document_ref(source: SourceFile, value: object, base: str, line: int, offset: int = -1, length: int = 0,
+                 column: int = 1) -> DocRef:
+    """The reference of a document read from ``source``, holding what its findings may need later."""
+    if type(value) is not dict:
+        return DocRef(source, base, line, offset, length, None, column)
+    raw_id = value.get("invoice_id")
+    raw_id = raw_id if type(raw_id) is str and len(raw_id) <= 64 else None  # longer is never shown
+    patient = value.get("patient")
+    if type(patient) is not dict:
+        return DocRef(source, base, line, offset, length, raw_id, column)
+    return DocRef(source, base, line, offset, length, raw_id, column, _kept(patient.get("nir")),
+                  _kept(patient.get("birth_date")))
+
+
+def _kept(value: object) -> str | None:
+    """A patient value worth keeping to mask: a string (what else would a message echo?)."""
+    return value if type(value) is str else None
+
+
 @dataclass(slots=True)
 class Document:
     ref: DocRef
     value: object
-    line_bytes: bytes | None = None  # the JSON Lines line, while the document is being checked
-    raw: bytes | None = None  # the text it was read from (its line, or its whole file), for the schema's shortcut
+    line_bytes: bytes | None = None  # its own text (a JSON Lines line, an array element), while it is checked
+    raw: bytes | None = None  # the text it was read from, for the schema's shortcut
 
-    def positions(self) -> TextPositions | None:
+    def positions(self) -> TextPositions:
         if self.line_bytes is not None:
-            return TextPositions(self.line_bytes.removeprefix(BOM).decode("utf-8", errors="replace"), self.ref.line)
-        if self.raw is not None and self.ref.offset < 0:  # the text it was parsed from: no second reading
-            return self.ref.source.whole_text(self.raw)
+            return TextPositions(self.line_bytes.removeprefix(BOM).decode("utf-8", errors="replace"), self.ref.line,
+                                 self.ref.column)
         return self.ref.positions()
 
 
@@ -150,7 +176,7 @@ def discover(paths: Iterable[str]) -> Iterator[SourceFile | Problem]:
     seen: set = set()
     for given in paths:
         if given == STDIN:
-            yield SourceFile(STDIN, data=sys.stdin.buffer.read())
+            yield _spooled_stdin()
             continue
         path = Path(given)
         status = _stat(path)
@@ -233,45 +259,104 @@ class NotReadable(Exception):
     """A named path that is a device or a socket: reading it could never end."""
 
 
-def open_input(source: SourceFile):
+def open_input(source: SourceFile, buffering: int = -1):
     """Open a named file for reading if it is a regular file or a pipe (``<(cmd)``); record what it was."""
     status = os.stat(source.path)
     if not (stat.S_ISREG(status.st_mode) or stat.S_ISFIFO(status.st_mode)):
         raise NotReadable(_kind(status.st_mode))
-    handle = open(source.path, "rb")
+    handle = open(source.path, "rb", buffering=buffering)
     status = os.fstat(handle.fileno())  # the same file that was opened, not one swapped in between
     if not (stat.S_ISREG(status.st_mode) or stat.S_ISFIFO(status.st_mode)):
         handle.close()
         raise NotReadable(_kind(status.st_mode))
-    if stat.S_ISREG(status.st_mode):
+    if stat.S_ISREG(status.st_mode) and source.spool is None:
         source.signature = _signature(status)
     return handle
 
 
+def _spooled_stdin() -> SourceFile | Problem:
+    """Standard input, copied block by block into a temporary file: read as a file, never held whole."""
+    source = SourceFile(STDIN)
+    try:
+        _spool(source, sys.stdin.buffer)
+    except (OSError, AttributeError, ValueError) as error:  # no standard input at all, or a full disk
+        reason = getattr(error, "strerror", None) or type(error).__name__
+        return Problem(source, "PRS007", f"cannot read standard input: {reason}", 1, 1)
+    return source
+
+
+def _spool(source: SourceFile, stream) -> None:
+    """Copy a stream that cannot be read twice (standard input, a pipe given as ``<(cmd)``) into a private
+    temporary file, removed when the source is dropped: the source is then read, and read again, from it."""
+    spool = tempfile.NamedTemporaryFile(prefix="kinelint-input-")
+    shutil.copyfileobj(stream, spool, BLOCK)
+    spool.flush()
+    source.path, source.spool = Path(spool.name), spool
+
+
 def read(source: SourceFile) -> Iterator[Document | Problem]:
     """The documents of one file, or the problems that keep it (or a line) from being read."""
+    if source.data is not None:
+        yield from _read_whole(source, source.data)
+        return
     try:
-        if source.path is not None:
-            with open_input(source) as handle:
-                if source.display.endswith(LINE_SUFFIXES):
-                    yield from read_lines(source, handle)
-                    return
-                data = handle.read()
-                if source.signature is None:  # a pipe: what was read is all there will be
-                    source.data = data
-        else:
-            data = source.read()
+        handle = open_input(source, buffering=PEEK)
     except NotReadable as kind:
         yield Problem(source, "PRS007", f"{kind}, not a regular file: not read", 1, 1)
         return
     except (OSError, ValueError) as error:
-        yield Problem(source, "PRS007", f"cannot read the file: {getattr(error, 'strerror', None) or type(error).__name__}",
-                      1, 1)
+        yield _unreadable(source, error)
         return
-    if source.path is None and _looks_like_lines(data):
-        yield from read_lines(source, lines_of(data))
-    else:
-        yield from _read_whole(source, data)
+    with handle:
+        try:
+            if source.spool is None and stat.S_ISFIFO(os.fstat(handle.fileno()).st_mode):
+                _spool(source, handle)  # late findings read their document again
+                yield from read(source)
+                return
+            if holds_lines(source, handle):
+                yield from read_lines(source, handle)
+            elif _first_byte(handle) == b"[":
+                yield from _read_array(source, handle)
+            else:
+                yield from _read_whole(source, handle.read())
+        except OSError as error:
+            yield _unreadable(source, error)
+
+
+def _unreadable(source: SourceFile, error: Exception) -> Problem:
+    reason = getattr(error, "strerror", None) or type(error).__name__
+    return Problem(source, "PRS007", f"cannot read the file: {reason}", 1, 1)
+
+
+def holds_lines(source: SourceFile, handle=None) -> bool:
+    """A JSON Lines batch: by its suffix, or for standard input by its content (the handle is left where it was)."""
+    if source.display.endswith(LINE_SUFFIXES):
+        return True
+    if source.display != STDIN or source.path is None:
+        return False
+    if handle is None:
+        with open(source.path, "rb") as own:
+            return _looks_like_lines(own)
+    start = handle.tell()
+    try:
+        return _looks_like_lines(handle)
+    finally:
+        handle.seek(start)
+
+
+def _first_byte(handle) -> bytes:
+    """The first byte of the text after a byte order mark and spaces, without consuming it (b"" if unseen)."""
+    return handle.peek(PEEK)[:PEEK].removeprefix(BOM).lstrip(b" \t\n\r")[:1]
+
+
+def _read_array(source: SourceFile, handle) -> Iterator[Document | Problem]:
+    """The elements of an array file, read in blocks (``kinelint.arrays``)."""
+    for item in elements(handle):
+        if isinstance(item, Broken):
+            yield Problem(source, item.code, item.message, item.line, item.column, item.pointer)
+            continue
+        ref = document_ref(source, item.value, f"/{item.index}", item.line, item.offset, len(item.raw), item.column)
+        yield Document(ref, item.value, item.raw, item.raw)
 
 
 def lines_of(data: bytes) -> Iterator[bytes]:
@@ -286,59 +371,50 @@ def lines_of(data: bytes) -> Iterator[bytes]:
 LINES_PROBE_BYTES = 1 << 20  # how far into standard input a whole invoice line is looked for
 
 
-def _looks_like_lines(data: bytes) -> bool:
-    """Standard input holding several JSON values, one per line.
-
-    Its first line is one, or (that line being broken) a later line that starts
-    at the margin is a whole object: an invoice written over several lines
-    has its nested lines indented, or none that is an object on its own.
-    """
-    text = data.removeprefix(BOM).strip()
-    if not (text.startswith(b"{") and b"\n" in text):
+def _looks_like_lines(handle) -> bool:
+    """Standard input holding several JSON values, one per line: its first line is a whole object and
+    something follows it; or, that line being broken, a later line that starts at the margin is a whole
+    object (an invoice written over several lines has its nested lines indented, or none is an object
+    on its own). A broken first line does not hide the rest of a batch."""
+    text = handle.readline().removeprefix(BOM).strip()
+    if not text.startswith(b"{"):
         return False
-    lines = lines_of(text[:LINES_PROBE_BYTES])
-    if _is_object(next(lines)):
-        return True
-    return any(line.startswith(b"{") and _is_object(line) for line in lines)
+    if _is_object(text):
+        while block := handle.read(PEEK):
+            if block.strip():
+                return True
+        return False
+    seen = len(text)
+    while seen < LINES_PROBE_BYTES and (line := handle.readline(LINES_PROBE_BYTES)):
+        seen += len(line)
+        if line.startswith(b"{") and _is_object(line.rstrip(b"\r\n")):
+            return True
+    return False
 
 
 def _is_object(line: bytes) -> bool:
     try:
-        return isinstance(parse(line.rstrip(b"\r\n")), dict)
+        return isinstance(parse(line), dict)
     except ParseProblem:
         return False
 
 
 def _read_whole(source: SourceFile, data: bytes) -> Iterator[Document | Problem]:
+    """One document read whole (an array only when held in memory: files stream theirs)."""
     body = data.removeprefix(BOM)
     try:
         value = parse(body)
     except ParseProblem as problem:
         yield _located(source, problem, body, 1)
         return
-    if isinstance(value, list):
+    if source.data is None:  # a file: the document is its text, read again from it when needed
+        own = document_ref(source, value, "", 1, len(data) - len(body), len(body))
+        yield Document(own, value, body, body)
+    elif isinstance(value, list):
         for index, item in enumerate(value):
             yield Document(document_ref(source, item, f"/{index}", 1), item, raw=body)
     else:
         yield Document(document_ref(source, value, "", 1), value, raw=body)
-
-
-def document_ref(source: SourceFile, value: object, base: str, line: int, offset: int = -1, length: int = 0) -> DocRef:
-    """The reference of a document read from ``source``, holding what its findings may need later."""
-    if type(value) is not dict:
-        return DocRef(source, base, line, offset, length)
-    raw_id = value.get("invoice_id")
-    raw_id = raw_id if type(raw_id) is str and len(raw_id) <= 64 else None  # longer is never shown
-    patient = value.get("patient")
-    if type(patient) is not dict:
-        return DocRef(source, base, line, offset, length, raw_id)
-    return DocRef(source, base, line, offset, length, raw_id, _kept(patient.get("nir")),
-                  _kept(patient.get("birth_date")))
-
-
-def _kept(value: object) -> str | None:
-    """A patient value worth keeping to mask: a string (what else would a message echo?)."""
-    return value if type(value) is str else None
 
 
 def read_lines(source: SourceFile, lines: Iterable[bytes], first_line: int = 1,
