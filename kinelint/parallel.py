@@ -47,7 +47,7 @@ def auto_jobs(paths) -> int:
 def file_findings(run, items, observe_keys, jobs: int) -> Iterator[Finding]:
     """Findings of every file of ``items`` (SourceFile or Problem, from ``discover``), in order."""
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with context.Pool(jobs, initializer=_start_worker, initargs=(run.today, run.on_document is not None)) as pool:
+    with context.Pool(jobs, initializer=_start_worker, initargs=(run.today, run.on_document is not None, run.lang)) as pool:
         pending: deque = deque()
         for source, task in _tasks(run, items):
             pending.append((source, task if task is None else pool.apply_async(_check, (task,))))
@@ -115,7 +115,7 @@ def _collect(run, observe_keys, source, result) -> Iterator[Finding]:
 # -- in the worker processes -------------------------------------------------
 
 
-def _start_worker(today, wants_documents: bool) -> None:
+def _start_worker(today, wants_documents: bool, lang: str = "en") -> None:
     global _worker
     from kinelint.host import PluginHost
     from kinelint.nomenclature import load_nomenclature
@@ -123,7 +123,7 @@ def _start_worker(today, wants_documents: bool) -> None:
 
     host = PluginHost.from_entry_points()
     host.take_incidents()  # load failures are the main process's to report
-    run = Run(host, load_nomenclature(), today=today)
+    run = Run(host, load_nomenclature(), today=today, lang=lang)
     _worker = (run, host.batch_checkers(run.nomenclature), wants_documents)
 
 

@@ -16,6 +16,8 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
+from kinelint.i18n import N_, Message, msg
+
 BOM = b"\xef\xbb\xbf"
 
 # Containers an invoice may nest: invoice > sessions > session > acts > act is 5;
@@ -68,7 +70,7 @@ _LONG_INT_DECODER = json.JSONDecoder(parse_float=Decimal, parse_int=_exact_int, 
 def parse(data: bytes) -> object:
     """Parse one JSON text into Python values, every number exact. Raises ``ParseProblem``."""
     if not data.strip():
-        raise ParseProblem("PRS006", "the file (or line) is empty: expected an invoice")
+        raise ParseProblem("PRS006", msg("the file (or line) is empty: expected an invoice"))
     text = decode(data)
     try:
         try:
@@ -81,15 +83,15 @@ def parse(data: bytes) -> object:
         raise _duplicate_key_problem(text) from None
     except _NotANumber as error:
         name = str(error)
-        raise ParseProblem("PRS004", f"{name} is not a JSON number (NaN and Infinity are not allowed)",
+        raise ParseProblem("PRS004", msg("{name} is not a JSON number (NaN and Infinity are not allowed)", name=name),
                            _bare_token_offset(text, name)) from None
     except RecursionError:
-        raise ParseProblem("PRS005", "nesting far deeper than the invoice format allows") from None
+        raise ParseProblem("PRS005", msg("nesting far deeper than the invoice format allows")) from None
     except json.JSONDecodeError as error:
         if text.startswith("\ufeff", error.pos):
-            raise ParseProblem("PRS002", "a byte order mark inside the text (only one, at the very start, "
-                               "is tolerated)", error.pos) from None
-        raise ParseProblem("PRS002", f"invalid JSON: {error.msg}", error.pos) from None
+            raise ParseProblem("PRS002", msg("a byte order mark inside the text (only one, at the very start, "
+                                             "is tolerated)"), error.pos) from None
+        raise ParseProblem("PRS002", msg("invalid JSON: {reason}", reason=_json_reason(error.msg)), error.pos) from None
 
 
 def too_deep(value: object, limit: int = MAX_DEPTH) -> bool:
@@ -106,6 +108,20 @@ def too_deep(value: object, limit: int = MAX_DEPTH) -> bool:
     return False
 
 
+# The reasons Python's JSON reader gives, marked for translation (an unknown one is shown as it is).
+_JSON_REASONS = frozenset({
+    N_("Expecting value"), N_("Expecting ',' delimiter"), N_("Expecting ':' delimiter"),
+    N_("Expecting property name enclosed in double quotes"), N_("Extra data"),
+    N_("Unterminated string starting at"), N_("Invalid control character at"), N_("Invalid \\escape"),
+    N_("Invalid \\uXXXX escape"), N_("Illegal trailing comma before end of object"),
+    N_("Illegal trailing comma before end of array"),
+})
+
+
+def _json_reason(reason: str) -> str:
+    return Message(reason) if reason in _JSON_REASONS else reason
+
+
 def decode(data: bytes) -> str:
     """UTF-8 text of the data, or a PRS001 problem at the first bad byte."""
     try:
@@ -114,7 +130,7 @@ def decode(data: bytes) -> str:
         good = data[: error.start].decode("utf-8")
         raise ParseProblem(
             "PRS001",
-            f"not valid UTF-8 (byte 0x{data[error.start]:02x}); invoices must be UTF-8 text",
+            msg("not valid UTF-8 (byte {byte}); invoices must be UTF-8 text", byte=f"0x{data[error.start]:02x}"),
             len(good),
         ) from None
 
@@ -131,10 +147,10 @@ def _duplicate_key_problem(text: str) -> ParseProblem:
 
     found = find_duplicate_key(text)
     if found is None:  # the reader said so; be safe rather than silent
-        return ParseProblem("PRS003", "an object repeats a key")
+        return ParseProblem("PRS003", msg("an object repeats a key"))
     pointer, offset, key = found
     if shows_patient_data(key, dates=True):  # a NIR or a date written as a key: say where, not what
-        return ParseProblem("PRS003", "duplicate key (not shown: it looks like patient data): "
-                            "JSON readers disagree on which value wins", offset, safe_pointer(pointer))
-    return ParseProblem("PRS003", f"duplicate key {key!r}: JSON readers disagree on which value wins", offset,
-                        safe_pointer(pointer))
+        return ParseProblem("PRS003", msg("duplicate key (not shown: it looks like patient data): "
+                                          "JSON readers disagree on which value wins"), offset, safe_pointer(pointer))
+    return ParseProblem("PRS003", msg("duplicate key {key}: JSON readers disagree on which value wins", key=repr(key)),
+                        offset, safe_pointer(pointer))

@@ -12,12 +12,13 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from kinelint.findings import Violation
+from kinelint.i18n import Joined, Message, Money, msg
 
 CENT = Decimal("0.01")
 
 
-def session_label(session) -> str:
-    return f"session {session.number} ({session.date.isoformat()})"
+def session_label(session) -> Message:
+    return msg("session {number} ({date})", number=session.number, date=session.date)
 
 
 def plain_number(value: Decimal) -> str:
@@ -34,10 +35,16 @@ def money(value: Decimal) -> str:
     return f"{cents(value):f}"
 
 
+def euros(value: Decimal) -> Money:
+    """An amount rounded to the cent, as a message value: 18.79 in English, 18,79 € in French."""
+    return Money(cents(value))
+
+
 def ruling(code: str, message: str, pointer: str, facts: Iterable = (), doubts: Iterable[str] = ()) -> Violation:
     """A violation; a warning saying why when a fact it rests on is uncertain, or a doubt is given."""
     reasons = [fact.why_uncertain() for fact in facts if fact is not None and fact.uncertain] + list(doubts)
     reasons = list(dict.fromkeys(r for r in reasons if r))
     if not reasons:
         return Violation(code, message, pointer)
-    return Violation(code, f"{message} (only a warning, uncertain: {'; '.join(reasons)})", pointer, severity="warning")
+    return Violation(code, msg("{message} (only a warning, uncertain: {reasons})", message=message,
+                               reasons=Joined(reasons, "; ")), pointer, severity="warning")

@@ -14,9 +14,10 @@ from datetime import date
 
 from kinelint.findings import Finding, Rule, Summary, Violation
 from kinelint.host import PluginHost
+from kinelint.i18n import DEFAULT_LANGUAGE, Message, msg
 from kinelint.invoice import Invoice
 from kinelint.parsing import MAX_DEPTH, too_deep
-from kinelint.privacy import patient_values, scrub
+from kinelint.privacy import masked_value, patient_values, scrub
 from kinelint.schema import SchemaChecker
 from kinelint.sources import DocRef, Document, Problem, SourceFile, discover, read
 
@@ -32,6 +33,7 @@ class Run:
     today: date = field(default_factory=date.today)  # "in the future" is relative to this
     on_document: Callable[[DocRef], None] | None = None  # told of every invoice read (a JUnit case each)
     jobs: int = 1  # worker processes (kinelint.parallel); 1 checks everything here
+    lang: str = DEFAULT_LANGUAGE  # the language messages are written in (kinelint.i18n)
 
     def findings(self, paths: Iterable[str]) -> Iterator[Finding]:
         """Every finding, file by file in the order given, then the batch findings."""
@@ -67,7 +69,8 @@ class Run:
         value = document.value
         violations = self.schema.check(value, document.raw)
         if violations and too_deep(value):  # one finding, not a cascade of schema errors
-            violations = [Violation("PRS005", f"nesting deeper than the invoice format allows ({MAX_DEPTH} levels)")]
+            violations = [Violation("PRS005", msg("nesting deeper than the invoice format allows ({levels} levels)",
+                                                  levels=MAX_DEPTH))]
         pairs = [(v, self.host.rules[v.code]) for v in violations]
         if not pairs:
             invoice = Invoice.from_dict(value)
@@ -97,7 +100,7 @@ class Run:
             findings.append(self._count(Finding(
                 code=violation.code,
                 severity=violation.severity or rule.severity,
-                message=scrub(violation.message, secrets),
+                message=self._text(violation.message, secrets),
                 file=ref.source.display,
                 line=line,
                 column=column,
@@ -109,9 +112,17 @@ class Run:
         findings.sort(key=lambda f: (f.line, f.column, f.code, f.pointer))
         return findings
 
+    def _text(self, message: str, secrets: tuple[str, ...] = ()) -> str:
+        """The message in the run's language, the patient's values masked (in its values too: a date
+        is written another way in another language)."""
+        if isinstance(message, Message) and self.lang != DEFAULT_LANGUAGE:
+            message = message.map_values(lambda value: masked_value(value, secrets)).render(self.lang)
+        return scrub(message, secrets)
+
     def _problem_finding(self, problem: Problem) -> Finding:
         rule = self.host.rules[problem.code]
-        return self._count(Finding(problem.code, rule.severity, problem.message, problem.source.display,
+        message = problem.message.render(self.lang) if isinstance(problem.message, Message) else problem.message
+        return self._count(Finding(problem.code, rule.severity, message, problem.source.display,
                                    problem.line, problem.column, problem.pointer, None, rule.name, rule.plugin))
 
     def _count(self, finding: Finding) -> Finding:
