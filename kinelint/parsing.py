@@ -130,7 +130,7 @@ def decode(data: bytes) -> str:
         good = data[: error.start].decode("utf-8")
         raise ParseProblem(
             "PRS001",
-            msg("not valid UTF-8 (byte {byte}); invoices must be UTF-8 text", byte=f"0x{data[error.start]:02x}"),
+            msg("not valid UTF-8 (byte {byte}); invoices must be UTF-8 text", byte=format(data[error.start], "#04x")),
             len(good),
         ) from None
 

@@ -317,9 +317,10 @@ def _violations_of(error) -> list[Violation]:
                           join_pointer(*path))]
     if keyword in ("minItems", "maxItems"):
         limit = str(error.validator_value)
-        bound = msg("at least {limit}", limit=limit) if keyword == "minItems" else msg("at most {limit}", limit=limit)
-        return [Violation(code, msg("{where} must hold {bound} item(s){note}", where=where, note=note, bound=bound),
-                          join_pointer(*path))]
+        message = (msg("{where} must hold at least {limit} item(s){note}", where=where, limit=limit, note=note)
+                   if keyword == "minItems" else
+                   msg("{where} must hold at most {limit} item(s){note}", where=where, limit=limit, note=note))
+        return [Violation(code, message, join_pointer(*path))]
     return [Violation(code, msg("{where} breaks the invoice schema (keyword {keyword})", where=where,
                                 keyword=repr(keyword)), join_pointer(*path))]
 
