@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kinelint.findings import Rule
+from kinelint.i18n import N_
 
 _DECISION = "UNCAM decision of 16 Apr 2018 (BDK), in force 2018-07-01; NGAP Titre XIV; ngap-kine.md §4"
 
@@ -10,7 +11,7 @@ MISSING_INITIAL = Rule(
     code="BDK001",
     name="missing-initial-bdk",
     severity="error",
-    summary="The first session of a prescription has no BDK act.",
+    summary=N_("The first session of a prescription has no BDK act."),
     rationale=(
         "Since 2018-07-01 every treatment starts with the bilan diagnostic kinésithérapique, whatever the "
         "number of sessions prescribed; a first session without it is a bilan done and not billed, or a "
@@ -25,7 +26,7 @@ WRONG_CODING = Rule(
     code="BDK002",
     name="bdk-wrong-coding",
     severity="error",
-    summary="An act marked as the BDK is not a BDK letter and coefficient on its date of care.",
+    summary=N_("An act marked as the BDK is not a BDK letter and coefficient on its date of care."),
     rationale=(
         "The BDK is AMK 10.7 (general) or AMK 10.8 (neurological and muscular affections) since 2018-07-01, "
         "AMK/AMS/AMC 8.1 or 10.1 before; any other value is rejected or underpaid."
@@ -39,7 +40,7 @@ OFF_SCHEDULE = Rule(
     code="BDK003",
     name="bdk-off-schedule",
     severity="error",
-    summary="A BDK is billed at a session that is not a bilan point.",
+    summary=N_("A BDK is billed at a session that is not a bilan point."),
     rationale=(
         "The BDK is billed at the first session, then (general case) at the 30th and every 20 sessions, or "
         "(neurological) at the 60th and every 50. kinelint reads 'at the 30th session' as session 30 itself; "
@@ -55,7 +56,7 @@ TWO_IN_SESSION = Rule(
     code="BDK004",
     name="two-bdk-in-session",
     severity="error",
-    summary="Two acts of one session are marked as the BDK.",
+    summary=N_("Two acts of one session are marked as the BDK."),
     rationale="One session holds one bilan; a second BDK is a duplicate line or a mis-flagged act.",
     source=f"{_DECISION} (H)",
     bad_example='AMK 10.7 "bdk": true twice in session 1',
@@ -66,7 +67,7 @@ WITHOUT_SESSION_ACT = Rule(
     code="BDK005",
     name="bdk-without-session-act",
     severity="warning",
-    summary="A BDK is the only act of its session.",
+    summary=N_("A BDK is the only act of its session."),
     rationale=(
         "The BDK is billed in addition to the act of the session it is done in; a session holding only "
         "the bilan usually lost its rehabilitation act. The notes rest this on one good source (M), "
@@ -81,7 +82,7 @@ TELECARE_INITIAL = Rule(
     code="BDK006",
     name="initial-bdk-in-telecare",
     severity="error",
-    summary="The first session, with the initial BDK, is billed as telecare.",
+    summary=N_("The first session, with the initial BDK, is billed as telecare."),
     rationale="The first session with the initial bilan must be done in person; it cannot be telecare.",
     source="ameli.fr, masseurs-kinésithérapeutes: télésoin; ngap-kine.md §4 and §6 (H)",
     bad_example='session 1 with AMK 10.7 "bdk": true, "place": "telesoin"',
@@ -92,7 +93,7 @@ SHORT_SERIES = Rule(
     code="BDK007",
     name="bdk-short-series",
     severity="error",
-    summary="Before 2018-07-01, a BDK is billed for a prescription of fewer sessions than the minimum series.",
+    summary=N_("Before 2018-07-01, a BDK is billed for a prescription of fewer sessions than the minimum series."),
     rationale="Until 2018-06-30 the BDK was only due for series of 10 sessions or more.",
     source="NGAP Titre XIV before the UNCAM decision of 16 Apr 2018; ngap-kine.md §4 (H)",
     bad_example='prescription of 8 sessions, AMK 8.1 "bdk": true on 2018-03-05',

@@ -10,6 +10,7 @@ price: a finding cannot name the earlier invoice, only say that there is one.
 from __future__ import annotations
 
 from kinelint.findings import Violation
+from kinelint.i18n import msg
 from kinelint.keystore import KeyStore
 
 from kinelint_consistency.rules import DUPLICATE_INVOICE_ID, SESSION_BILLED_TWICE
@@ -34,8 +35,8 @@ class BatchChecker:
             # The same invoice exported twice: one finding, not one more per session it repeats.
             self._found.append((ref, Violation(
                 DUPLICATE_INVOICE_ID.code,
-                f"invoice id {invoice_id} is already used by an earlier invoice of this batch; "
-                f"each invoice needs its own id", "/invoice_id")))
+                msg("invoice id {invoice_id} is already used by an earlier invoice of this batch; "
+                    "each invoice needs its own id", invoice_id=invoice_id), "/invoice_id")))
             return
         billed_now, beyond_mask = 0, False
         for _, number, _ in sessions:
@@ -53,8 +54,10 @@ class BatchChecker:
             if self._already_billed(mask, prescription_id, number):
                 self._found.append((ref, Violation(
                     SESSION_BILLED_TWICE.code,
-                    f"session {number} ({on.isoformat()}): session {number} of prescription {prescription_id} "
-                    f"is already billed by an earlier invoice of this batch; a session is billed once",
+                    msg("{where}: session {number} of prescription {prescription} is already billed by an earlier "
+                        "invoice of this batch; a session is billed once",
+                        where=msg("session {number} ({date})", number=number, date=on), number=number,
+                        prescription=prescription_id),
                     f"/sessions/{index}/number")))
         for _, number, _ in sessions:
             if number > _MASK_BITS:

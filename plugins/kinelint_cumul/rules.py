@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kinelint.findings import Rule
+from kinelint.i18n import N_
 
 _SPECIFIC_SOURCE = (
     "NGAP Titre XIV (kinés), indemnités forfaitaires de déplacement spécifiques IFO/IFR/IFN/IFP, "
@@ -14,7 +15,7 @@ SPECIFIC_TOGETHER = Rule(
     code="CUM001",
     name="specific-indemnities-together",
     severity="error",
-    summary="Two or more different specific indemnities are billed in one session.",
+    summary=N_("Two or more different specific indemnities are billed in one session."),
     rationale=(
         "A visit earns at most one specific travel indemnity (IFO, IFR, IFN, IFP, IFS, and per the seed "
         "article IFV, IFK); the Assurance Maladie pays one and recovers the other. Since 2026-01-01 "
@@ -29,7 +30,7 @@ SPECIFIC_WITH_IFD = Rule(
     code="CUM002",
     name="specific-indemnity-with-ifd",
     severity="error",
-    summary="A specific indemnity and the flat travel indemnity IFD are billed in one session.",
+    summary=N_("A specific indemnity and the flat travel indemnity IFD are billed in one session."),
     rationale=(
         "The specific indemnity is paid instead of IFD for the same visit, not on top of it; billing "
         "both is a double payment for one trip. IK may be added to either."
@@ -43,7 +44,7 @@ DUPLICATE_FEE = Rule(
     code="CUM003",
     name="duplicate-fee",
     severity="error",
-    summary="The same fee code is billed twice in one session.",
+    summary=N_("The same fee code is billed twice in one session."),
     rationale=(
         "Indemnities and majorations are due once per visit, and kilometres are one line whose quantity "
         "is the distance billed; a repeated line is a double payment or an export error."
@@ -57,7 +58,7 @@ TRAVEL_OUTSIDE_HOME = Rule(
     code="CUM004",
     name="travel-fee-outside-home",
     severity="error",
-    summary="A travel fee (IFD, a specific indemnity, IK/IKM/IKS) is billed for a session not at the patient's home.",
+    summary=N_("A travel fee (IFD, a specific indemnity, IK/IKM/IKS) is billed for a session not at the patient's home."),
     rationale=(
         "Travel indemnities and kilometres pay the practitioner's trip to the patient; they are due only "
         "for care at the patient's home, never at the practice, in an establishment or in telecare."
@@ -72,7 +73,7 @@ NIGHT_AND_SUNDAY = Rule(
     code="CUM005",
     name="night-and-sunday-majoration",
     severity="error",
-    summary="The night majoration (MN) and the Sunday/holiday majoration (MD) are billed in one session.",
+    summary=N_("The night majoration (MN) and the Sunday/holiday majoration (MD) are billed in one session."),
     rationale=(
         "Both majorations pay the same thing, urgent care outside working hours; urgent care on a Sunday "
         "night earns one of them, not both."
