@@ -223,8 +223,13 @@ def _value(value: object, lang: str) -> str:
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y") if lang == "fr" else value.isoformat()
     if isinstance(value, Joined):
-        return value.separator.join(_value(item, lang) for item in value.items)
+        separator = _SEPARATORS.get(lang, {}).get(value.separator, value.separator)
+        return separator.join(_value(item, lang) for item in value.items)
     return str(value)
+
+
+# French typography puts a space before the semicolon.
+_SEPARATORS = {"fr": {"; ": " ; "}}
 
 
 def _number(value: Decimal, lang: str) -> str:
