@@ -403,3 +403,45 @@ def test_a_patient_birth_date_in_a_french_message_is_masked_too():
     invoice = make_invoice([session(1, "2026-01-12")], prescription_date="2026-01-13", birth_date="2026-01-12")
     [finding] = [f for f in lint_invoice(invoice, lang="fr") if f.code == "CON001"]
     assert "12/01/2026" not in finding.message and "[redacted]" in finding.message
+
+
+# -- the build compiles the catalog ---------------------------------------------------------------------
+
+
+@pytest.mark.network
+@pytest.mark.skipif(__import__("os").environ.get("KINELINT_OFFLINE") == "1", reason="KINELINT_OFFLINE=1: no package index")
+def test_a_wheel_built_from_a_clean_copy_carries_the_compiled_catalog(tmp_path):
+    """``pip install .`` builds a wheel like this one: Babel (a build requirement) compiles the .po into it."""
+    import os
+    import sys
+    import zipfile
+
+    if not (REPO / ".git").exists() or shutil.which("git") is None:
+        pytest.skip("not a git work tree")
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True).stdout
+    source = tmp_path / "src"
+    for name in filter(None, tracked.decode().split("\0")):
+        if (REPO / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, source / name)
+    assert not list(source.rglob("*.mo"))
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path / "dist"), str(source)],
+                   check=True, capture_output=True, env=environment, timeout=600)
+    [wheel] = (tmp_path / "dist").glob("kinelint-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        data = archive.read("kinelint/locale/fr/LC_MESSAGES/kinelint.mo")
+    (tmp_path / "kinelint.mo").write_bytes(data)
+    with open(tmp_path / "kinelint.mo", "rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    assert compiled.gettext("session {number} ({date})") == "séance {number} ({date})"
+    assert compiled.ngettext("{count} error", "{count} errors", 2) == "{count} erreurs"
+
+
+def test_readme_french_example_is_what_kinelint_prints():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("In French, with `--lang fr`", 1)[1].split("```", 2)[1].strip().splitlines()
+    command, expected = block[0], block[1:]
+    assert command.startswith("$ kinelint check --lang fr ")
+    result = run_cli(*command.removeprefix("$ kinelint ").split())
+    assert result.stdout.decode().splitlines() == expected
