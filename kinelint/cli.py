@@ -38,6 +38,11 @@ def _fail(message: str):
     sys.exit(EXIT_INCOMPLETE)
 
 
+def _message_of(error: Exception) -> str:
+    """The error's message as raised (a translatable one stays translatable)."""
+    return error.args[0] if len(error.args) == 1 and isinstance(error.args[0], str) else str(error)
+
+
 def _choose_language(_ctx, _param, value: str | None) -> str:
     from kinelint.i18n import language_from_environment
 
@@ -222,7 +227,7 @@ def _settings(host, overrides: dict):
     try:
         return load_settings(host.rules, wanted)
     except ConfigError as error:
-        _fail(str(error))
+        _fail(_message_of(error))
 
 
 def _load_baseline(path: Path | None):
@@ -238,7 +243,7 @@ def _or_exit(action, *args):
     try:
         return action(*args)
     except BaselineError as error:
-        _fail(str(error))
+        _fail(_message_of(error))
 
 
 def _baseline_notes(known, write_path: Path | None, kept, paths) -> None:
@@ -246,13 +251,11 @@ def _baseline_notes(known, write_path: Path | None, kept, paths) -> None:
 
     if write_path is not None:
         count = _or_exit(write, write_path, kept)
-        _say(nmsg("recorded {count} finding in the baseline {path}", "recorded {count} findings in the baseline {path}",
-                  count, path=str(write_path)))
+        _say(msg("recorded {count} finding(s) in the baseline {path}", count=count, path=str(write_path)))
     if known is None:
         return
     stale = known.stale(paths)
-    _say(nmsg("the baseline {path} hid {count} finding", "the baseline {path} hid {count} findings", known.hidden,
-              path=str(known.path)))
+    _say(msg("the baseline {path} hid {count} finding(s)", count=known.hidden, path=str(known.path)))
     if stale:
         _say(nmsg("{count} baseline entry no longer occurs (stale; refresh with --write-baseline):",
                   "{count} baseline entries no longer occur (stale; refresh with --write-baseline):", len(stale)))

@@ -272,7 +272,7 @@ def test_rules_and_rule_pages_in_french():
 def test_kinelint_s_own_notes_on_stderr_in_french(tmp_path):
     baseline = tmp_path / "baseline.toml"
     result = run_cli("check", "--lang", "fr", "--write-baseline", str(baseline), TAR)
-    assert f"kinelint: 1 constat enregistré dans la référence {baseline}" in result.stderr.decode()
+    assert f"kinelint: 1 constat(s) enregistré(s) dans la référence {baseline}" in result.stderr.decode()
     result = run_cli("rule", "XYZ999", "--lang", "fr")
     assert result.returncode == 2 and "aucune règle 'XYZ999'" in result.stderr.decode()
 
@@ -445,3 +445,12 @@ def test_readme_french_example_is_what_kinelint_prints():
     assert command.startswith("$ kinelint check --lang fr ")
     result = run_cli(*command.removeprefix("$ kinelint ").split())
     assert result.stdout.decode().splitlines() == expected
+
+
+def test_configuration_errors_in_french(tmp_path):
+    config = tmp_path / "kinelint.toml"
+    config.write_text('selct = ["SCH"]\n', encoding="utf-8")
+    result = run_cli("check", "--lang", "fr", "--config", str(config), TAR)
+    assert result.returncode == 2
+    assert result.stderr.decode() == (f"kinelint: clé inconnue 'selct' dans {config} (vouliez-vous dire 'select' ?) ; "
+                                      "les clés sont : select, ignore, per-file-ignores, severity, fail-on, today\n")
