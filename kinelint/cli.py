@@ -173,7 +173,7 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
     terminal, counts, kept = click.get_text_stream("stdout"), Counter(), []
     with ExitStack() as stack:
         stream = stack.enter_context(_open_report(output_file)) if output_file else None
-        progress = stack.enter_context(Progress(run.summary, sys.stderr)) if should_show(sys.stderr) else None
+        progress = stack.enter_context(Progress(run.summary, sys.stderr, lang=lang)) if should_show(sys.stderr) else None
         if stream is None and not statistics:
             stream = progress.guard(terminal) if progress else terminal
         context = ReportContext(localized_rules(host.rules, lang), Path.cwd(), settings.fail_on, lang)

@@ -85,9 +85,10 @@ def msg(template: str, **params) -> Message:
     return Message(template, params)
 
 
-def nmsg(singular: str, plural: str, count: int, **params) -> Message:
-    """A message with a singular and a plural form chosen by ``count`` (also available as ``{count}``)."""
-    return Message(singular, {"count": count, **params}, plural, count)
+def nmsg(singular: str, plural: str, n: int, /, **params) -> Message:
+    """A message with a singular and a plural form chosen by ``n``, which is the value of ``{count}``
+    unless ``count`` is given (a number written another way, 12,500)."""
+    return Message(singular, {"count": n, **params}, plural, n)
 
 
 class Money:
