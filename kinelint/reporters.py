@@ -120,6 +120,11 @@ def statistics_lines(counts: Counter, rules: Mapping[str, Rule]) -> list[str]:
             for code, count in ordered]
 
 
+def at_pointer(pointer: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """ "at /sessions/0/date", or "at the document root", in the report's language."""
+    return (msg("at {pointer}", pointer=pointer) if pointer else msg("at the document root")).render(lang)
+
+
 def summary_line(summary: Summary, lang: str = DEFAULT_LANGUAGE) -> str:
     """ "7 files, 11 invoices checked: 3 errors, 0 warnings." in the report's language."""
     checked = msg("{files}, {invoices} checked",

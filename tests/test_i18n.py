@@ -454,3 +454,25 @@ def test_configuration_errors_in_french(tmp_path):
     assert result.returncode == 2
     assert result.stderr.decode() == (f"kinelint: clé inconnue 'selct' dans {config} (vouliez-vous dire 'select' ?) ; "
                                       "les clés sont : select, ignore, per-file-ignores, severity, fail-on, today\n")
+
+
+def test_ci_formats_in_french_keep_their_fingerprints():
+    english = json.loads(run_cli("check", "--format", "gitlab", "examples/faulty/").stdout)
+    french = json.loads(run_cli("check", "--lang", "fr", "--format", "gitlab", "examples/faulty/").stdout)
+    assert [f["fingerprint"] for f in french] == [f["fingerprint"] for f in english]
+    assert [f["description"] for f in french] != [f["description"] for f in english]
+    annotations = run_cli("check", "--lang", "fr", "--format", "github", TAR).stdout.decode().splitlines()
+    assert annotations[0].endswith("(facture F-2026-000105, en /sessions/0/acts/1/amount)")
+    assert "::séance 1 (12/01/2026) : RPE 8,5" in annotations[0]
+    assert annotations[-1] == "1 fichier et 1 facture vérifiés : 1 erreur, 0 avertissement."
+
+
+def test_the_progress_line_in_french():
+    import io
+
+    from kinelint.findings import Summary
+    from kinelint.progress import Progress
+
+    ticks = iter([0.0, 2.0])
+    progress = Progress(Summary(files=3, invoices=12500), io.StringIO(), clock=lambda: next(ticks), lang="fr")
+    assert progress.line()[2:] == "3 fichiers et 12\u202f500 factures vérifiés, 6\u202f250 factures/s"

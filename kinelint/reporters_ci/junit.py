@@ -12,7 +12,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from kinelint.findings import Finding, Summary
-from kinelint.reporters import Reporter, summary_line
+from kinelint.reporters import Reporter, at_pointer, summary_line
 
 
 class JunitReporter(Reporter):
@@ -35,7 +35,7 @@ class JunitReporter(Reporter):
         if not self._files:
             suite = ET.SubElement(root, "testsuite", name="kinelint", tests="1", failures="0", errors="0", skipped="0")
             ET.SubElement(ET.SubElement(suite, "testcase", name="no findings", classname="kinelint"),
-                          "system-out").text = summary_line(summary)
+                          "system-out").text = summary_line(summary, self.context.lang)
         for file, cases in self._files.items():
             self._suite(root, file, cases)
         root.set("tests", str(sum(int(s.get("tests")) for s in root)))
@@ -51,7 +51,7 @@ class JunitReporter(Reporter):
             case = ET.SubElement(suite, "testcase", name=name, classname=file, file=file)
             others = []
             for finding in findings:
-                where = f"{finding.file}:{finding.line}:{finding.column} at {finding.pointer or 'the document root'}"
+                where = f"{finding.file}:{finding.line}:{finding.column} " + at_pointer(finding.pointer, self.context.lang)
                 if self.context.fails(finding):
                     failure = ET.SubElement(case, "failure", message=f"{finding.code} {finding.message}",
                                             type=finding.code)
