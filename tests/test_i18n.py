@@ -18,7 +18,7 @@ from babel.messages.pofile import read_po
 from conftest import REPO, install_fake_plugin, run_cli
 from invoice_factory import act, bdk, fee, make_invoice, session
 from kinelint import i18n
-from kinelint.i18n import Joined, Message, Money, all_of, any_of, language_from_environment, msg, nmsg, render
+from kinelint.i18n import Joined, Money, all_of, any_of, language_from_environment, msg, nmsg, render
 
 PO = REPO / "kinelint" / "locale" / "fr" / "LC_MESSAGES" / "kinelint.po"
 HOW_TO = "run the README's Translations commands (extract, update), translate in the .po, then compile"

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from kinelint.findings import Violation
-from kinelint.i18n import N_, Message, Joined, all_of, any_of, msg
+from kinelint.i18n import N_, Joined, Message, any_of, msg
 from kinelint.rulekit import ruling, session_label
 
 ONE_DAY = timedelta(days=1)
