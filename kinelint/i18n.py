@@ -52,7 +52,7 @@ class Message(str):
 
     def __new__(cls, template: str, params: Mapping | None = None, plural: str | None = None,
                 count: int | None = None) -> Message:
-        params = dict(params or {})
+        params = params if type(params) is dict else dict(params or {})
         english = _render(template, plural, count, params, DEFAULT_LANGUAGE, None)
         self = super().__new__(cls, english)
         self.template, self.plural, self.count, self.params = template, plural, count, params
@@ -211,6 +211,8 @@ def _render(template: str, plural: str | None, count: int | None, params: dict, 
 
 
 def _value(value: object, lang: str) -> str:
+    if type(value) is str:  # the most common value: a code, a field name
+        return value
     if isinstance(value, Message):
         return value.render(lang)
     if isinstance(value, str):

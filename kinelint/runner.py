@@ -117,11 +117,11 @@ class Run:
         is written another way in another language)."""
         if isinstance(message, Message) and self.lang != DEFAULT_LANGUAGE:
             message = message.map_values(lambda value: masked_value(value, secrets)).render(self.lang)
-        return scrub(message, secrets)
+        return str(scrub(message, secrets))  # a plain str: the finding holds text, not a template
 
     def _problem_finding(self, problem: Problem) -> Finding:
         rule = self.host.rules[problem.code]
-        message = problem.message.render(self.lang) if isinstance(problem.message, Message) else problem.message
+        message = problem.message.render(self.lang) if isinstance(problem.message, Message) else str(problem.message)
         return self._count(Finding(problem.code, rule.severity, message, problem.source.display,
                                    problem.line, problem.column, problem.pointer, None, rule.name, rule.plugin))
 

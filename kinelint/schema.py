@@ -226,7 +226,13 @@ class SchemaChecker:
             errors = list(self._detailed.iter_errors(invoice))
         unique: dict[tuple[str, str], Violation] = {}
         secrets = patient_values(invoice)
+        required_at: set[tuple] = set()
         for error in errors:
+            if error.validator == "required":  # one error per missing field, all worded alike: word one
+                where = tuple(error.absolute_path)
+                if where in required_at:
+                    continue
+                required_at.add(where)
             for violation in _violations_of(error):
                 safe = safe_pointer(violation.pointer, secrets)  # a key may be a NIR: never in a pointer
                 if safe != violation.pointer:
