@@ -80,6 +80,16 @@ class Message(str):
         return (Message, (self.template, self.params, self.plural, self.count))
 
 
+class Term(str):
+    """A fixed text kept in the data (an act's label): written as it is, translated when the catalog
+    has it (``extract_data_terms`` puts the data's terms in the catalog)."""
+
+    __slots__ = ()
+
+    def __reduce__(self):
+        return (Term, (str(self),))
+
+
 def msg(template: str, **params) -> Message:
     """A message from an English template with ``{name}`` fields and their values."""
     return Message(template, params)
@@ -215,6 +225,8 @@ def _value(value: object, lang: str) -> str:
         return value
     if isinstance(value, Message):
         return value.render(lang)
+    if isinstance(value, Term):
+        return translate(str(value), lang)
     if isinstance(value, str):
         return value
     if isinstance(value, bool) or value is None:
@@ -261,3 +273,27 @@ def localized_rules(rules: Mapping[str, object], lang: str = DEFAULT_LANGUAGE) -
     if lang == DEFAULT_LANGUAGE:
         return dict(rules)
     return {code: replace(rule, summary=translate(rule.summary, lang)) for code, rule in rules.items()}
+
+
+def extract_data_terms(fileobj, keywords, comment_tags, options):
+    """A Babel extraction method for the texts of the data files shown in messages (``babel.cfg``):
+    every string value of the keys named in the ``keys`` option (``keys = label``), and every value
+    of the tables named in ``tables``. Read line by line, so that each term keeps its line number."""
+    import re
+    import tomllib
+
+    keys = options.get("keys", "").split()
+    tables = options.get("tables", "").split()
+    in_table = False
+    key_pattern = re.compile(r'(?:^|[{,\s])(?:%s)\s*=\s*("(?:[^"\\]|\\.)*")' % "|".join(map(re.escape, keys))) \
+        if keys else None
+    for lineno, line in enumerate(fileobj.read().decode("utf-8").splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            in_table = stripped.strip("[]").strip() in tables
+            continue
+        found = [match.group(1) for match in key_pattern.finditer(line)] if key_pattern else []
+        if in_table and re.match(r'^[A-Za-z0-9_-]+\s*=\s*"', stripped):
+            found.append(stripped.split("=", 1)[1].strip())
+        for text in found:
+            yield lineno, None, tomllib.loads(f"v = {text}")["v"], []
