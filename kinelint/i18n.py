@@ -71,7 +71,8 @@ class Message(str):
                 return value.map_values(change)
             if isinstance(value, Joined):
                 return Joined([mapped(item) for item in value.items], value.separator)
-            return change(value)
+            changed = change(value)
+            return value if changed == value else changed  # an unchanged value keeps its type (a Term)
 
         return Message(self.template, {name: mapped(value) for name, value in self.params.items()},
                        self.plural, self.count)

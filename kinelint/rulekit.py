@@ -12,9 +12,28 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from kinelint.findings import Violation
-from kinelint.i18n import Joined, Message, Money, msg
+from kinelint.i18n import Joined, Message, Money, Term, msg
 
 CENT = Decimal("0.01")
+
+# The primary text every rule's source cites: the NGAP as consolidated by the Assurance Maladie.
+NGAP = ("NGAP, version en vigueur du 21/06/2026 "
+        "(https://www.ameli.fr/sites/default/files/Documents/NGAP-21062026.pdf)")
+
+
+def act_name(day, letter: str, coefficient: Decimal) -> Message:
+    """An act as messages name it: "RIC 8.12 (total knee arthroplasty)", or "RIC 9" when no act has that pair
+    (the label in the user's language: the catalog translates the data's labels)."""
+    known = day.act(letter, coefficient)
+    if known is None:
+        return msg("{letter} {coefficient}", letter=letter, coefficient=coefficient)
+    return named_act(known)
+
+
+def named_act(act) -> Message:
+    """A catalogue act (``day.act(...)``) named in a message: "RIC 8.12 (total knee arthroplasty)"."""
+    return msg("{letter} {coefficient} ({label})", letter=act.letter, coefficient=act.coefficient,
+               label=Term(act.label))
 
 
 def session_label(session) -> Message:

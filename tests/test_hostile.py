@@ -208,7 +208,8 @@ def build_corpus(root: Path) -> list[Case]:
     case("long-strings.json", dumps([long_label, long_id, long_key]).encode(), long_strings)
 
     # 10,000 sessions; one act of session 5000 (index 4999) priced one cent too high, total to match.
-    sessions = [session(number=n, acts=None if n == 1 else [act("RIC", "8.12")]) for n in range(1, 10_001)]
+    # All on one day: urgent airway clearance (ARL 8.49) allows more than one session a day (CON011).
+    sessions = [session(number=n, acts=None if n == 1 else [act("ARL", "8.49")]) for n in range(1, 10_001)]
     sessions[4999]["acts"][0]["amount"] += Decimal("0.01")
     many = make_invoice(sessions=sessions, invoice_id="F-MANY", prescription_id="RX-MANY", sessions_prescribed=10_000)
     text = dumps(many, indent=1)

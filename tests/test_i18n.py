@@ -18,7 +18,7 @@ from babel.messages.pofile import read_po
 from conftest import REPO, install_fake_plugin, run_cli
 from invoice_factory import act, bdk, fee, make_invoice, session
 from kinelint import i18n
-from kinelint.i18n import Joined, Money, all_of, any_of, language_from_environment, msg, nmsg, render
+from kinelint.i18n import Joined, Money, Term, all_of, any_of, language_from_environment, msg, nmsg, render
 
 PO = REPO / "kinelint" / "locale" / "fr" / "LC_MESSAGES" / "kinelint.po"
 HOW_TO = "run the README's Translations commands (extract, update), translate in the .po, then compile"
@@ -45,6 +45,12 @@ def _code_messages():
                                                              keywords=i18n.KEYWORDS):
         singular, plural = (message, None) if isinstance(message, str) else message[:2]
         yield f"{filename}:{lineno}", singular, plural
+
+
+def _data_terms():
+    """The acts' labels, as the babel.cfg extraction finds them."""
+    with open(REPO / "kinelint" / "nomenclature" / "data" / "acts.toml", "rb") as handle:
+        return list(i18n.extract_data_terms(handle, None, None, {"keys": "label"}))
 
 
 def _strings(entry) -> list[str]:
@@ -138,16 +144,23 @@ def test_a_message_is_its_english_text_and_renders_in_french():
 
 
 def test_numbers_and_money_use_the_decimal_comma_and_the_euro_sign_in_french():
-    message = msg("{where}: {letter} {coefficient} × {price} = {product}, billed {billed}; expected {expected} {when}",
-                  where=msg("session {number} ({date})", number=1, date=date(2026, 1, 12)), letter="RPE",
-                  coefficient=Decimal("8.50"), price=Money(Decimal("2.21")), product=Money(Decimal("18.785")),
-                  billed=Money(Decimal("18.78")), expected=Money(Decimal("18.79")),
+    message = msg("{where}: {act} × {price} = {product}, billed {billed}; expected {expected} {when}",
+                  where=msg("session {number} ({date})", number=1, date=date(2026, 1, 12)),
+                  act=msg("{letter} {coefficient} ({label})", letter="RIC", coefficient=Decimal("8.120"),
+                          label=Term("total knee arthroplasty")),
+                  price=Money(Decimal("2.21")), product=Money(Decimal("17.9452")),
+                  billed=Money(Decimal("17.94")), expected=Money(Decimal("17.95")),
                   when=msg("on {date} ({territory})", date=date(2026, 1, 12), territory="metropole"))
-    assert message == ("session 1 (2026-01-12): RPE 8.5 × 2.21 = 18.785, billed 18.78; expected 18.79 "
-                       "on 2026-01-12 (metropole)")
-    assert message.render("fr") == ("séance 1 (12/01/2026) : RPE 8,5 × 2,21 € = 18,785 €, facturé 18,78 € ; "
-                                    "attendu 18,79 € le 12/01/2026 (metropole)")
+    assert message == ("session 1 (2026-01-12): RIC 8.12 (total knee arthroplasty) × 2.21 = 17.9452, billed 17.94; "
+                       "expected 17.95 on 2026-01-12 (metropole)")
+    assert message.render("fr") == ("séance 1 (12/01/2026) : RIC 8,12 (prothèse totale de genou) × 2,21 € = 17,9452 €, "
+                                    "facturé 17,94 € ; attendu 17,95 € le 12/01/2026 (metropole)")
     assert str(Money(Decimal("6"))) == "6.00"
+
+
+def test_a_data_term_the_catalog_does_not_know_stays_as_written():
+    assert msg("{letter} {coefficient} ({label})", letter="XYZ", coefficient=Decimal("1"),
+               label=Term("a label no catalog has")).render("fr") == "XYZ 1 (a label no catalog has)"
 
 
 def test_plurals_follow_french_rules_zero_is_singular():
@@ -207,10 +220,8 @@ def test_the_language_comes_from_the_environment_as_gettext_reads_it(environment
 # -- the command line -----------------------------------------------------------------------------------
 
 TAR = "examples/faulty/tar-one-cent-off.json"
-TAR_FR = ("examples/faulty/tar-one-cent-off.json:34:21: TAR001 séance 1 (12/01/2026) : RPE 8,5 × 2,21 € = 18,785 €, "
-          "facturé 18,78 € ; attendu 18,79 € le 12/01/2026 (metropole)")
-TAR_EN = ("examples/faulty/tar-one-cent-off.json:34:21: TAR001 session 1 (2026-01-12): RPE 8.5 × 2.21 = 18.785, "
-          "billed 18.78; expected 18.79 on 2026-01-12 (metropole)")
+TAR_FR = 'examples/faulty/tar-one-cent-off.json:34:21: TAR001 séance 1 (12/01/2026) : RPE 8,5 (membres inférieurs, posture et équilibre de la personne âgée) × 2,21 € = 18,785 €, facturé 18,78 € ; attendu 18,79 € le 12/01/2026 (metropole)'
+TAR_EN = 'examples/faulty/tar-one-cent-off.json:34:21: TAR001 session 1 (2026-01-12): RPE 8.5 (lower limbs, posture and balance of the elderly) × 2.21 = 18.785, billed 18.78; expected 18.79 on 2026-01-12 (metropole)'
 
 
 def test_lang_fr_writes_messages_and_the_summary_line_in_french():
@@ -394,6 +405,9 @@ def test_no_french_finding_falls_back_to_english(monkeypatch, tmp_path):
     assert [(f.code, f.pointer) for f in french] == [(f.code, f.pointer) for f in english]
     same = [f"{f.code} {f.message}" for f, e in zip(french, english) if f.message == e.message]
     assert not same, "written in English under --lang fr:\n" + "\n".join(same)
+    labels = {text for _, _, text, _ in _data_terms() if real.gettext(text) != text}
+    english_labels = sorted({f"{f.code}: {label!r}" for f in french for label in labels if f"({label})" in f.message})
+    assert not english_labels, "act labels left in English under --lang fr:\n" + "\n".join(english_labels)
 
 
 def test_a_patient_birth_date_in_a_french_message_is_masked_too():

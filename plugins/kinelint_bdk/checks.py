@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from kinelint.findings import Violation
-from kinelint.i18n import N_, Joined, Message, any_of, msg
-from kinelint.rulekit import ruling, session_label
+from kinelint.i18n import N_, Joined, Message, Term, any_of, msg
+from kinelint.rulekit import act_name, ruling, session_label
 
 ONE_DAY = timedelta(days=1)
 
@@ -65,6 +65,8 @@ class _SessionCheck:
     def missing_initial(self) -> Iterator[Violation]:
         if self.session.number != 1 or self.bdks or not self.rule.required_at_first_session:
             return
+        if self._only_isolated_bilans():
+            return  # an isolated bilan (chapter I section 1) is not a treatment: no BDK is due
         unflagged = [act for act in self.session.acts
                      if act.letter in self.rule.letters and self.rule.kind_of(act.coefficient) is not None]
         hint = (msg(" (is {letter} {coefficient} the bilan without \"bdk\": true?)", letter=unflagged[0].letter,
@@ -106,11 +108,11 @@ class _SessionCheck:
                 act.pointer)
 
     def wrong_coding(self, act) -> Violation:
+        named = act_name(self._day(), act.letter, act.coefficient)
         return self._violation(
             "BDK002",
-            msg("{where}: {letter} {coefficient} is marked as the BDK but is not a BDK on that date; "
-                "the BDK is {bdk}", where=self.where, letter=act.letter, coefficient=act.coefficient,
-                bdk=self._right_bdk(act.letter, self._when_changed(act))),
+            msg("{where}: {act} is marked as the BDK but is not a BDK on that date; the BDK is {bdk}",
+                where=self.where, act=named, bdk=self._right_bdk(act.letter, self._when_changed(act))),
             act.pointer)
 
     def short_series(self) -> bool:
@@ -135,17 +137,23 @@ class _SessionCheck:
                       "point; it is billed at session 1, then {first}, then every {every} sessions (nearest: session "
                       "{before} and session {after})", where=self.where, letter=act.letter, coefficient=act.coefficient,
                       kind=_kind_words(kind), number=number, first=first, every=every, before=before, after=after)
-        doubt = None
+        doubt = Term(self.rule.schedule_doubt) if self.rule.schedule_doubt else None
         if before == number - 1 and before >= first:
             doubt = msg("the text says 'at the {ordinal} session'; kinelint reads that as session {before} "
                         "itself, but if it means after {before} sessions, session {number} is right",
                         ordinal=_ordinal(before), before=before, number=number)
-        elif kind == "neurological":
-            doubt = msg("the neurological schedule ({ordinal}, then every {every}) rests on a single source (M)",
-                        ordinal=_ordinal(first), every=every)
         yield self._violation("BDK003", message, act.pointer, doubt)
 
     # -- wording --------------------------------------------------------------
+
+    def _day(self):
+        return self.nomenclature.on(self.session.date, self.invoice.territory)
+
+    def _only_isolated_bilans(self) -> bool:
+        """Every act of the session is an isolated bilan of chapter I section 1 (and there is one)."""
+        day = self._day()
+        kinds = [known.kind if (known := day.act(act.letter, act.coefficient)) else None for act in self.session.acts]
+        return bool(kinds) and all(kind == "isolated_bilan" for kind in kinds)
 
     def _telecare_forbidden(self) -> bool:
         return (self.session.number == 1 and self.session.place == "telesoin"

@@ -1,10 +1,12 @@
 """COE: coefficients that are not in force for their act on the date of care.
 
 The nomenclature says, for a letter, a coefficient and a date, whether the
-coefficient is valid, superseded, early or never existed; this plugin words
-the answer. It stays silent where another family owns the fault: a letter
-that is not in force (OBS), a deleted act such as RPE 6 (OBS), and the bilan
-diagnostic kinésithérapique (BDK).
+coefficient is valid, superseded, early or no act at all; this plugin words
+the answer, naming the act ("RIC 7.52 (total knee arthroplasty)") and what
+that same act is billed, and for how much, on the date of care. It stays
+silent where another family owns the fault: a letter that is not in force
+(OBS), a deleted act such as RPE 6 (OBS), and the bilan diagnostic
+kinésithérapique (BDK).
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ from decimal import Decimal
 
 from kinelint.hookspecs import hookimpl
 from kinelint.i18n import Joined, msg
-from kinelint.rulekit import ruling, session_label
+from kinelint.rulekit import euros, named_act, ruling, session_label
 
 from .rules import EARLY_COEFFICIENT, RULES, SUPERSEDED_COEFFICIENT, UNKNOWN_COEFFICIENT
 
 STEP = Decimal("0.01")
 MAX_LISTED = 8
+ONE_DAY = timedelta(days=1)
 
 
 @hookimpl
@@ -37,59 +40,85 @@ def kinelint_check_invoice(invoice, nomenclature):
             status = day.coefficient_status(act.letter, act.coefficient)
             if status.state == "valid":  # nearly every act: nothing to word
                 continue
-            message = _describe(status, act, session.date)
+            message = _Wording(nomenclature, invoice.territory, session.date, day).describe(status, act)
             if message is not None:
                 code, text = message
                 yield ruling(code, msg("{where}: {text}", where=session_label(session), text=text),
                              act.pointer + "/coefficient", [status.fact])
 
 
-def _describe(status, act, on):
-    """(code, message) for a coefficient not in force, or None when COE has nothing to say."""
-    billed = msg("{letter} {coefficient}", letter=act.letter, coefficient=act.coefficient)
-    if status.state == "superseded":
-        return SUPERSEDED_COEFFICIENT.code, _superseded(status, act, billed)
-    if status.state == "early":
-        return EARLY_COEFFICIENT.code, _early(status, act, billed, on)
-    if status.state == "never":
-        return UNKNOWN_COEFFICIENT.code, msg("{billed} is not a known {letter} coefficient on {date}; {in_force}",
-                                             billed=billed, letter=act.letter, date=on,
-                                             in_force=_in_force(act.letter, status.valid_now))
-    return None  # valid; act_deleted and unknown_letter belong to OBS
+class _Wording:
+    """Words one finding; built only for the few acts that have one."""
 
+    def __init__(self, nomenclature, territory, on, day) -> None:
+        self.nomenclature = nomenclature
+        self.territory = territory
+        self.on = on
+        self.day = day
 
-def _superseded(status, act, billed) -> str:
-    change = status.valid_until + timedelta(days=1) if status.valid_until else None
-    until = msg(", valid until {date}", date=status.valid_until) if status.valid_until else ""
-    if change and (change.month, change.day) == (1, 1):
-        return msg("{billed} is a pre-{year} coefficient{until}; {instead}", billed=billed, year=str(change.year),
-                   until=until, instead=_instead(status, act, change))
-    return msg("{billed} is a former coefficient{until}; {instead}", billed=billed, until=until,
-               instead=_instead(status, act, change))
+    def describe(self, status, act):
+        """(code, message) for a coefficient not in force, or None when COE has nothing to say."""
+        if status.state == "superseded":
+            return SUPERSEDED_COEFFICIENT.code, self._superseded(status, act)
+        if status.state == "early":
+            return EARLY_COEFFICIENT.code, self._early(status, act)
+        if status.state == "never":
+            billed = msg("{letter} {coefficient}", letter=act.letter, coefficient=act.coefficient)
+            return UNKNOWN_COEFFICIENT.code, msg("{billed} is not a {letter} act on {date}; {in_force}", billed=billed,
+                                                 letter=act.letter, date=self.on,
+                                                 in_force=_in_force(act.letter, status.valid_now))
+        return None  # valid; act_deleted and unknown_letter belong to OBS
 
+    def _act_on(self, when, act):
+        """The act billed with the invoice's pair on another date, or None."""
+        return self.nomenclature.on(when, self.territory).act(act.letter, act.coefficient)
 
-def _early(status, act, billed, on) -> str:
-    start = msg(" from {date}", date=status.valid_from) if status.valid_from else msg(" only later")
-    if status.replacement is not None:
-        return msg("{billed} is valid{start}; bill {letter} {coefficient} on {date}", billed=billed, start=start,
-                   letter=act.letter, coefficient=status.replacement, date=on)
-    if status.valid_now:
-        return msg("{billed} is valid{start}; bill the coefficient in force on {date} ({listed})", billed=billed,
-                   start=start, date=on, listed=_listed(act.letter, status.valid_now))
-    return msg("{billed} is valid{start}", billed=billed, start=start)
+    def _superseded(self, status, act) -> str:
+        change = status.valid_until + ONE_DAY if status.valid_until else None
+        until = msg(", valid until {date}", date=status.valid_until) if status.valid_until else ""
+        then = self._act_on(status.valid_until, act) if status.valid_until else None
+        named = (named_act(then) if then is not None
+                 else msg("{letter} {coefficient}", letter=act.letter, coefficient=act.coefficient))
+        now = self.nomenclature.same_act_on(then, self.on) if then is not None else None
+        if now is not None:
+            instead = self._billed_now(now, change)
+        elif status.replacement is not None:
+            when = msg(" since {date}", date=change) if change else ""
+            instead = msg("bill {letter} {coefficient}{when}", letter=act.letter, coefficient=status.replacement,
+                          when=when)
+        else:
+            instead = _in_force(act.letter, status.valid_now)
+        if change and (change.month, change.day) == (1, 1):
+            return msg("{billed} is a pre-{year} coefficient{until}; {instead}", billed=named, year=str(change.year),
+                       until=until, instead=instead)
+        return msg("{billed} is a former coefficient{until}; {instead}", billed=named, until=until, instead=instead)
 
+    def _early(self, status, act) -> str:
+        start = msg(" from {date}", date=status.valid_from) if status.valid_from else msg(" only later")
+        later = self._act_on(status.valid_from, act) if status.valid_from else None
+        named = (named_act(later) if later is not None
+                 else msg("{letter} {coefficient}", letter=act.letter, coefficient=act.coefficient))
+        now = self.nomenclature.same_act_on(later, self.on) if later is not None else None
+        if now is not None:
+            return msg("{billed} is valid{start}; {now}", billed=named, start=start, now=self._billed_now(now))
+        if status.valid_now:
+            return msg("{billed} is valid{start}; bill the coefficient in force on {date} ({listed})", billed=named,
+                       start=start, date=self.on, listed=_listed(act.letter, status.valid_now))
+        return msg("{billed} is valid{start}", billed=named, start=start)
 
-def _instead(status, act, since) -> str:
-    if status.replacement is not None:
-        when = msg(" since {date}", date=since) if since else ""
-        return msg("bill {letter} {coefficient}{when}", letter=act.letter, coefficient=status.replacement, when=when)
-    return _in_force(act.letter, status.valid_now)
+    def _billed_now(self, now, since=None) -> str:
+        """'on 2026-01-05 that act is billed RIC 8.12 = 17.95 (since 2026-01-01)'."""
+        value = self.day.letter_value(now.letter)
+        amount = msg(" = {amount}", amount=euros(now.coefficient * value.amount)) if value is not None else ""
+        when = msg(" (since {date})", date=since) if since else ""
+        return msg("on {date} that act is billed {letter} {coefficient}{amount}{when}", date=self.on,
+                   letter=now.letter, coefficient=now.coefficient, amount=amount, when=when)
 
 
 def _in_force(letter, values) -> str:
     if not values:
-        return msg("no {letter} coefficient is known on that date", letter=letter)
-    return msg("in force then: {listed}", listed=_listed(letter, values))
+        return msg("no {letter} act is known on that date", letter=letter)
+    return msg("{letter} acts then: {listed}", letter=letter, listed=_listed(letter, values))
 
 
 def _listed(letter, values) -> str:
@@ -110,3 +139,5 @@ def _runs(values: list[Decimal]) -> list:
         else:
             runs.append([value])
     return [msg("{first} to {last}", first=r[0], last=r[-1]) if len(r) >= 3 else Joined(r) for r in runs]
+
+

@@ -14,7 +14,7 @@ from datetime import timedelta
 from kinelint.findings import Violation
 from kinelint.hookspecs import hookimpl
 from kinelint.i18n import Joined, any_of, msg
-from kinelint.rulekit import ruling, session_label
+from kinelint.rulekit import act_name, ruling, session_label
 
 from .rules import NO_KNOWN_PRICE, NOT_YET_IN_FORCE, RETIRED_ACT, RETIRED_FEE, RETIRED_LETTER, RULES, UNKNOWN_CODE
 
@@ -65,7 +65,7 @@ def _check_act(act, session, territory, nomenclature):
         return
     coefficient = nomenclature.coefficient_status(act.letter, act.coefficient, on)
     if coefficient.state == "act_deleted":
-        yield _retired_act(act, coefficient, session_label(session))
+        yield _retired_act(act, coefficient, session_label(session), nomenclature, territory)
 
 
 def _check_fee(fee, session, territory, nomenclature):
@@ -113,13 +113,23 @@ def _unknown_message(code, kind, what, where, known, known_other):
     return msg("{message}; known fee codes: {codes}", message=message, codes=Joined(sorted(known)))
 
 
-def _retired_act(act, status, where):
-    since = msg(" since {date}", date=status.valid_until + timedelta(days=1)) if status.valid_until else ""
-    instead = (msg("; bill {letter} {coefficient}", letter=act.letter, coefficient=status.replacement)
-               if status.replacement is not None else "")
-    message = msg("{where}: {letter} {coefficient} is retired{since}{instead}", where=where, letter=act.letter,
-                  coefficient=act.coefficient, since=since, instead=instead)
+def _retired_act(act, status, where, nomenclature, territory):
+    """'RPE 6 (walking ...) is retired since 2026-01-01; bill RPE 8.5 (lower limbs, ...)': both acts named."""
+    last_day = nomenclature.on(status.valid_until, territory) if status.valid_until else None
+    billed = (act_name(last_day, act.letter, act.coefficient) if last_day
+              else msg("{letter} {coefficient}", letter=act.letter, coefficient=act.coefficient))
+    since = msg(" since {date}", date=_act_date(status)) if status.valid_until else ""
+    instead = ""
+    if status.replacement is not None:
+        instead = msg("; bill {act}", act=act_name(nomenclature.on(_act_date(status), territory), act.letter,
+                                                   status.replacement))
+    message = msg("{where}: {act} is retired{since}{instead}", where=where, act=billed, since=since, instead=instead)
     return ruling(RETIRED_ACT.code, message, act.pointer + "/coefficient", [status.fact])
+
+
+def _act_date(status):
+    """The first day the act is retired: where its replacement is named."""
+    return status.valid_until + timedelta(days=1)
 
 
 def _no_price(what, territory, pointer, where):

@@ -13,7 +13,7 @@ from decimal import Decimal
 from kinelint.findings import Violation
 from kinelint.hookspecs import hookimpl
 from kinelint.i18n import Joined, Money, msg
-from kinelint.rulekit import cents, euros, ruling, session_label
+from kinelint.rulekit import act_name, cents, euros, ruling, session_label
 
 from kinelint_tariffs.rules import ACT_AMOUNT, FEE_AMOUNT, FEE_QUANTITY, RULES, TOTAL
 
@@ -46,8 +46,8 @@ def _check_act(session, act, day) -> Violation | None:
     expected = cents(product)
     if act.amount == expected:
         return None
-    message = msg("{where}: {letter} {coefficient} × {price} = {product}, billed {billed}; expected {expected} {when}",
-                  where=session_label(session), letter=act.letter, coefficient=act.coefficient,
+    message = msg("{where}: {act} × {price} = {product}, billed {billed}; expected {expected} {when}",
+                  where=session_label(session), act=act_name(day, act.letter, act.coefficient),
                   price=_exact(value.amount), product=_exact(product), billed=euros(act.amount),
                   expected=euros(expected), when=_when(session, day))
     return ruling(ACT_AMOUNT.code, message, act.pointer + "/amount", [value.fact])
