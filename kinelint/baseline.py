@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kinelint.i18n import Joined, msg
-from kinelint.findings import Finding
+from kinelint.findings import Finding, printable
 
 FORMAT_VERSION = 1
 FIELDS = ("file", "invoice_id", "code", "pointer")
@@ -129,8 +129,9 @@ def load(path: Path) -> Baseline:
 
 
 def toml_string(text: str) -> str:
-    """A TOML basic string (JSON's escapes are TOML's, bar surrogates and DEL)."""
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+    """A TOML basic string (JSON's escapes are TOML's, bar surrogates and DEL: a lone surrogate is written
+    as the text of its escape, as every report shows it)."""
+    return json.dumps(printable(text), ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def write(path: Path, findings: Iterable[Finding]) -> int:
@@ -146,8 +147,9 @@ def write(path: Path, findings: Iterable[Finding]) -> int:
         pairs = [(name, getattr(key, name)) for name in FIELDS if getattr(key, name) or name in ("file", "code")]
         lines.append("  { " + ", ".join(f"{name} = {toml_string(value)}" for name, value in pairs) + " },")
     lines.append("]")
-    try:
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    content = ("\n".join(lines) + "\n").encode("utf-8")  # encoded before the file is opened:
+    try:  # a text that cannot be written must not leave the old baseline truncated
+        path.write_bytes(content)
     except OSError as error:
         raise BaselineError(msg("cannot write the baseline {path}: {reason}", path=str(path),
                                 reason=error.strerror or str(error))) from None

@@ -13,6 +13,8 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
+from kinelint.frozen import FrozenDict
+
 _fromisoformat = date.fromisoformat
 
 
@@ -69,7 +71,7 @@ class PriorApproval(NamedTuple):
 
 
 class Invoice(NamedTuple):
-    data: dict
+    data: FrozenDict  # the raw document, read-only: a plugin cannot change what another plugin sees
     invoice_id: str
     issued_on: date
     territory: str
@@ -88,7 +90,7 @@ class Invoice(NamedTuple):
         prescription = data["prescription"]
         practitioner = data["practitioner"]
         return _new(cls, (
-            data,
+            FrozenDict(data),
             data["invoice_id"],
             _fromisoformat(data["issued_on"]),
             practitioner["territory"],
