@@ -120,7 +120,8 @@ def test_any_act_of_the_session_may_open_it():
 def test_an_uncertain_indemnity_no_act_opens_is_a_warning():
     from invoice_factory import UNCERTAIN_FEE, nomenclature_with_uncertain_fee
 
-    invoice = make_invoice([session(2, "2026-01-12", HOME, acts=[act("RIC", "8.12")], fees=[fee(UNCERTAIN_FEE, "4.00")])])
+    invoice = make_invoice([session(2, "2026-01-12", HOME, acts=[act("RIC", "8.12")],
+                                    fees=[fee(UNCERTAIN_FEE, "4.00")])])
     [finding] = only(lint(invoice, nomenclature_with_uncertain_fee()), "CUM006")
     assert finding.severity == "warning" and "only a warning, uncertain" in finding.message
 
