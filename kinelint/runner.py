@@ -16,7 +16,7 @@ from datetime import date
 
 from kinelint.findings import SEVERITIES, Finding, Rule, Summary, Violation, printable, printable_pointer
 from kinelint.host import PluginHost
-from kinelint.i18n import DEFAULT_LANGUAGE, Message, msg
+from kinelint.i18n import DEFAULT_LANGUAGE, Message, msg, nmsg
 from kinelint.invoice import Invoice
 from kinelint.parsing import MAX_DEPTH, too_deep
 from kinelint.privacy import masked_value, patient_values, scrub
@@ -124,8 +124,9 @@ class Run:
         pairs = sorted(pairs, key=lambda pair: (_pointer_order(pair[0].pointer), pair[0].code))
         hidden = pairs[MAX_FINDINGS:]
         worst = min((v.severity or r.severity for v, r in hidden), key=SEVERITIES.index)
-        count = f"{len(hidden)} more finding" + ("s" if len(hidden) > 1 else "")
-        more = Violation(CAP_CODE, f"and {count} on this invoice, not shown: fix the first ones and check it again",
+        more = Violation(CAP_CODE, nmsg("and {count} more finding on this invoice, not shown: fix the first ones and "
+                                        "check it again", "and {count} more findings on this invoice, not shown: fix "
+                                        "the first ones and check it again", len(hidden), count=len(hidden)),
                          "", worst)
         return pairs[:MAX_FINDINGS] + [(more, self.host.rules[CAP_CODE])]
 
