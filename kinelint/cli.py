@@ -21,24 +21,45 @@ import click
 from kinelint import __version__
 from kinelint.budget import DEFAULT_SECONDS
 from kinelint.config import FAIL_ON
+from kinelint.i18n import DEFAULT_LANGUAGE, LANGUAGES, msg, nmsg, render
 from kinelint.reporters import FORMATS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_INTERRUPTED = 0, 1, 2, 130
 STALE_SHOWN = 20  # stale baseline entries listed one by one
 MAX_JOBS = 64  # --jobs bound (or the number of cores, if larger): each worker is a Python process
+_language = [DEFAULT_LANGUAGE]  # the language of this command's messages (--lang, or the environment)
 
 
 def _say(message: str) -> None:
-    """One line on stderr, control characters escaped: a file name cannot forge a line or a CI command."""
+    """One line of kinelint's own on stderr, in the command's language; control characters escaped (a file
+    name cannot forge a line or a CI command)."""
     from kinelint.display import escape_controls
 
-    click.echo(escape_controls(message), err=True)
+    click.echo(escape_controls(f"kinelint: {render(message, _language[0])}"), err=True)
 
 
 def _fail(message: str):
     """A configuration, baseline or output problem: a clear message and exit status 2."""
-    _say(f"kinelint: {message}")
+    _say(message)
     sys.exit(EXIT_INCOMPLETE)
+
+
+def _message_of(error: Exception) -> str:
+    """The error's message as raised (a translatable one stays translatable)."""
+    return error.args[0] if len(error.args) == 1 and isinstance(error.args[0], str) else str(error)
+
+
+def _choose_language(_ctx, _param, value: str | None) -> str:
+    from kinelint.i18n import language_from_environment
+
+    _language[0] = value or language_from_environment()
+    return _language[0]
+
+
+_lang_option = click.option(
+    "--lang", type=click.Choice(LANGUAGES), callback=_choose_language, is_eager=True,
+    help="The language of messages, rule summaries and the summary line: en or fr "
+         "(default: from LANGUAGE, LC_ALL, LC_MESSAGES or LANG; English otherwise).")
 
 
 def _load_host(plugin_timeout: float = DEFAULT_SECONDS):
@@ -142,8 +163,10 @@ def _config_options(function):
               metavar="SECONDS", help="Time budget of each call into plugin code; one that outlasts it is stopped, "
                                       "reported, and the check is incomplete.")
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of failing plugins (patient data masked).")
+@_lang_option
 def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, statistics: bool, exit_zero: bool,
           baseline: Path | None, write_baseline: Path | None, jobs: int | None, plugin_timeout: float, verbose: bool,
+          lang: str,
           **overrides) -> None:
     """Check invoice files (.json, .jsonl, .ndjson), directories, or - for standard input."""
     from kinelint.streams import STANDARD_OUTPUT, ReportStream, ReportWriteError, end_on_full_output, \
@@ -160,7 +183,7 @@ def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, 
             settings = _settings(host, overrides)
             known = _or_exit(_load_baseline, baseline)
             summary, kept = _run_check(host, settings, paths, output_format, output_file, statistics, known,
-                                       write_baseline is not None, jobs, terminal)
+                                       write_baseline is not None, jobs, terminal, lang)
     except ReportWriteError as error:
         if error.closed_pipe:
             raise
@@ -187,9 +210,11 @@ def _jobs(value: str) -> int | None:
     return int(value)
 
 
-def _run_check(host, settings, paths, output_format, output_file, statistics, baseline, keep, jobs, terminal):
+def _run_check(host, settings, paths, output_format, output_file, statistics, baseline, keep, jobs, terminal,
+               lang=DEFAULT_LANGUAGE):
     """The run, the filter, the reporter (to the terminal or the file) and the terminal summary."""
     from kinelint.filtering import Filter
+    from kinelint.i18n import localized_rules
     from kinelint.nomenclature import load_nomenclature
     from kinelint.progress import Progress, should_show
     from kinelint.reporters import ReportContext, reporter_class, statistics_lines, summary_line
@@ -197,15 +222,15 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
 
     from kinelint.parallel import auto_jobs
 
-    run = Run(host, load_nomenclature(), today=settings.today, jobs=jobs or auto_jobs(paths))
+    run = Run(host, load_nomenclature(), today=settings.today, jobs=jobs or auto_jobs(paths), lang=lang)
     selected = Filter(settings, baseline)
     counts, kept = Counter(), []
     with ExitStack() as stack:
         stream = stack.enter_context(_open_report(output_file)) if output_file else None  # renamed into place at the end
-        progress = stack.enter_context(Progress(run.summary, sys.stderr)) if should_show(sys.stderr) else None
+        progress = stack.enter_context(Progress(run.summary, sys.stderr, lang=lang)) if should_show(sys.stderr) else None
         if stream is None and not statistics:
             stream = progress.guard(terminal) if progress else terminal
-        context = ReportContext(host.rules, Path.cwd(), settings.fail_on)
+        context = ReportContext(localized_rules(host.rules, lang), Path.cwd(), settings.fail_on, lang)
         reporter = reporter_class(output_format)(stream, context) if stream is not None else None
         if reporter is not None and reporter.wants_documents:
             run.on_document = reporter.document
@@ -219,7 +244,7 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
         if reporter is not None:
             reporter.finish(summary)
     if output_file is not None or statistics:
-        for line in (statistics_lines(counts, host.rules) if statistics else []) + [summary_line(summary)]:
+        for line in (statistics_lines(counts, host.rules) if statistics else []) + [summary_line(summary, lang)]:
             terminal.write(line + "\n")
     terminal.flush()  # here, where a full disk is a message, not at exit
     return summary, kept
@@ -234,7 +259,7 @@ def _open_report(path: Path):
     try:
         writer = AtomicWriter(path)
     except OSError as error:
-        _fail(f"cannot write the report to {path}: {error.strerror or error}")
+        _fail(msg("cannot write the report to {path}: {reason}", path=str(path), reason=error.strerror or str(error)))
     stream = ReportStream(writer.stream, str(path))
     try:
         yield stream
@@ -258,7 +283,8 @@ def _guard_output(option: str, target: Path | None, paths) -> None:
     try:
         guard(target, paths)
     except OutputRefused as refused:
-        raise click.UsageError(f"{option} {escape_controls(str(target))} {refused}; write it elsewhere") from None
+        raise click.UsageError(escape_controls(render(msg("{option} {target} {reason}; write it elsewhere", option=option,
+                                                          target=str(target), reason=refused.reason), _language[0]))) from None
 
 
 def _settings(host, overrides: dict):
@@ -269,7 +295,7 @@ def _settings(host, overrides: dict):
     try:
         return load_settings(host.rules, wanted)
     except ConfigError as error:
-        _fail(str(error))
+        _fail(_message_of(error))
 
 
 def _load_baseline(path: Path | None):
@@ -285,7 +311,7 @@ def _or_exit(action, *args):
     try:
         return action(*args)
     except BaselineError as error:
-        _fail(str(error))
+        _fail(_message_of(error))
 
 
 def _baseline_notes(known, write_path: Path | None, kept, paths) -> None:
@@ -293,18 +319,18 @@ def _baseline_notes(known, write_path: Path | None, kept, paths) -> None:
 
     if write_path is not None:
         count = _or_exit(write, write_path, kept)
-        _say(f"kinelint: recorded {count} finding(s) in the baseline {write_path}")
+        _say(msg("recorded {count} finding(s) in the baseline {path}", count=count, path=str(write_path)))
     if known is None:
         return
     stale = known.stale(paths)
-    _say(f"kinelint: the baseline {known.path} hid {known.hidden} finding(s)")
+    _say(msg("the baseline {path} hid {count} finding(s)", count=known.hidden, path=str(known.path)))
     if stale:
-        entries = "1 baseline entry no longer occurs" if len(stale) == 1 else f"{len(stale)} baseline entries no longer occur"
-        _say(f"kinelint: {entries} (stale; refresh with --write-baseline):")
+        _say(nmsg("{count} baseline entry no longer occurs (stale; refresh with --write-baseline):",
+                  "{count} baseline entries no longer occur (stale; refresh with --write-baseline):", len(stale)))
         for entry in stale[:STALE_SHOWN]:
-            _say(f"  {entry.describe()}")
+            click.echo(f"  {entry.describe()}", err=True)  # escaped by describe
         if len(stale) > STALE_SHOWN:
-            _say(f"  ... and {len(stale) - STALE_SHOWN} more")
+            click.echo("  " + render(msg("... and {count} more", count=len(stale) - STALE_SHOWN), _language[0]), err=True)
 
 
 @main.command("config")
@@ -317,37 +343,45 @@ def show_config(**overrides) -> None:
 
 
 @main.command()
-def rules() -> None:
+@_lang_option
+def rules(lang: str) -> None:
     """List every rule of every installed plugin."""
+    from kinelint.i18n import localized_rules
+
     host = _load_host()
-    for rule in sorted(host.rules.values(), key=lambda r: r.code):
+    for rule in sorted(localized_rules(host.rules, lang).values(), key=lambda r: r.code):
         click.echo(f"{rule.code}  {rule.severity:<7}  {rule.name:<28}  {rule.summary}  [{rule.plugin}]")
     _report_incidents(host, verbose=False)
 
 
 @main.command()
 @click.argument("code")
-def rule(code: str) -> None:
+@_lang_option
+def rule(code: str, lang: str) -> None:
     """Show the full documentation of one rule."""
     from kinelint.docs import rule_page
+    from kinelint.i18n import localized_rules
 
     host = _load_host()
-    found = host.rules.get(code.upper())
+    found = localized_rules(host.rules, lang).get(code.upper())
     if found is None:
-        _fail(f"no rule {code!r}; `kinelint rules` lists them")
-    click.echo(rule_page(found))
+        _fail(msg("no rule {code}; `kinelint rules` lists them", code=repr(code)))
+    click.echo(rule_page(found, lang))
 
 
 def _report_incidents(host, verbose: bool) -> None:
     from kinelint.privacy import scrub_all
 
+    from kinelint.display import escape_controls
+
     for incident in host.incidents:
-        _say(f"kinelint: {scrub_all(incident.describe())}")
+        click.echo(escape_controls(f"kinelint: {scrub_all(incident.describe())}"), err=True)
         if verbose and incident.detail:
             for line in scrub_all(incident.detail).rstrip("\n").split("\n"):
-                _say(line)
+                click.echo(escape_controls(line), err=True)
     if host.incidents:
-        click.echo("kinelint: the check is incomplete (exit status 2)" + ("" if verbose else "; --verbose shows details"), err=True)
+        _say(msg("the check is incomplete (exit status 2)") if verbose
+             else msg("the check is incomplete (exit status 2); --verbose shows details"))
 
 
 def _internal_error(error: Exception, verbose: bool) -> None:
@@ -355,10 +389,12 @@ def _internal_error(error: Exception, verbose: bool) -> None:
 
     from kinelint.privacy import scrub_all
 
-    click.echo(f"kinelint: internal error ({type(error).__name__}); please report it", err=True)
+    _say(msg("internal error ({error}); please report it", error=type(error).__name__))
     if verbose:
+        from kinelint.display import escape_controls
+
         for line in scrub_all("".join(traceback.format_exception(error))).rstrip("\n").split("\n"):
-            _say(line)
+            click.echo(escape_controls(line), err=True)
     sys.exit(EXIT_INCOMPLETE)
 
 

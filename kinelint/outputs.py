@@ -16,11 +16,16 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from kinelint.i18n import msg
 from kinelint.sources import SUFFIXES, STDIN, discover_quietly, walked_directories
 
 
 class OutputRefused(Exception):
-    """A target that is (or would become) one of the files checked."""
+    """A target that is (or would become) one of the files checked; ``reason`` says which."""
+
+    def __init__(self, reason) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 def guard(target: Path, paths: Iterable[str]) -> None:
@@ -39,14 +44,14 @@ def guard(target: Path, paths: Iterable[str]) -> None:
                 continue
             checked.add((found.st_dev, found.st_ino))
         if (status.st_dev, status.st_ino) in checked:
-            raise OutputRefused("is among the files checked")
+            raise OutputRefused(msg("is among the files checked"))
     if str(target).endswith(SUFFIXES):
         try:
             parent = os.stat(os.path.dirname(os.path.abspath(target)))
         except OSError:
             return
         if (parent.st_dev, parent.st_ino) in walked_directories(paths):
-            raise OutputRefused("is among the files checked (a directory walk would read it)")
+            raise OutputRefused(msg("is among the files checked (a directory walk would read it)"))
 
 
 class AtomicWriter:

@@ -18,15 +18,18 @@ from typing import TextIO
 
 from kinelint.display import escape_controls, shown_path
 from kinelint.findings import Finding, Rule, Summary
+from kinelint.i18n import DEFAULT_LANGUAGE, Joined, msg, nmsg
 
 
 @dataclass(frozen=True)
 class ReportContext:
-    """What a report may need beyond the findings: the rules, the base of relative paths, the failing severity."""
+    """What a report may need beyond the findings: the rules (their summaries in the report's language),
+    the base of relative paths, the failing severity, the language of the report."""
 
     rules: Mapping[str, Rule] = field(default_factory=dict)
     root: Path = field(default_factory=Path.cwd)
     fail_on: str = "error"
+    lang: str = DEFAULT_LANGUAGE
 
     def fails(self, finding: Finding) -> bool:
         return finding.severity == "error" or (self.fail_on == "warning" and finding.severity == "warning")
@@ -60,7 +63,7 @@ class TextReporter(Reporter):
                           f"{escape_controls(finding.message)}\n")
 
     def finish(self, summary: Summary) -> None:
-        self.stream.write(summary_line(summary) + "\n")
+        self.stream.write(summary_line(summary, self.context.lang) + "\n")
 
 
 class JsonReporter(Reporter):
@@ -119,16 +122,21 @@ def statistics_lines(counts: Counter, rules: Mapping[str, Rule]) -> list[str]:
             for code, count in ordered]
 
 
-def summary_line(summary: Summary) -> str:
-    checked = f"{_plural(summary.files, 'file')}, {_plural(summary.invoices, 'invoice')} checked"
+def at_pointer(pointer: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """ "at /sessions/0/date", or "at the document root", in the report's language."""
+    return (msg("at {pointer}", pointer=pointer) if pointer else msg("at the document root")).render(lang)
+
+
+def summary_line(summary: Summary, lang: str = DEFAULT_LANGUAGE) -> str:
+    """ "7 files, 11 invoices checked: 3 errors, 0 warnings." in the report's language."""
+    checked = msg("{files}, {invoices} checked",
+                  files=nmsg("{count} file", "{count} files", summary.files),
+                  invoices=nmsg("{count} invoice", "{count} invoices", summary.invoices))
     if not summary.findings:
-        return f"{checked}: no findings."
+        return msg("{checked}: no findings.", checked=checked).render(lang)
     infos = summary.findings - summary.errors - summary.warnings
-    parts = [_plural(summary.errors, "error"), _plural(summary.warnings, "warning")]
+    parts = [nmsg("{count} error", "{count} errors", summary.errors),
+             nmsg("{count} warning", "{count} warnings", summary.warnings)]
     if infos:
-        parts.append(_plural(infos, "info"))
-    return f"{checked}: " + ", ".join(parts) + "."
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
+        parts.append(nmsg("{count} info", "{count} infos", infos))
+    return msg("{checked}: {counts}.", checked=checked, counts=Joined(parts)).render(lang)

@@ -11,12 +11,18 @@ import os
 import stat
 from pathlib import Path
 
+from kinelint.i18n import msg
+
 CONFIG_MAX_BYTES = 1 << 20  # a configuration is a few lines; 1 MiB is far beyond any real one
 BASELINE_MAX_BYTES = 64 << 20  # ~600,000 accepted findings of ~110 bytes each
 
 
 class SmallFileError(Exception):
-    """Why the file was not read (the caller names the file and what it was for)."""
+    """Why the file was not read (the caller names the file and what it was for); ``reason``, a message."""
+
+    @property
+    def reason(self):
+        return self.args[0]
 
 
 def read_capped(path: Path, limit: int) -> bytes:
@@ -26,12 +32,12 @@ def read_capped(path: Path, limit: int) -> bytes:
     """
     status = os.stat(path)
     if not (stat.S_ISREG(status.st_mode) or stat.S_ISFIFO(status.st_mode)):
-        raise SmallFileError("not a regular file (a device, socket or directory)")
+        raise SmallFileError(msg("not a regular file (a device, socket or directory)"))
     with open(path, "rb") as handle:
         opened = os.fstat(handle.fileno())
         if not (stat.S_ISREG(opened.st_mode) or stat.S_ISFIFO(opened.st_mode)):
-            raise SmallFileError("not a regular file (a device, socket or directory)")
+            raise SmallFileError(msg("not a regular file (a device, socket or directory)"))
         data = handle.read(limit + 1)
     if len(data) > limit:
-        raise SmallFileError(f"larger than {limit // (1 << 20)} MiB")
+        raise SmallFileError(msg("larger than {size} MiB", size=limit // (1 << 20)))
     return data

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from kinelint.arrays import BLOCK, Broken, elements
 from kinelint.findings import printable_file_name
+from kinelint.i18n import N_, msg
 from kinelint.parsing import BOM, ParseProblem, decode, parse
 from kinelint.positions import TextPositions
 from kinelint.privacy import mask_nir_shaped, patient_secrets, patient_values, showable_id
@@ -233,7 +234,7 @@ def _walk(root: Path, seen: set, visited_dirs: set | None = None) -> Iterator[So
                 if _first_time(seen, path, status):
                     source = SourceFile(mask_nir_shaped(str(path)), path)
                     if status is not None and not stat.S_ISREG(status.st_mode):  # a pipe would block the walk
-                        yield Problem(source, "PRS007", f"{_kind(status.st_mode)}, not a regular file: not read", 1, 1)
+                        yield Problem(source, "PRS007", msg("{kind}, not a regular file: not read", kind=_kind(status.st_mode)), 1, 1)
                     else:
                         yield source
 
@@ -248,11 +249,11 @@ def _stays_inside(directory: str, name: str, inside: str) -> bool:
 
 
 def _kind(mode: int) -> str:
-    for test, name in ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-                       (stat.S_ISSOCK, "a socket"), (stat.S_ISFIFO, "a pipe"), (stat.S_ISDIR, "a directory")):
+    for test, name in ((stat.S_ISCHR, N_("a character device")), (stat.S_ISBLK, N_("a block device")),
+                       (stat.S_ISSOCK, N_("a socket")), (stat.S_ISFIFO, N_("a pipe")), (stat.S_ISDIR, N_("a directory"))):
         if test(mode):
-            return name
-    return "not a file"
+            return msg(name)
+    return msg("not a file")
 
 
 class NotReadable(Exception):
@@ -281,7 +282,7 @@ def _spooled_stdin() -> SourceFile | Problem:
         _spool(source, sys.stdin.buffer)
     except (OSError, AttributeError, ValueError) as error:  # no standard input at all, or a full disk
         reason = getattr(error, "strerror", None) or type(error).__name__
-        return Problem(source, "PRS007", f"cannot read standard input: {reason}", 1, 1)
+        return Problem(source, "PRS007", msg("cannot read standard input: {reason}", reason=reason), 1, 1)
     return source
 
 
@@ -302,7 +303,7 @@ def read(source: SourceFile) -> Iterator[Document | Problem]:
     try:
         handle = open_input(source, buffering=PEEK)
     except NotReadable as kind:
-        yield Problem(source, "PRS007", f"{kind}, not a regular file: not read", 1, 1)
+        yield Problem(source, "PRS007", msg("{kind}, not a regular file: not read", kind=kind.args[0]), 1, 1)
         return
     except (OSError, ValueError) as error:
         yield _unreadable(source, error)
@@ -325,7 +326,7 @@ def read(source: SourceFile) -> Iterator[Document | Problem]:
 
 def _unreadable(source: SourceFile, error: Exception) -> Problem:
     reason = getattr(error, "strerror", None) or type(error).__name__
-    return Problem(source, "PRS007", f"cannot read the file: {reason}", 1, 1)
+    return Problem(source, "PRS007", msg("cannot read the file: {reason}", reason=reason), 1, 1)
 
 
 def holds_lines(source: SourceFile, handle=None) -> bool:
@@ -429,7 +430,8 @@ def read_lines(source: SourceFile, lines: Iterable[bytes], first_line: int = 1,
             line_start = len(line) - len(line.removeprefix(BOM))
             line, start = line[line_start:], start + line_start
         if not line.strip():
-            yield Problem(source, "PRS006", "blank line in a JSON Lines batch: expected one invoice per line", number, 1)
+            yield Problem(source, "PRS006", msg("blank line in a JSON Lines batch: expected one invoice per line"),
+                          number, 1)
             continue
         try:
             value = parse(line)
@@ -438,7 +440,7 @@ def read_lines(source: SourceFile, lines: Iterable[bytes], first_line: int = 1,
             continue
         yield Document(document_ref(source, value, "", number, start, len(line)), value, line, line)
     if number == 0 and first_line == 1:  # a zero-byte batch is as suspicious as a zero-byte invoice
-        yield Problem(source, "PRS006", "the file is empty: expected one invoice per line", 1, 1)
+        yield Problem(source, "PRS006", msg("the file is empty: expected one invoice per line"), 1, 1)
 
 
 def known_invoice_id(value: object) -> str | None:

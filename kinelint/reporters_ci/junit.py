@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 
 from kinelint.display import escape_controls
 from kinelint.findings import Finding, Summary
-from kinelint.reporters import Reporter, summary_line
+from kinelint.reporters import Reporter, at_pointer, summary_line
 from kinelint.spool import FindingSpool
 
 
@@ -59,7 +59,7 @@ class JunitReporter(Reporter):
             root = ET.Element("testsuites", name="kinelint")
             suite = ET.SubElement(root, "testsuite", name="kinelint", tests="1", failures="0", errors="0", skipped="0")
             ET.SubElement(ET.SubElement(suite, "testcase", name="no findings", classname="kinelint"),
-                          "system-out").text = summary_line(summary)
+                          "system-out").text = summary_line(summary, self.context.lang)
             root.set("tests", "1")
             root.set("failures", "0")
             ET.indent(root)
@@ -83,8 +83,8 @@ class JunitReporter(Reporter):
         case = ET.Element("testcase", name=escape_controls(name), classname=file, file=file)
         others = []
         for finding in map(self._spool.at, found.offsets):
-            where = escape_controls(f"{finding.file}:{finding.line}:{finding.column} at "
-                                    f"{finding.pointer or 'the document root'}")
+            where = escape_controls(f"{finding.file}:{finding.line}:{finding.column} "
+                                    + at_pointer(finding.pointer, self.context.lang))
             message = escape_controls(finding.message)
             if self.context.fails(finding):
                 failure = ET.SubElement(case, "failure", message=f"{finding.code} {message}", type=finding.code)
