@@ -3,7 +3,10 @@
 ``jsonschema_rs`` answers "valid or not" at about the speed of parsing, so the
 clean path stays fast. Only an invalid invoice is walked again with Python
 ``jsonschema``, extended so that ``multipleOf`` is exact on ``Decimal`` (the
-stock keyword divides floats and rejects 19.99). Messages are written here from
+stock keyword divides floats and rejects 19.99). The published schema has no
+``multipleOf`` for that very reason (vendors' validators divide floats): the
+fields limited to two decimals say so in a ``$comment``, and ``exact_schema``
+turns that mark back into the keyword for kinelint's own validators. Messages are written here from
 the keyword, the path and the schema's own ``description``: the libraries'
 messages echo values, and a value may be a patient's NIR or birth date.
 """
@@ -39,8 +42,32 @@ OTHER_SCHEMA_CODE = "SCH099"
 
 
 def load_schema() -> dict:
+    """The published schema, as vendors' validators read it (no ``multipleOf``)."""
     text = resources.files("kinelint").joinpath("schemas").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
     return json.loads(text)
+
+
+# The published schema marks the fields with at most N decimals in a ``$comment`` (a keyword every
+# validator accepts, ajv's strict mode included, which refuses unknown keywords such as ``x-...``).
+_DECIMALS_MARK = re.compile(r"^x-kinelint-decimals: ([0-9])\b")
+
+
+def exact_schema(schema: object) -> object:
+    """The schema kinelint checks with: each field marked ``x-kinelint-decimals: N`` gets ``multipleOf: 10**-N``.
+
+    ``multipleOf`` is left out of the published schema because validators
+    compute it on binary floats (17.95 / 0.01 is not whole there); kinelint
+    computes it on exact decimals, so it can keep the rule as a keyword.
+    """
+    if isinstance(schema, list):
+        return [exact_schema(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    copy = {key: exact_schema(value) for key, value in schema.items()}
+    mark = _DECIMALS_MARK.match(schema.get("$comment", "")) if isinstance(schema.get("$comment"), str) else None
+    if mark is not None and "multipleOf" not in copy:
+        copy["multipleOf"] = float(f"1e-{mark.group(1)}")
+    return copy
 
 
 def _exact_multiple_of(validator, divisor, instance, schema):
@@ -128,7 +155,7 @@ class SchemaChecker:
     """
 
     def __init__(self, schema: dict | None = None) -> None:
-        self.schema = schema if schema is not None else load_schema()
+        self.schema = exact_schema(schema if schema is not None else load_schema())
         self._last_text: bytes | None = None  # the elements of an array file share its whole text:
         self._last_text_may_break = False  # scan it once, not once per element
 
