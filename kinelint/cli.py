@@ -19,6 +19,7 @@ import click
 
 from kinelint import __version__
 from kinelint.config import FAIL_ON
+from kinelint.exclusion import DEFAULT_EXCLUDE
 from kinelint.reporters import FORMATS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INCOMPLETE = 0, 1, 2
@@ -64,6 +65,11 @@ def _split_codes(_ctx, _param, values: tuple[str, ...]) -> tuple[str, ...] | Non
     return codes if values else None
 
 
+def _split_patterns(_ctx, _param, values: tuple[str, ...]) -> tuple[str, ...] | None:
+    patterns = tuple(pattern.strip() for value in values for pattern in value.split(",") if pattern.strip())
+    return patterns if values else None
+
+
 def _config_options(function):
     """The options that override the configuration file, shared by ``check`` and ``config``."""
     options = [
@@ -76,6 +82,15 @@ def _config_options(function):
         click.option("--fail-on", type=click.Choice(FAIL_ON), help="The severity that makes the exit status 1."),
         click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
                      help="The reference date for checks about the future (default: today)."),
+        click.option("--exclude", multiple=True, metavar="GLOBS", callback=_split_patterns,
+                     help="Leave these files and folders out of directory walks (comma-separated; replaces the "
+                          "defaults: " + ", ".join(DEFAULT_EXCLUDE) + ")."),
+        click.option("--extend-exclude", multiple=True, metavar="GLOBS", callback=_split_patterns,
+                     help="Leave these out too, on top of --exclude (comma-separated)."),
+        click.option("--force-exclude/--no-force-exclude", default=None,
+                     help="Apply the exclusions to the files named on the command line too (as pre-commit names them)."),
+        click.option("--respect-gitignore/--no-respect-gitignore", default=None,
+                     help="Leave out what .gitignore files ignore (default: yes)."),
     ]
     for option in reversed(options):
         function = option(function)
@@ -109,16 +124,31 @@ def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, 
     settings = _settings(host, overrides)
     known = _or_exit(_load_baseline, baseline)
     try:
-        summary, kept = _run_check(host, settings, paths, output_format, output_file, statistics, known,
-                                   write_baseline is not None, jobs)
+        summary, kept, nothing_read = _run_check(host, settings, paths, output_format, output_file, statistics, known,
+                                                 write_baseline is not None, jobs)
     except Exception as error:  # the last guard: a message, never a traceback
         _internal_error(error, verbose)
     _report_incidents(host, verbose)
     if host.incidents:  # an incomplete check is no baseline: nothing is recorded
         sys.exit(EXIT_INCOMPLETE)
+    if nothing_read:
+        _nothing_read(paths, settings.exclusions())
     _baseline_notes(known, write_baseline, kept, paths)
     failing = summary.errors + (summary.warnings if settings.fail_on == "warning" else 0)
     sys.exit(EXIT_FINDINGS if failing and not (exit_zero or write_baseline) else EXIT_CLEAN)
+
+
+def _nothing_read(paths, exclusions) -> None:
+    """No invoice file in the paths given: a CI run that checked nothing must not pass (exit 2).
+
+    Except when the files were named and excluded on purpose (``--force-exclude``,
+    as pre-commit names a commit's files): then there is nothing to check.
+    """
+    if any(exclusions.excludes_given(path) for path in paths):
+        click.echo("kinelint: every file named is excluded (--force-exclude): nothing to check", err=True)
+        sys.exit(EXIT_CLEAN)
+    _fail(f"no invoice file in {', '.join(paths)} (files named *.json, *.jsonl or *.ndjson, in any case, "
+          "outside excluded folders): nothing was checked")
 
 
 def _jobs(value: str) -> int | None:
@@ -140,7 +170,9 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
 
     from kinelint.parallel import auto_jobs
 
-    run = Run(host, load_nomenclature(), today=settings.today, jobs=jobs or auto_jobs(paths))
+    exclusions = settings.exclusions()
+    run = Run(host, load_nomenclature(), today=settings.today, jobs=jobs or auto_jobs(paths, exclusions),
+              exclusions=exclusions)
     selected = Filter(settings, baseline)
     terminal, counts, kept = click.get_text_stream("stdout"), Counter(), []
     with ExitStack() as stack:
@@ -164,7 +196,7 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
     if output_file is not None or statistics:
         for line in (statistics_lines(counts, host.rules) if statistics else []) + [summary_line(summary)]:
             click.echo(line)
-    return summary, kept
+    return summary, kept, run.summary.files == 0 and run.summary.findings == 0
 
 
 def _open_report(path: Path):
@@ -176,7 +208,7 @@ def _open_report(path: Path):
 
 def _guard_output(option: str, target: Path | None, paths) -> None:
     """kinelint never writes to a file it checks, nor where a directory walk would read it back."""
-    from kinelint.sources import SUFFIXES
+    from kinelint.sources import is_invoice_name
 
     if target is None:
         return
@@ -184,7 +216,7 @@ def _guard_output(option: str, target: Path | None, paths) -> None:
     for given in paths:
         checked = os.path.abspath(given)
         inside = os.path.isdir(checked) and written.startswith(checked.rstrip(os.sep) + os.sep)
-        walked = inside and written.endswith(SUFFIXES) and not any(
+        walked = inside and is_invoice_name(written) and not any(
             part.startswith(".") for part in Path(os.path.relpath(written, checked)).parts[:-1])
         if given != "-" and (written == checked or walked):
             raise click.UsageError(f"{option} {target} is among the files checked; write it elsewhere")
@@ -194,7 +226,9 @@ def _settings(host, overrides: dict):
     from kinelint.config import ConfigError, Overrides, load_settings
 
     today = overrides["today"].date() if overrides["today"] is not None else None
-    wanted = Overrides(overrides["config_path"], overrides["select"], overrides["ignore"], overrides["fail_on"], today)
+    wanted = Overrides(overrides["config_path"], overrides["select"], overrides["ignore"], overrides["fail_on"], today,
+                       exclude=overrides["exclude"], extend_exclude=overrides["extend_exclude"],
+                       force_exclude=overrides["force_exclude"], respect_gitignore=overrides["respect_gitignore"])
     try:
         return load_settings(host.rules, wanted)
     except ConfigError as error:

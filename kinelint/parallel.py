@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kinelint.findings import Finding, Incident
-from kinelint.sources import LINE_SUFFIXES, DocRef, Problem, SourceFile, lines_of, read, read_lines
+from kinelint.sources import DocRef, Problem, SourceFile, is_lines_name, lines_of, read, read_lines
 
 CHUNK_BYTES = 1 << 20  # about a thousand invoices a task
 IN_FLIGHT_PER_JOB = 3
@@ -27,14 +27,14 @@ PARALLEL_FROM_BYTES = 16 * 1024 * 1024
 _worker = None  # (run, batch checkers) of this worker process
 
 
-def auto_jobs(paths) -> int:
+def auto_jobs(paths, exclusions=None) -> int:
     """``--jobs auto``: one process for small inputs, every core for large batches."""
     import os
 
     from kinelint.sources import discover_quietly
 
     total = 0
-    for source in discover_quietly(paths):
+    for source in discover_quietly(paths, exclusions):
         try:
             total += os.stat(source.path).st_size
         except OSError:
@@ -66,7 +66,7 @@ def _tasks(run, items):
         run.summary.files += 1
         if item.path is None:  # standard input: read here, checked as one task
             yield item, ("data", item.display, item.read())
-        elif item.display.endswith(LINE_SUFFIXES):
+        elif is_lines_name(item.display):
             yield from ((item, task) for task in _line_chunks(item))
         else:
             yield item, ("file", item.display, str(item.path))

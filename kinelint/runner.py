@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from datetime import date
 
+from kinelint.exclusion import Exclusions
 from kinelint.findings import Finding, Rule, Summary, Violation
 from kinelint.host import PluginHost
 from kinelint.invoice import Invoice
@@ -32,6 +33,7 @@ class Run:
     today: date = field(default_factory=date.today)  # "in the future" is relative to this
     on_document: Callable[[DocRef], None] | None = None  # told of every invoice read (a JUnit case each)
     jobs: int = 1  # worker processes (kinelint.parallel); 1 checks everything here
+    exclusions: Exclusions = field(default_factory=Exclusions)  # what a directory walk leaves out
 
     def findings(self, paths: Iterable[str]) -> Iterator[Finding]:
         """Every finding, file by file in the order given, then the batch findings."""
@@ -40,10 +42,10 @@ class Run:
         if self.jobs > 1:
             from kinelint.parallel import file_findings
 
-            yield from file_findings(self, discover(paths), observe_keys, self.jobs)
+            yield from file_findings(self, discover(paths, self.exclusions), observe_keys, self.jobs)
         else:
             observe = partial(self.host.observe, checkers) if checkers else None
-            for item in discover(paths):
+            for item in discover(paths, self.exclusions):
                 if isinstance(item, Problem):
                     yield self._problem_finding(item)
                     continue

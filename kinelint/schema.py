@@ -39,6 +39,7 @@ _CODES = {
     "minItems": "SCH007", "maxItems": "SCH007",
 }
 OTHER_SCHEMA_CODE = "SCH099"
+NOT_AN_INVOICE = "SCH008"
 
 
 def load_schema() -> dict:
@@ -221,9 +222,18 @@ class SchemaChecker:
         return self._detailed.is_valid(invoice)
 
     def check(self, invoice: object, raw: bytes | None = None) -> list[Violation]:
-        """Every schema violation of the invoice; [] when valid."""
+        """Every schema violation of the invoice; [] when valid.
+
+        An object with keys but neither ``version`` nor ``invoice_id`` is some
+        other JSON file (a package.json, a settings file): one finding says so,
+        rather than one per key that the invoice format does not define. (An
+        empty object says nothing of what it is: it lacks every field, SCH001.)
+        """
         if self.is_valid(invoice, raw):
             return []
+        if isinstance(invoice, dict) and invoice and "version" not in invoice and "invoice_id" not in invoice:
+            return [Violation(NOT_AN_INVOICE, "not an invoice: the object has neither 'version' nor 'invoice_id' "
+                                              "(leave such files out with `extend-exclude`)")]
         return self.explain(invoice, raw=raw)
 
     @cached_property

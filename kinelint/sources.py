@@ -16,13 +16,24 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kinelint.exclusion import Exclusions
 from kinelint.parsing import BOM, ParseProblem, decode, parse
 from kinelint.positions import TextPositions
 from kinelint.privacy import patient_values, shows_patient_data
 
-SUFFIXES = (".json", ".jsonl", ".ndjson")
+SUFFIXES = (".json", ".jsonl", ".ndjson")  # in any case: exports write FACTURE.JSON and lot.JSONL
 LINE_SUFFIXES = (".jsonl", ".ndjson")
 STDIN = "-"
+
+
+def is_invoice_name(name: str) -> bool:
+    """A name a directory walk reads: an invoice suffix, in any case."""
+    return name.lower().endswith(SUFFIXES)
+
+
+def is_lines_name(name: str) -> bool:
+    """A JSON Lines file, read one invoice per line (``.jsonl``, ``.ndjson``, in any case)."""
+    return name.lower().endswith(LINE_SUFFIXES)
 
 
 @dataclass(eq=False)
@@ -120,12 +131,16 @@ class Problem:
     pointer: str = ""
 
 
-def discover(paths: Iterable[str]) -> Iterator[SourceFile | Problem]:
+def discover(paths: Iterable[str], exclusions: Exclusions | None = None) -> Iterator[SourceFile | Problem]:
     """The files to read, in a stable order; directories walked for invoice suffixes.
 
     Directory links are followed once (a link loop is not a trap); hidden
-    directories (.git, .venv) are skipped.
+    directories (.git, .venv) are skipped, and so is what ``exclusions``
+    (default: ``DEFAULT_EXCLUDE`` and ``.gitignore``) leaves out. A file
+    named here is read whatever its name, unless ``--force-exclude``
+    excludes it.
     """
+    exclusions = Exclusions() if exclusions is None else exclusions
     seen: set[str] = set()
     for given in paths:
         if given == STDIN:
@@ -133,19 +148,21 @@ def discover(paths: Iterable[str]) -> Iterator[SourceFile | Problem]:
             continue
         path = Path(given)
         if path.is_dir():
-            yield from _walk(path, seen)
-        elif str(path) not in seen:
+            if not exclusions.excludes_given(given):
+                yield from _walk(path, seen, exclusions)
+        elif str(path) not in seen and not exclusions.excludes_given(given):
             seen.add(str(path))
             yield SourceFile(given, path)
 
 
-def discover_quietly(paths: Iterable[str]) -> Iterator[SourceFile]:
+def discover_quietly(paths: Iterable[str], exclusions: Exclusions | None = None) -> Iterator[SourceFile]:
     """The files ``discover`` would read, without reading standard input nor reporting problems."""
-    yield from (item for item in discover(p for p in paths if p != STDIN) if isinstance(item, SourceFile))
+    yield from (item for item in discover((p for p in paths if p != STDIN), exclusions) if isinstance(item, SourceFile))
 
 
-def _walk(root: Path, seen: set[str]) -> Iterator[SourceFile | Problem]:
+def _walk(root: Path, seen: set[str], exclusions: Exclusions) -> Iterator[SourceFile | Problem]:
     visited_dirs: set[tuple[int, int]] = set()
+    ignored = {str(root): exclusions.ignore_files(str(root))}  # the .gitignore rules in force, per directory
     for directory, subdirs, files in os.walk(root, followlinks=True):
         try:
             status = os.stat(directory)
@@ -155,9 +172,14 @@ def _walk(root: Path, seen: set[str]) -> Iterator[SourceFile | Problem]:
             subdirs[:] = []
             continue
         visited_dirs.add((status.st_dev, status.st_ino))
-        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+        gitignores = ignored.pop(directory, None)
+        gitignores = gitignores.enter(directory) if gitignores is not None else None
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith(".") and not _left_out(
+            os.path.join(directory, d), True, exclusions, gitignores))
+        for subdir in subdirs:
+            ignored[os.path.join(directory, subdir)] = gitignores
         for name in sorted(files):
-            if name.endswith(SUFFIXES):
+            if is_invoice_name(name) and not _left_out(os.path.join(directory, name), False, exclusions, gitignores):
                 path = Path(directory, name)
                 if str(path) not in seen:
                     seen.add(str(path))
@@ -166,6 +188,10 @@ def _walk(root: Path, seen: set[str]) -> Iterator[SourceFile | Problem]:
                         yield Problem(source, "PRS007", "not a regular file (a pipe, socket or device): not read", 1, 1)
                     else:
                         yield source
+
+
+def _left_out(path: str, is_dir: bool, exclusions: Exclusions, gitignores) -> bool:
+    return exclusions.excludes(path) or (gitignores is not None and gitignores.ignores(path, is_dir))
 
 
 def _is_special(path: Path) -> bool:
@@ -180,7 +206,7 @@ def _is_special(path: Path) -> bool:
 def read(source: SourceFile) -> Iterator[Document | Problem]:
     """The documents of one file, or the problems that keep it (or a line) from being read."""
     try:
-        if source.path is not None and source.display.endswith(LINE_SUFFIXES):
+        if source.path is not None and is_lines_name(source.display):
             with open(source.path, "rb") as handle:
                 yield from read_lines(source, handle)
             return
