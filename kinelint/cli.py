@@ -13,6 +13,7 @@ import os
 import sys
 from collections import Counter
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -23,6 +24,7 @@ from kinelint.exclusion import DEFAULT_EXCLUDE
 from kinelint.reporters import FORMATS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INCOMPLETE = 0, 1, 2
+COLORS = ("auto", "always", "never")
 STALE_SHOWN = 20  # stale baseline entries listed one by one
 
 
@@ -104,6 +106,9 @@ def _config_options(function):
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
               help="Write the report to PATH; the terminal keeps the summary.")
 @click.option("--statistics", is_flag=True, help="Show a count per code on the terminal instead of each finding.")
+@click.option("--color", "color", type=click.Choice(COLORS), default="auto", show_default=True,
+              help="Colour the text report: auto is on a terminal, unless NO_COLOR is set.")
+@click.option("--quiet", "-q", is_flag=True, help="Print the findings only: no summary line, no notes, no progress.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings fail the check.")
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Hide the findings recorded in FILE; report only new ones and note stale entries.")
@@ -113,8 +118,9 @@ def _config_options(function):
 @click.option("--jobs", "-j", default="auto", metavar="N|auto", callback=lambda _c, _p, v: _jobs(v),
               help="Worker processes. auto (default): one for a few files, every core from 16 MiB of input.")
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of failing plugins (patient data masked).")
-def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, statistics: bool, exit_zero: bool,
-          baseline: Path | None, write_baseline: Path | None, jobs: int | None, verbose: bool, **overrides) -> None:
+def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, statistics: bool, color: str, quiet: bool,
+          exit_zero: bool, baseline: Path | None, write_baseline: Path | None, jobs: int | None, verbose: bool,
+          **overrides) -> None:
     """Check invoice files (.json, .jsonl, .ndjson), directories, or - for standard input."""
     if baseline is not None and write_baseline is not None:
         raise click.UsageError("--baseline and --write-baseline cannot be combined; --write-baseline alone refreshes it")
@@ -125,7 +131,7 @@ def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, 
     known = _or_exit(_load_baseline, baseline)
     try:
         summary, kept, nothing_read = _run_check(host, settings, paths, output_format, output_file, statistics, known,
-                                                 write_baseline is not None, jobs)
+                                                 write_baseline is not None, jobs, Look(color, quiet))
     except Exception as error:  # the last guard: a message, never a traceback
         _internal_error(error, verbose)
     _report_incidents(host, verbose)
@@ -133,7 +139,7 @@ def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, 
         sys.exit(EXIT_INCOMPLETE)
     if nothing_read:
         _nothing_read(paths, settings.exclusions())
-    _baseline_notes(known, write_baseline, kept, paths)
+    _baseline_notes(known, write_baseline, kept, paths, quiet)
     failing = summary.errors + (summary.warnings if settings.fail_on == "warning" else 0)
     sys.exit(EXIT_FINDINGS if failing and not (exit_zero or write_baseline) else EXIT_CLEAN)
 
@@ -160,12 +166,20 @@ def _jobs(value: str) -> int | None:
     return int(value)
 
 
-def _run_check(host, settings, paths, output_format, output_file, statistics, baseline, keep, jobs=None):
+@dataclass(frozen=True)
+class Look:
+    """How the terminal output looks: ``--color`` and ``--quiet``."""
+
+    color: str = "auto"
+    quiet: bool = False
+
+
+def _run_check(host, settings, paths, output_format, output_file, statistics, baseline, keep, jobs=None, look=Look()):
     """The run, the filter, the reporter (to the terminal or the file) and the terminal summary."""
     from kinelint.filtering import Filter
     from kinelint.nomenclature import load_nomenclature
     from kinelint.progress import Progress, should_show
-    from kinelint.reporters import ReportContext, reporter_class, statistics_lines, summary_line
+    from kinelint.reporters import ReportContext, reporter_class, statistics_lines, summary_line, wants_color
     from kinelint.runner import Run
 
     from kinelint.parallel import auto_jobs
@@ -177,10 +191,12 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
     terminal, counts, kept = click.get_text_stream("stdout"), Counter(), []
     with ExitStack() as stack:
         stream = stack.enter_context(_open_report(output_file)) if output_file else None
-        progress = stack.enter_context(Progress(run.summary, sys.stderr)) if should_show(sys.stderr) else None
+        showing = should_show(sys.stderr) and not look.quiet
+        progress = stack.enter_context(Progress(run.summary, sys.stderr)) if showing else None
         if stream is None and not statistics:
             stream = progress.guard(terminal) if progress else terminal
-        context = ReportContext(host.rules, Path.cwd(), settings.fail_on)
+        color = wants_color(look.color, stream if stream is not None else terminal, os.environ)
+        context = ReportContext(host.rules, Path.cwd(), settings.fail_on, color=color, quiet=look.quiet)
         reporter = reporter_class(output_format)(stream, context) if stream is not None else None
         if reporter is not None and reporter.wants_documents:
             run.on_document = reporter.document
@@ -194,13 +210,15 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
         if reporter is not None:
             reporter.finish(summary)
     if output_file is not None or statistics:
-        for line in (statistics_lines(counts, host.rules) if statistics else []) + [summary_line(summary)]:
+        summary_lines = [] if look.quiet else [summary_line(summary)]
+        for line in (statistics_lines(counts, host.rules) if statistics else []) + summary_lines:
             click.echo(line)
     return summary, kept, run.summary.files == 0 and run.summary.findings == 0
 
 
 def _open_report(path: Path):
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # -o reports/kinelint.sarif in a fresh CI checkout
         return open(path, "w", encoding="utf-8")
     except OSError as error:
         _fail(f"cannot write the report to {path}: {error.strerror or error}")
@@ -251,13 +269,14 @@ def _or_exit(action, *args):
         _fail(str(error))
 
 
-def _baseline_notes(known, write_path: Path | None, kept, paths) -> None:
+def _baseline_notes(known, write_path: Path | None, kept, paths, quiet: bool = False) -> None:
     from kinelint.baseline import write
 
     if write_path is not None:
         count = _or_exit(write, write_path, kept)
-        click.echo(f"kinelint: recorded {count} finding(s) in the baseline {write_path}", err=True)
-    if known is None:
+        if not quiet:
+            click.echo(f"kinelint: recorded {count} finding(s) in the baseline {write_path}", err=True)
+    if known is None or quiet:
         return
     stale = known.stale(paths)
     click.echo(f"kinelint: the baseline {known.path} hid {known.hidden} finding(s)", err=True)
@@ -289,13 +308,13 @@ def rules() -> None:
 
 
 @main.command()
-@click.argument("code")
+@click.argument("code", metavar="CODE|NAME")
 def rule(code: str) -> None:
-    """Show the full documentation of one rule."""
-    from kinelint.docs import rule_page
+    """Show the full documentation of one rule, named by its code (OBS003) or its name (retired-fee)."""
+    from kinelint.docs import find_rule, rule_page
 
     host = _load_host()
-    found = host.rules.get(code.upper())
+    found = find_rule(host.rules, code)
     if found is None:
         click.echo(f"kinelint: no rule {code!r}; `kinelint rules` lists them", err=True)
         sys.exit(EXIT_INCOMPLETE)

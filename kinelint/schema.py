@@ -306,24 +306,25 @@ def _violations_of(error) -> list[Violation]:
     where = _field_name(path)
     description = error.schema.get("description") if isinstance(error.schema, dict) else None
     expected = f" ({description})" if description else ""
+    inside = f" in {where}" if path else ""
     if keyword == "required":
         missing = [name for name in error.validator_value if isinstance(error.instance, dict) and name not in error.instance]
         if not missing:
             return []
-        names = ", ".join(repr(_field_name(path + [name])) for name in missing)
-        return [Violation(code, f"missing required field{'s' if len(missing) > 1 else ''} {names}", join_pointer(*path))]
+        names = ", ".join(repr(name) for name in missing)
+        return [Violation(code, f"missing required field{'s' if len(missing) > 1 else ''} {names}{inside}", join_pointer(*path))]
     if keyword == "additionalProperties":
         allowed = set(error.schema.get("properties", {}))
         extras = sorted(k for k in error.instance if k not in allowed) if isinstance(error.instance, dict) else []
         return [
-            Violation(code, f"unknown field {_field_name(path + [_short(k)])!r}: objects in the invoice format are closed", join_pointer(*path, k))
+            Violation(code, f"unknown field {_short(k)!r}{inside}: objects in the invoice format are closed", join_pointer(*path, k))
             if not shows_patient_data(k, dates=True) else
-            Violation(code, f"unknown field in {where} (its name is not shown: it looks like patient data): objects "
-                            "in the invoice format are closed", join_pointer(*path))
+            Violation(code, f"unknown field{inside or ' in the invoice'} (its name is not shown: it looks like patient "
+                            "data): objects in the invoice format are closed", join_pointer(*path))
             for k in extras
         ]
-    if keyword == "type":
-        return [Violation(code, f"{where} must be {_a(error.validator_value)}, not {_json_type(error.instance)}{expected}", join_pointer(*path))]
+    if keyword == "type":  # the type says it all; descriptions are notes for vendors' developers
+        return [Violation(code, f"{where} must be {_a(error.validator_value)}, not {_json_type(error.instance)}", join_pointer(*path))]
     if keyword in ("enum", "const"):
         options = error.validator_value if keyword == "enum" else [error.validator_value]
         shown = ", ".join(json.dumps(o) for o in options)
@@ -332,7 +333,8 @@ def _violations_of(error) -> list[Violation]:
     if keyword == "format":
         return [Violation(code, f"{where} is not a real calendar date (YYYY-MM-DD)", join_pointer(*path))]
     if keyword in ("pattern", "minLength", "maxLength"):
-        return [Violation(code, f"{where} does not have the expected form{expected}", join_pointer(*path))]
+        form = f": {description}" if description else ""
+        return [Violation(code, f"{where} does not have the expected form{form}", join_pointer(*path))]
     if keyword == "multipleOf":
         got = _echo(path, error.instance)
         return [Violation(code, f"{where} {got} has more than two decimals; amounts and coefficients are written to the cent".replace("  ", " "), join_pointer(*path))]
@@ -346,13 +348,26 @@ def _violations_of(error) -> list[Violation]:
     return [Violation(code, f"{where} breaks the invoice schema (keyword {keyword!r})", join_pointer(*path))]
 
 
+# Array items named as the rules name them, counted from 1: "session 4, act 2: amount", not sessions[3].acts[1].
+_ITEM_NAMES = {"sessions": "session", "acts": "act", "fees": "fee"}
+
+
 def _field_name(path: list) -> str:
     if not path:
         return "the invoice"
-    name = ""
+    items: list[str] = []
+    keys: list[str] = []
     for token in path:
-        name += f"[{token}]" if isinstance(token, int) else (f".{token}" if name else str(token))
-    return name
+        if isinstance(token, int):
+            container = keys.pop() if keys else "item"
+            named = _ITEM_NAMES.get(container, f"{'.'.join([*keys, container])} item")
+            items.append(f"{named} {token + 1}")
+            keys = []
+        else:
+            keys.append(str(token))
+    where = ", ".join(items)
+    field = ".".join(keys)
+    return f"{where}: {field}" if where and field else where or field
 
 
 def _echo(path: list, value: object) -> str:

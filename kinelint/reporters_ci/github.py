@@ -1,6 +1,6 @@
 """GitHub Actions workflow commands: one annotation per finding, on the file and line.
 
-``::error file=F,line=L,col=C,title=CODE::message``; warnings are ``::warning``,
+``::error file=F,line=L,col=C,title=kinelint CODE rule-name::message``; warnings are ``::warning``,
 infos ``::notice``. Values are escaped as the runner expects (``%``, CR, LF,
 and in properties ``:`` and ``,``), so no message can inject a command.
 """
@@ -17,7 +17,8 @@ COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 class GithubReporter(Reporter):
     def finding(self, finding: Finding) -> None:
         path = relative_path(finding.file, self.context.root)
-        properties = f"file={_property(path)},line={finding.line},col={finding.column},title={_property(finding.code)}"
+        title = f"kinelint {finding.code} {finding.rule}".rstrip()  # what the annotation shows in bold
+        properties = f"file={_property(path)},line={finding.line},col={finding.column},title={_property(title)}"
         where = f"invoice {finding.invoice_id}, " if finding.invoice_id else ""
         message = f"{finding.message} ({where}at {finding.pointer or 'the document root'})"
         self.stream.write(f"::{COMMANDS[finding.severity]} {properties}::{_data(message)}\n")

@@ -2,9 +2,10 @@
 
 A testsuite per file, a testcase per invoice (named by its id; by its line
 when the id is unknown), clean invoices included as passing cases; a
-``<failure>`` per finding that fails the run (errors, and warnings under
-``fail-on = "warning"``); the other findings go to the testcase's
-``system-out``. A file that cannot be read is a case named by its line.
+``<failure>`` per failing testcase (the JUnit schema allows one), its text
+listing every finding of that invoice that fails the run (errors, and
+warnings under ``fail-on = "warning"``), so ``failures`` counts failing
+invoices; the other findings go to the testcase's ``system-out``. A file that cannot be read is a case named by its line.
 """
 
 from __future__ import annotations
@@ -49,16 +50,20 @@ class JunitReporter(Reporter):
         failed = 0
         for name, findings in cases.items():
             case = ET.SubElement(suite, "testcase", name=name, classname=file, file=file)
-            others = []
-            for finding in findings:
-                where = f"{finding.file}:{finding.line}:{finding.column} at {finding.pointer or 'the document root'}"
-                if self.context.fails(finding):
-                    failure = ET.SubElement(case, "failure", message=f"{finding.code} {finding.message}",
-                                            type=finding.code)
-                    failure.text = f"{finding.severity} {finding.code} ({finding.rule}) {where}\n{finding.message}"
-                else:
-                    others.append(f"{finding.severity} {finding.code} {where}: {finding.message}")
-            failed += case.find("failure") is not None
+            failing = [finding for finding in findings if self.context.fails(finding)]
+            others = [_line(finding) for finding in findings if not self.context.fails(finding)]
+            if failing:  # one <failure> a case (the schema allows no more), every failing finding in its text
+                first = failing[0]
+                more = f" (and {len(failing) - 1} more)" if len(failing) > 1 else ""
+                failure = ET.SubElement(case, "failure", message=f"{first.code} {first.message}{more}",
+                                        type=first.code if len({f.code for f in failing}) == 1 else "kinelint")
+                failure.text = "\n".join(_line(finding) for finding in failing)
+                failed += 1
             if others:
                 ET.SubElement(case, "system-out").text = "\n".join(others)
         suite.set("failures", str(failed))
+
+
+def _line(finding: Finding) -> str:
+    where = f"{finding.file}:{finding.line}:{finding.column} at {finding.pointer or 'the document root'}"
+    return f"{finding.severity} {finding.code} ({finding.rule}) {where}: {finding.message}"

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from kinelint import __version__
 from kinelint.baseline import Fingerprints, relative_path
-from kinelint.docs import rule_page
+from kinelint.docs import rule_page, rule_url
 from kinelint.findings import Finding, Rule, Summary
 from kinelint.reporters import Reporter
 
@@ -93,6 +93,7 @@ def _rule(rule: Rule) -> dict:
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.rationale},
         "help": {"text": _help_text(rule), "markdown": rule_page(rule)},
+        "helpUri": rule_url(rule),
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {"tags": [rule.family, rule.plugin]},
     }
