@@ -56,7 +56,7 @@ class JunitReporter(Reporter):
                 first = failing[0]
                 more = f" (and {len(failing) - 1} more)" if len(failing) > 1 else ""
                 failure = ET.SubElement(case, "failure", message=f"{first.code} {first.message}{more}",
-                                        type=first.code if len({f.code for f in failing}) == 1 else "kinelint")
+                                        type=" ".join(dict.fromkeys(f.code for f in failing)))
                 failure.text = "\n".join(_line(finding) for finding in failing)
                 failed += 1
             if others:
