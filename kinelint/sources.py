@@ -43,6 +43,7 @@ class SourceFile:
     display: str
     path: Path | None = None
     data: bytes | None = None  # kept for standard input only
+    number: int = 0  # its place among the files of the run (``Run`` numbers them), for ``DocRef.handle``
     _text: TextPositions | None = field(default=None, repr=False)
     _value: object = field(default=None, repr=False)
 
@@ -78,6 +79,22 @@ class DocRef:
     length: int = 0
     invoice_id: str | None = None
 
+    @property
+    def handle(self) -> int:
+        """This document's place in 8 bytes, for a batch rule to keep for every invoice (``Run.ref_of`` reads it).
+
+        The file's number, then a JSON Lines line number, or 1 + the index of an
+        array's element (0 for a file of one invoice) with the "whole file" bit;
+        never 0, so a key store can tell it from "absent".
+        """
+        if self.source.number >= _MAX_FILES or self.line >= _WHOLE_FILE:
+            return _UNKNOWN  # past four million files: a place no reader resolves, still not 0
+        if self.offset >= 0:
+            place = self.line
+        else:
+            place = _WHOLE_FILE | (int(self.base[1:]) + 1 if self.base else 0)
+        return self.source.number << _FILE_SHIFT | place
+
     def positions(self) -> TextPositions:
         if self.offset < 0:
             return self.source.whole_text()
@@ -98,6 +115,61 @@ class DocRef:
             return whole[int(self.base[1:])] if self.base else whole
         except (ParseProblem, OSError, IndexError, TypeError, ValueError):
             return None
+
+
+_FILE_SHIFT = 40  # handle: file number (22 bits) | whole-file bit | line or element (39 bits); bit 63 stays free
+_WHOLE_FILE = 1 << 39
+_MAX_FILES = 1 << 22
+_UNKNOWN = _MAX_FILES << _FILE_SHIFT
+
+
+def refs_of_handles(sources: list[SourceFile], handles: Iterable[int]) -> dict[int, DocRef]:
+    """The documents that handles name, read again (a JSON Lines file once for all its lines); those that can no
+    longer be read are left out."""
+    wanted: dict[int, dict[int, int]] = {}  # file number -> line -> handle
+    found: dict[int, DocRef] = {}
+    for handle in set(handles):
+        number, place = handle >> _FILE_SHIFT, handle & ((1 << _FILE_SHIFT) - 1)
+        if not 0 <= number < min(len(sources), _MAX_FILES):
+            continue
+        source = sources[number]
+        if place & _WHOLE_FILE:
+            index = place & (_WHOLE_FILE - 1)
+            ref = DocRef(source, f"/{index - 1}" if index else "", 1)
+            found[handle] = DocRef(source, ref.base, 1, invoice_id=known_invoice_id(ref.value()))
+        else:
+            wanted.setdefault(number, {})[place] = handle
+    for number, lines in wanted.items():
+        for line, ref in _line_refs(sources[number], lines).items():
+            found[lines[line]] = ref
+    return found
+
+
+def _line_refs(source: SourceFile, lines: dict[int, int]) -> dict[int, DocRef]:
+    """DocRefs of some lines of a JSON Lines file, in one pass over it."""
+    refs: dict[int, DocRef] = {}
+    last = max(lines)
+    try:
+        handle = io.BytesIO(source.data) if source.data is not None else open(source.path, "rb")
+    except OSError:
+        return refs
+    with handle:
+        offset = 0
+        for number, raw in enumerate(handle, start=1):
+            if number in lines:
+                line = raw.rstrip(b"\r\n")
+                start = offset
+                if number == 1 and line.startswith(BOM):
+                    line, start = line[len(BOM):], start + len(BOM)
+                try:
+                    invoice_id = known_invoice_id(parse(line))
+                except ParseProblem:
+                    invoice_id = None
+                refs[number] = DocRef(source, "", number, start, len(line), invoice_id)
+            if number >= last:
+                break
+            offset += len(raw)
+    return refs
 
 
 def _read_range(path: Path, offset: int, length: int) -> bytes:

@@ -65,15 +65,30 @@ class SarifReporter(Reporter):
         }
         if finding.pointer:
             location["logicalLocations"] = [{"fullyQualifiedName": finding.pointer, "kind": "element"}]
+        related = {"relatedLocations": [self._related(number, twin) for number, twin in enumerate(finding.related, 1)]}
         return {
             "ruleId": finding.code,
             "level": LEVELS[finding.severity],
             "message": {"text": finding.message},
             "locations": [location],
+            **(related if finding.related else {}),
             # Stable across runs and reformatting: file, invoice id, code, pointer (not the line).
             "partialFingerprints": {"kinelintIdentity/v1": self._fingerprints.of(finding)},
             "properties": {"pointer": finding.pointer, "invoice_id": finding.invoice_id,
                            "rule": finding.rule, "plugin": finding.plugin},
+        }
+
+
+    def _related(self, number: int, twin) -> dict:
+        """The twin of a repeated invoice id or session (CON008, CON009), where the viewer can open it."""
+        return {
+            "id": number,
+            "physicalLocation": {
+                "artifactLocation": _artifact(relative_path(twin.file, self.context.root)),
+                "region": {"startLine": twin.line, "startColumn": twin.column},
+            },
+            "logicalLocations": [{"fullyQualifiedName": twin.pointer, "kind": "element"}],
+            "message": {"text": twin.describe()},
         }
 
 
