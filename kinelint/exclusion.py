@@ -45,9 +45,10 @@ class Exclusions:
 
         return [(_glob(p.rstrip("/")), "/" in p.rstrip("/")) for p in self.patterns if p not in self._names]
 
-    def excludes(self, path: str | os.PathLike) -> bool:
+    def excludes(self, path: str | os.PathLike, name: str | None = None) -> bool:
         """Whether a walked file or directory matches a pattern (by its name, or its path from the root)."""
-        name = os.path.basename(os.fspath(path).rstrip(os.sep)) or os.fspath(path)
+        if name is None:
+            name = os.path.basename(os.fspath(path).rstrip(os.sep)) or os.fspath(path)
         if name in self._names:
             return True
         if not self._globs:
@@ -99,6 +100,9 @@ class GitIgnores:
         """The rules in force inside ``directory``: ours plus its own ``.gitignore``."""
         own = _spec_of(Path(directory) / GITIGNORE, Path(os.path.abspath(directory)))
         return GitIgnores(self._specs + own) if own else self
+
+    def __bool__(self) -> bool:
+        return bool(self._specs)
 
     def ignores(self, path: str, is_dir: bool) -> bool:
         absolute = os.path.abspath(path)

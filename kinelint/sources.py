@@ -247,11 +247,11 @@ def _walk(root: Path, seen: set[str], exclusions: Exclusions) -> Iterator[Source
         gitignores = ignored.pop(directory, None)
         gitignores = gitignores.enter(directory) if gitignores is not None else None
         subdirs[:] = sorted(d for d in subdirs if not d.startswith(".") and not _left_out(
-            os.path.join(directory, d), True, exclusions, gitignores))
+            directory, d, True, exclusions, gitignores))
         for subdir in subdirs:
             ignored[os.path.join(directory, subdir)] = gitignores
         for name in sorted(files):
-            if is_invoice_name(name) and not _left_out(os.path.join(directory, name), False, exclusions, gitignores):
+            if is_invoice_name(name) and not _left_out(directory, name, False, exclusions, gitignores):
                 path = Path(directory, name)
                 if str(path) not in seen:
                     seen.add(str(path))
@@ -262,8 +262,23 @@ def _walk(root: Path, seen: set[str], exclusions: Exclusions) -> Iterator[Source
                         yield source
 
 
-def _left_out(path: str, is_dir: bool, exclusions: Exclusions, gitignores) -> bool:
-    return exclusions.excludes(path) or (gitignores is not None and gitignores.ignores(path, is_dir))
+def _left_out(directory: str, name: str, is_dir: bool, exclusions: Exclusions, gitignores) -> bool:
+    """Excluded by a pattern or by .gitignore (paths are only joined when a glob or an ignore file needs them)."""
+    if exclusions.excludes(_Joined(directory, name), name):
+        return True
+    return bool(gitignores) and gitignores.ignores(os.path.join(directory, name), is_dir)
+
+
+class _Joined(os.PathLike):
+    """``directory/name``, joined only if asked (most names are settled by a set lookup)."""
+
+    __slots__ = ("directory", "name")
+
+    def __init__(self, directory: str, name: str) -> None:
+        self.directory, self.name = directory, name
+
+    def __fspath__(self) -> str:
+        return os.path.join(self.directory, self.name)
 
 
 def _is_special(path: Path) -> bool:
