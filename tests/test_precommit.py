@@ -153,7 +153,7 @@ def test_the_documented_invoices_only_recipe_keeps_the_suffix_filter(hook_repo, 
     (vendor_repo / ".pre-commit-config.yaml").write_text(config.replace(recipe.splitlines()[-1].strip(),
                                                                         "files: ^invoices/"))
     result = pre_commit("run", "--all-files", cwd=vendor_repo, home=pre_commit_home)
-    assert result.returncode == 1 and "invoices/README.md:1:1: PRS002" in result.stdout.decode()
+    assert result.returncode == 1 and "invoices/README.md:1:1: error PRS002" in result.stdout.decode()
 
 
 def test_the_hook_honours_the_configuration_s_exclude(hook_repo, pre_commit_home, vendor_repo):
