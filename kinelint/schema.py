@@ -224,15 +224,16 @@ class SchemaChecker:
     def check(self, invoice: object, raw: bytes | None = None) -> list[Violation]:
         """Every schema violation of the invoice; [] when valid.
 
-        An object with keys but neither ``version`` nor ``invoice_id`` is some
-        other JSON file (a package.json, a settings file): one finding says so,
-        rather than one per key that the invoice format does not define. (An
-        empty object says nothing of what it is: it lacks every field, SCH001.)
+        An object with keys but no ``invoice_id`` and no ``version`` of 1 is
+        some other JSON file (a settings file, a package.json and its
+        ``"version": "1.0.0"``): one finding says so, rather than one per key
+        that the invoice format does not define. (An empty object says nothing
+        of what it is: it lacks every field, SCH001.)
         """
         if self.is_valid(invoice, raw):
             return []
-        if isinstance(invoice, dict) and invoice and "version" not in invoice and "invoice_id" not in invoice:
-            return [Violation(NOT_AN_INVOICE, "not an invoice: the object has neither 'version' nor 'invoice_id' "
+        if _plainly_not_an_invoice(invoice):
+            return [Violation(NOT_AN_INVOICE, "not an invoice: the object has no 'invoice_id' and no 'version': 1 "
                                               "(leave such files out with `extend-exclude`)")]
         return self.explain(invoice, raw=raw)
 
@@ -269,6 +270,11 @@ class SchemaChecker:
                     violation = replace(violation, pointer=safe)
                 unique.setdefault((violation.pointer, violation.code), violation)
         return sorted(unique.values(), key=lambda v: (v.pointer, v.code))
+
+
+def _plainly_not_an_invoice(value: object) -> bool:
+    return (isinstance(value, dict) and bool(value) and "invoice_id" not in value
+            and not (type(value.get("version")) is int and value["version"] == 1))
 
 
 class _CompiledError:

@@ -161,6 +161,14 @@ def test_a_json_file_that_is_not_an_invoice_gets_one_finding(tmp_path):
     assert "not an invoice" in finding["message"] and finding["pointer"] == ""
 
 
+@pytest.mark.parametrize("manifest", [{"name": "billing", "version": "1.0.0", "private": True},
+                                      {"settings": {"theme": "dark"}, "version": 2}, {"sessions": []}])
+def test_other_json_files_with_a_version_of_their_own_are_not_invoices_either(tmp_path, manifest):
+    write(tmp_path / "other.json", json.dumps(manifest))
+    result, found = report("other.json", cwd=tmp_path)
+    assert [f["code"] for f in found["findings"]] == ["SCH008"]
+
+
 @pytest.mark.parametrize("kept", ["version", "invoice_id"])
 def test_an_invoice_missing_fields_is_still_checked_field_by_field(tmp_path, kept):
     invoice = {kept: clean()[kept], "extra": 1}
