@@ -138,20 +138,21 @@ def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, 
     if host.incidents:  # an incomplete check is no baseline: nothing is recorded
         sys.exit(EXIT_INCOMPLETE)
     if nothing_read:
-        _nothing_read(paths, settings.exclusions())
+        _nothing_read(paths, settings.exclusions(), quiet)
     _baseline_notes(known, write_baseline, kept, paths, quiet)
     failing = summary.errors + (summary.warnings if settings.fail_on == "warning" else 0)
     sys.exit(EXIT_FINDINGS if failing and not (exit_zero or write_baseline) else EXIT_CLEAN)
 
 
-def _nothing_read(paths, exclusions) -> None:
+def _nothing_read(paths, exclusions, quiet: bool = False) -> None:
     """No invoice file in the paths given: a CI run that checked nothing must not pass (exit 2).
 
     Except when the files were named and excluded on purpose (``--force-exclude``,
     as pre-commit names a commit's files): then there is nothing to check.
     """
     if any(exclusions.excludes_given(path) for path in paths):
-        click.echo("kinelint: every file named is excluded (--force-exclude): nothing to check", err=True)
+        if not quiet:
+            click.echo("kinelint: every file named is excluded (--force-exclude): nothing to check", err=True)
         sys.exit(EXIT_CLEAN)
     _fail(f"no invoice file in {', '.join(paths)} (files named *.json, *.jsonl or *.ndjson, in any case, "
           "outside excluded folders): nothing was checked")
