@@ -89,11 +89,10 @@ class GitIgnores:
         specs: list[tuple[str, object]] = []
         if repository is not None:
             specs += _spec_of(repository / ".git" / "info" / "exclude", repository)
-            below = top.relative_to(repository).parts[:-1] if top != repository else ()
             directory = repository
-            for part in (None, *below):
-                directory = directory if part is None else directory / part
+            for part in top.relative_to(repository).parts:  # the folders above top, from the root down
                 specs += _spec_of(directory / GITIGNORE, directory)
+                directory = directory / part
         return cls(specs)
 
     def enter(self, directory: str) -> GitIgnores:

@@ -182,3 +182,10 @@ def test_an_empty_object_is_an_invoice_missing_every_field(tmp_path):
     write(tmp_path / "empty.json", "{}")
     result, found = report("empty.json", cwd=tmp_path)
     assert [(f["code"], f["pointer"]) for f in found["findings"]] == [("SCH001", "")]
+
+
+def test_gitignore_of_the_folders_above_a_walked_subfolder(tree):
+    write(tree / "invoices" / ".gitignore", "2019/\n")
+    write(tree / ".git" / "info" / "exclude", "x.draft.json\n")
+    assert walked(tree, paths=("invoices/keep",)) == ["invoices/keep/scratch.json"]
+    assert walked(tree, paths=("invoices",)) == ["invoices/a.json", "invoices/keep/scratch.json"]
