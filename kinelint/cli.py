@@ -4,7 +4,8 @@ Options are parsed here and handed to the stages (configuration, run, filter,
 reporter, baseline); nothing else lives here.
 Exit status: 0 no finding that fails the check (errors; warnings too under
 ``fail-on = "warning"``), 1 at least one, 2 usage, configuration or internal
-error (including a plugin that failed: the check was incomplete).
+error (including a plugin that failed: the check was incomplete), 130 on
+Ctrl-C; a closed pipe (``| head``) ends the run as it ends ``cat``, by SIGPIPE.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from pathlib import Path
 import click
 
 from kinelint import __version__
+from kinelint.budget import DEFAULT_SECONDS
 from kinelint.config import FAIL_ON
 from kinelint.exclusion import DEFAULT_EXCLUDE
 from kinelint.reporters import FORMATS
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_INCOMPLETE = 0, 1, 2
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_INTERRUPTED = 0, 1, 2, 130
 COLORS = ("auto", "always", "never")
 STALE_SHOWN = 20  # stale baseline entries listed one by one
 
@@ -34,11 +36,15 @@ def _fail(message: str):
     sys.exit(EXIT_INCOMPLETE)
 
 
-def _load_host():
+def _load_host(plugin_timeout: float = DEFAULT_SECONDS):
+    from kinelint.budget import TimeBudget
     from kinelint.host import PluginConflict, PluginHost
 
+    from kinelint.streams import plugin_output_dropped
+
     try:
-        return PluginHost.from_entry_points()
+        with plugin_output_dropped():  # what a plugin prints at import is not the command's output
+            return PluginHost.from_entry_points(budget=TimeBudget(plugin_timeout).start())
     except PluginConflict as conflict:
         click.echo(f"kinelint: {conflict}", err=True)
         sys.exit(EXIT_INCOMPLETE)
@@ -55,7 +61,34 @@ def _print_version(ctx: click.Context, _param, value: bool) -> None:
     ctx.exit(EXIT_INCOMPLETE if host.incidents else EXIT_CLEAN)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Kinelint(click.Group):
+    """The command group, ending every command alike on Ctrl-C (130, no traceback) and on a closed pipe."""
+
+    def invoke(self, ctx: click.Context):
+        from kinelint.streams import ReportWriteError, end_on_closed_pipe
+
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            _interrupted()
+        except BrokenPipeError:
+            end_on_closed_pipe()
+        except ReportWriteError as error:
+            if error.closed_pipe:
+                end_on_closed_pipe()
+            raise
+
+
+def _interrupted():
+    """Ctrl-C: exit 130 with no traceback (worker processes were stopped on the way out)."""
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        pass
+    sys.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=_Kinelint, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
               help="Show the version and the installed plugins, then exit.")
 def main() -> None:
@@ -117,21 +150,35 @@ def _config_options(function):
 @_config_options
 @click.option("--jobs", "-j", default="auto", metavar="N|auto", callback=lambda _c, _p, v: _jobs(v),
               help="Worker processes. auto (default): one for a few files, every core from 16 MiB of input.")
+@click.option("--plugin-timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_SECONDS, show_default=True,
+              metavar="SECONDS", help="Time budget of each call into plugin code; one that outlasts it is stopped, "
+                                      "reported, and the check is incomplete.")
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of failing plugins (patient data masked).")
 def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, statistics: bool, color: str, quiet: bool,
-          exit_zero: bool, baseline: Path | None, write_baseline: Path | None, jobs: int | None, verbose: bool,
+          exit_zero: bool, baseline: Path | None, write_baseline: Path | None, jobs: int | None, plugin_timeout: float,
+          verbose: bool,
           **overrides) -> None:
     """Check invoice files (.json, .jsonl, .ndjson), directories, or - for standard input."""
+    from kinelint.streams import STANDARD_OUTPUT, ReportStream, ReportWriteError, end_on_full_output, \
+        plugin_output_dropped
+
     if baseline is not None and write_baseline is not None:
         raise click.UsageError("--baseline and --write-baseline cannot be combined; --write-baseline alone refreshes it")
     for option, target in (("--output-file", output_file), ("--write-baseline", write_baseline)):
         _guard_output(option, target, paths)
-    host = _load_host()
-    settings = _settings(host, overrides)
-    known = _or_exit(_load_baseline, baseline)
+    terminal = ReportStream(click.get_text_stream("stdout"), STANDARD_OUTPUT)  # taken before plugins can print
     try:
-        summary, kept, nothing_read = _run_check(host, settings, paths, output_format, output_file, statistics, known,
-                                                 write_baseline is not None, jobs, Look(color, quiet))
+        with plugin_output_dropped():
+            host = _load_host(plugin_timeout)
+            settings = _settings(host, overrides)
+            known = _or_exit(_load_baseline, baseline)
+            summary, kept, nothing_read = _run_check(host, settings, paths, output_format, output_file, statistics,
+                                                     known, write_baseline is not None, jobs, terminal,
+                                                     Look(color, quiet))
+    except ReportWriteError as error:
+        if error.closed_pipe:
+            raise
+        end_on_full_output(error, EXIT_INCOMPLETE)
     except Exception as error:  # the last guard: a message, never a traceback
         _internal_error(error, verbose)
     _report_incidents(host, verbose)
@@ -175,7 +222,8 @@ class Look:
     quiet: bool = False
 
 
-def _run_check(host, settings, paths, output_format, output_file, statistics, baseline, keep, jobs=None, look=Look()):
+def _run_check(host, settings, paths, output_format, output_file, statistics, baseline, keep, jobs, terminal,
+               look=Look()):
     """The run, the filter, the reporter (to the terminal or the file) and the terminal summary."""
     from kinelint.filtering import Filter
     from kinelint.nomenclature import load_nomenclature
@@ -189,7 +237,7 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
     run = Run(host, load_nomenclature(), today=settings.today, jobs=jobs or auto_jobs(paths, exclusions),
               exclusions=exclusions)
     selected = Filter(settings, baseline)
-    terminal, counts, kept = click.get_text_stream("stdout"), Counter(), []
+    counts, kept = Counter(), []
     with ExitStack() as stack:
         stream = stack.enter_context(_open_report(output_file)) if output_file else None
         showing = should_show(sys.stderr) and not look.quiet
@@ -213,14 +261,17 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
     if output_file is not None or statistics:
         summary_lines = [] if look.quiet else [summary_line(summary)]
         for line in (statistics_lines(counts, host.rules) if statistics else []) + summary_lines:
-            click.echo(line)
+            terminal.write(line + "\n")
+    terminal.flush()  # here, where a full disk is a message, not at exit
     return summary, kept, run.summary.files == 0 and run.summary.findings == 0
 
 
 def _open_report(path: Path):
+    from kinelint.streams import ReportStream
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)  # -o reports/kinelint.sarif in a fresh CI checkout
-        return open(path, "w", encoding="utf-8")
+        return ReportStream(open(path, "w", encoding="utf-8"), str(path))
     except OSError as error:
         _fail(f"cannot write the report to {path}: {error.strerror or error}")
 
@@ -342,3 +393,13 @@ def _internal_error(error: Exception, verbose: bool) -> None:
     if verbose:
         click.echo(scrub_all("".join(traceback.format_exception(error))), err=True)
     sys.exit(EXIT_INCOMPLETE)
+
+
+def _add_commands() -> None:
+    """Commands that live in modules of their own."""
+    from kinelint.acts_command import acts
+
+    main.add_command(acts)
+
+
+_add_commands()

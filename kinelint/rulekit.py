@@ -15,6 +15,16 @@ from kinelint.findings import Violation
 
 CENT = Decimal("0.01")
 
+# The primary text every rule's source cites: the NGAP as consolidated by the Assurance Maladie.
+NGAP = ("NGAP, version en vigueur du 21/06/2026 "
+        "(https://www.ameli.fr/sites/default/files/Documents/NGAP-21062026.pdf)")
+
+
+def act_name(day, letter: str, coefficient: Decimal) -> str:
+    """An act as messages name it: "RIC 8.12 (total knee arthroplasty)", or "RIC 9" when no act has that pair."""
+    known = day.act(letter, coefficient)
+    return known.name if known is not None else f"{letter} {plain_number(coefficient)}"
+
 
 def session_label(session) -> str:
     return f"session {session.number} ({session.date.isoformat()})"

@@ -3,6 +3,8 @@
 Data goes one way. A document that breaks the schema gets its SCH findings and
 is not handed to the rule plugins; positions are computed only for documents
 that have findings, so the clean path never scans text.
+Whatever goes wrong while one document is judged stays with that document: a
+finding on it (PRS008 at worst), and the run goes on with the others.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from functools import partial
 from datetime import date
 
 from kinelint.exclusion import Exclusions
-from kinelint.findings import Finding, Related, Rule, Summary, Violation
+from kinelint.findings import Finding, Related, Rule, Summary, Violation, printable, printable_pointer
 from kinelint.host import PluginHost
 from kinelint.invoice import Invoice
 from kinelint.parsing import MAX_DEPTH, too_deep
@@ -74,20 +76,46 @@ class Run:
         source.forget_text()
 
     def document_findings(self, document: Document, observe=None) -> list[Finding]:
-        """The findings of one document; ``observe(invoice, ref)`` sees each schema-valid invoice."""
+        """The findings of one document; ``observe(invoice, ref)`` sees each schema-valid invoice.
+
+        Plugin failures are the host's incidents; any other failure is a
+        finding on this document (PRS008), never the end of the run.
+        """
+        try:
+            return self._judge(document, observe)
+        except Exception as error:  # RecursionError, MemoryError on one absurd document, a bug not yet found
+            rule = self.host.rules["PRS008"]
+            message = (f"kinelint could not check this document ({type(error).__name__}); the other documents "
+                       "were checked. Please report it")
+            return [self._count(Finding("PRS008", rule.severity, message, document.ref.source.display,
+                                        document.ref.line, 1, document.ref.base, document.ref.invoice_id, rule.name,
+                                        rule.plugin))]
+
+    def _judge(self, document: Document, observe) -> list[Finding]:
         value = document.value
-        violations = self.schema.check(value, document.raw)
+        secrets = patient_values(value)  # read before any plugin runs
+        try:
+            violations = self.schema.check(value, document.raw)
+        except RecursionError:  # ~980 levels: deep enough for the validators, not for the parser
+            violations = [_too_deep()]
         if violations and too_deep(value):  # one finding, not a cascade of schema errors
-            violations = [Violation("PRS005", f"nesting deeper than the invoice format allows ({MAX_DEPTH} levels)")]
+            violations = [_too_deep()]
         pairs = [(v, self.host.rules[v.code]) for v in violations]
         if not pairs:
-            invoice = Invoice.from_dict(value)
+            try:
+                invoice = Invoice.from_dict(value)
+            except ValueError:  # a date the compiled validator accepts and Python cannot read (year 0000)
+                violations = self.schema.explain(value, compiled=False)
+                if not violations:
+                    raise
+                return self._locate(document.ref, document.positions(), value,
+                                    [(v, self.host.rules[v.code]) for v in violations], secrets)
             pairs = list(self.host.check_invoice(invoice, self.nomenclature, self.today))
             if observe is not None:
                 observe(invoice, document.ref)
         if not pairs:
             return []
-        return self._locate(document.ref, document.positions(), value, pairs)
+        return self._locate(document.ref, document.positions(), value, pairs, secrets)
 
     def _batch_findings(self, checkers) -> Iterator[Finding]:
         by_document: dict[DocRef, list[tuple[Violation, Rule]]] = {}
@@ -96,7 +124,7 @@ class Run:
         twins = self._related_refs(pair[0] for pairs in by_document.values() for pair in pairs)
         found = []
         for ref, pairs in by_document.items():  # read again: to locate, and to know whose data to keep out
-            found.extend(self._locate(ref, ref.positions(), ref.value(), pairs, twins))
+            found.extend(self._locate(ref, ref.positions(), ref.value(), pairs, twins=twins))
         found.sort(key=lambda f: (f.file, f.line, f.column, f.code, f.pointer))
         yield from found
 
@@ -118,9 +146,11 @@ class Run:
             related.append(Related(label, twin.source.display, line, column, twin.base + pointer, twin.invoice_id))
         return tuple(related)
 
-    def _locate(self, ref: DocRef, positions, value, pairs, twins=None) -> list[Finding]:
+    def _locate(self, ref: DocRef, positions, value, pairs, secrets=None, twins=None) -> list[Finding]:
         where = positions.locate({v.pointer for v, _ in pairs}, ref.base)
-        secrets = patient_values(value)
+        if secrets is None:
+            secrets = patient_values(value)
+        file = ref.source.display
         findings = []
         for violation, rule in pairs:
             line, column = where[violation.pointer]
@@ -129,11 +159,11 @@ class Run:
             findings.append(self._count(Finding(
                 code=violation.code,
                 severity=violation.severity or rule.severity,
-                message=scrub(message, secrets),
-                file=ref.source.display,
+                message=printable(scrub(message, secrets)),
+                file=file,
                 line=line,
                 column=column,
-                pointer=ref.base + violation.pointer,
+                pointer=printable_pointer(ref.base + violation.pointer),
                 invoice_id=ref.invoice_id,
                 rule=rule.name,
                 plugin=rule.plugin,
@@ -144,8 +174,9 @@ class Run:
 
     def _problem_finding(self, problem: Problem) -> Finding:
         rule = self.host.rules[problem.code]
-        return self._count(Finding(problem.code, rule.severity, problem.message, problem.source.display,
-                                   problem.line, problem.column, problem.pointer, None, rule.name, rule.plugin))
+        return self._count(Finding(problem.code, rule.severity, printable(problem.message),
+                               problem.source.display, problem.line, problem.column,
+                               printable_pointer(problem.pointer), None, rule.name, rule.plugin))
 
     def _count(self, finding: Finding) -> Finding:
         self.summary.count(finding)
@@ -159,3 +190,7 @@ def _related_triples(violation) -> list[tuple[int, str, str]]:
         return []
     return [entry for entry in related if isinstance(entry, tuple) and len(entry) == 3 and type(entry[0]) is int
             and isinstance(entry[1], str) and entry[1][:1] in ("", "/") and isinstance(entry[2], str)]
+
+
+def _too_deep() -> Violation:
+    return Violation("PRS005", f"nesting deeper than the invoice format allows ({MAX_DEPTH} levels)")

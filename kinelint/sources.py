@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kinelint.exclusion import Exclusions
+from kinelint.findings import printable_file_name
 from kinelint.parsing import BOM, ParseProblem, decode, parse
 from kinelint.positions import TextPositions
 from kinelint.privacy import patient_values, shows_patient_data
@@ -46,6 +47,9 @@ class SourceFile:
     number: int = 0  # its place among the files of the run (``Run`` numbers them), for ``DocRef.handle``
     _text: TextPositions | None = field(default=None, repr=False)
     _value: object = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.display = printable_file_name(self.display)  # every report can write it; ``path`` reads the file
 
     def read(self) -> bytes:
         return self.data if self.data is not None else self.path.read_bytes()

@@ -89,6 +89,7 @@ def option_runs(out: Path) -> list[list[str]]:
         "jobs": lambda: ["--jobs", "2"],  # worker processes read too, and only read
         "exclude": lambda: ["--exclude", "node_modules,archive/"],
         "extend_exclude": lambda: ["--extend-exclude", "*.draft.json"],
+        "plugin_timeout": lambda: ["--plugin-timeout", "30"],
     }
     runs: list[list[str]] = [[]]
     for param in check_command.params:

@@ -1,14 +1,18 @@
-"""The CON checks across the invoices of a batch: repeated invoice ids, sessions billed twice.
+"""The CON checks across the invoices of a batch: repeated invoice ids, sessions billed twice, two
+sessions of one prescription on one date.
 
 A batch may hold a million invoices, so the checker keeps fingerprints, not
 strings, in the core's compact ``KeyStore``: one per invoice id, with the
-place of its first invoice (``DocRef.handle``, 8 bytes), and per prescription
-one with a bit mask of the session numbers billed so far (numbers above 62
-get a key of their own) and one with the place of its first invoice. About
-50 bytes an invoice. A finding names its twin as a related location (the core
-reads it again at the end): for a repeated id, always; for a session billed
-twice, when the prescription had one earlier invoice (beyond one, the store
-cannot tell which billed the session, and the finding only says there is one).
+place of its first invoice (``DocRef.handle``, 8 bytes); per prescription one
+with a bit mask of the session numbers billed so far (numbers above 62 get a
+key of their own) and one with the place of its first invoice; and per
+prescription and month of care one with a bit mask of the days that have a
+session (an invoice's sessions span a month or two: one or two keys). About
+100 bytes an invoice. A finding names its twin as a related location (the
+core reads it again at the end): for a repeated id, always; for a session
+billed twice, when the prescription had one earlier invoice (beyond one, the
+store cannot tell which billed the session, and the finding only says there
+is one).
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from __future__ import annotations
 from kinelint.findings import Violation
 from kinelint.keystore import KeyStore
 
-from kinelint_consistency.rules import DUPLICATE_INVOICE_ID, SESSION_BILLED_TWICE
+from kinelint_consistency import same_day
+from kinelint_consistency.rules import DUPLICATE_INVOICE_ID, SESSION_BILLED_TWICE, TWO_SESSIONS_ONE_DAY_BATCH
 
 _MASK_BITS = 62  # session numbers 1..62 live in the prescription's mask; beyond, a key each
 _SEVERAL = 1 << 63  # in the first-invoice store: the prescription has more than one invoice (handles leave bit 63 free)
@@ -25,17 +30,28 @@ _NO_PLACE = 1 << 62  # a ref without a handle (a test's): a place the core does 
 
 
 class BatchChecker:
-    def __init__(self) -> None:
+    def __init__(self, nomenclature=None) -> None:
+        self._nomenclature = nomenclature  # asked in keys() only: which sessions count for one-a-day
         self._invoice_ids = KeyStore()  # invoice id -> handle of its first invoice
-        self._billed = KeyStore()  # prescription id -> mask of session numbers; "id\0number" beyond the mask
+        # prescription id -> mask of session numbers; "id\0number" beyond the mask;
+        # "id\1year-month" -> mask of the days of that month with a session (bit = day of month)
+        self._billed = KeyStore()
         self._first_invoice = KeyStore()  # prescription id -> handle of its first invoice | _SEVERAL
         self._repeated: dict[str, int] = {}  # an id seen three times: its first handle (merges or the handles)
         self._found: list[tuple[object, Violation]] = []
 
-    @staticmethod
-    def keys(invoice) -> tuple:
-        """What this checker needs of an invoice: small, picklable (it may travel between processes)."""
-        return invoice.invoice_id, invoice.prescription_id, tuple((s.index, s.number, s.date) for s in invoice.sessions)
+    def keys(self, invoice) -> tuple:
+        """What this checker needs of an invoice: small, picklable (it may travel between processes).
+
+        Per session: index, number, date, and whether it counts for one-session-a-day (``same_day``).
+        """
+        nomenclature, territory, counts = self._nomenclature, invoice.territory, same_day.counts
+        if nomenclature is None:
+            return invoice.invoice_id, invoice.prescription_id, tuple(
+                [(s.index, s.number, s.date, False) for s in invoice.sessions])
+        on = nomenclature.on
+        return invoice.invoice_id, invoice.prescription_id, tuple(
+            [(s.index, s.number, s.date, counts(s, on(s.date, territory), nomenclature)) for s in invoice.sessions])
 
     def observe(self, keys: tuple, ref) -> None:
         invoice_id, prescription_id, sessions = keys
@@ -50,7 +66,7 @@ class BatchChecker:
                 f"each invoice needs its own id", "/invoice_id", related=((first, "/invoice_id", EARLIER),))))
             return
         billed_now, beyond_mask = 0, False
-        for _, number, _ in sessions:
+        for _, number, _, _ in sessions:
             if number <= _MASK_BITS:
                 billed_now |= 1 << number
             else:
@@ -59,22 +75,55 @@ class BatchChecker:
         earlier = self._first_invoice.merge(prescription_id, handle)
         if earlier and not earlier & _SEVERAL:
             self._first_invoice.add(prescription_id, _SEVERAL)  # a second invoice: "the first" no longer tells which
+        billed_twice = ()
         if mask & billed_now or beyond_mask:  # nearly always neither: no session to look at one by one
-            self._billed_again(mask, prescription_id, sessions, ref, earlier)
+            billed_twice = self._billed_again(mask, prescription_id, sessions, ref, earlier)
+        self._same_day(prescription_id, sessions, billed_twice, ref)
 
-    def _billed_again(self, mask: int, prescription_id: str, sessions: tuple, ref, earlier: int = 0) -> None:
-        """Report each session billed before; record the sessions numbered beyond the mask."""
+    def _billed_again(self, mask: int, prescription_id: str, sessions: tuple, ref, earlier: int = 0) -> set[int]:
+        """Report each session billed before; record the sessions numbered beyond the mask.
+
+        Returns the indexes of the sessions reported (their date is not reported again by CON012).
+        ``earlier`` is the prescription's first invoice, the twin when it was the only one.
+        """
         twin = ((earlier, "/invoice_id", EARLIER),) if earlier and not earlier & _SEVERAL else ()
-        for index, number, on in sessions:
+        reported = set()
+        for index, number, on, _ in sessions:
             if self._already_billed(mask, prescription_id, number):
+                reported.add(index)
                 self._found.append((ref, Violation(
                     SESSION_BILLED_TWICE.code,
                     f"session {number} ({on.isoformat()}): session {number} of prescription {prescription_id} "
                     f"is already billed by an earlier invoice of this batch; a session is billed once",
                     f"/sessions/{index}/number", related=twin)))
-        for _, number, _ in sessions:
+        for _, number, _, _ in sessions:
             if number > _MASK_BITS:
                 self._billed.add(f"{prescription_id}\0{number}")
+        return reported
+
+    def _same_day(self, prescription_id: str, sessions: tuple, billed_twice, ref) -> None:
+        """Days of this invoice that an earlier invoice of the prescription already has a session on."""
+        days_by_month: dict[tuple[int, int], int] = {}
+        for _, _, on, counts in sessions:
+            if counts:
+                month = (on.year, on.month)
+                days_by_month[month] = days_by_month.get(month, 0) | 1 << on.day
+        for (year, month), days in days_by_month.items():
+            taken = self._billed.merge(f"{prescription_id}\1{year}-{month}", days) & days
+            if not taken:  # nearly always: the earlier invoices were on other days
+                continue
+            for index, number, on, counts in sessions:
+                if not (counts and on.year == year and on.month == month and taken >> on.day & 1):
+                    continue
+                taken &= ~(1 << on.day)  # one finding a day: the invoice's own second session is CON011's
+                if index in billed_twice:
+                    continue  # the same session billed again: CON009 says so
+                self._found.append((ref, Violation(
+                    TWO_SESSIONS_ONE_DAY_BATCH.code,
+                    f"session {number} ({on.isoformat()}): an earlier invoice of this batch already bills a "
+                    f"session of prescription {prescription_id} on that date; one prescription gives one "
+                    f"session a day, save urgent airway clearance, cystic fibrosis and burns",
+                    f"/sessions/{index}/date")))
 
     def _already_billed(self, mask: int, prescription_id: str, number: int) -> bool:
         if number <= _MASK_BITS:

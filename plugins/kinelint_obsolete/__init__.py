@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from kinelint.findings import Violation
 from kinelint.hookspecs import hookimpl
-from kinelint.rulekit import plain_number, ruling, session_label
+from kinelint.rulekit import act_name, plain_number, ruling, session_label
 
 from .rules import NO_KNOWN_PRICE, NOT_YET_IN_FORCE, RETIRED_ACT, RETIRED_FEE, RETIRED_LETTER, RULES, UNKNOWN_CODE
 
@@ -64,7 +64,7 @@ def _check_act(act, session, territory, nomenclature):
         return
     coefficient = nomenclature.coefficient_status(act.letter, act.coefficient, on)
     if coefficient.state == "act_deleted":
-        yield _retired_act(act, coefficient, session_label(session))
+        yield _retired_act(act, coefficient, session_label(session), nomenclature, territory)
 
 
 def _check_fee(fee, session, territory, nomenclature):
@@ -105,11 +105,21 @@ def _unknown_message(code, kind, where, known, known_other):
     return f"{message}; known {kind} codes: {', '.join(sorted(known))}"
 
 
-def _retired_act(act, status, where):
+def _retired_act(act, status, where, nomenclature, territory):
+    """'RPE 6 (walking ...) is retired since 2026-01-01; bill RPE 8.5 (lower limbs, ...)': both acts named."""
+    last_day = nomenclature.on(status.valid_until, territory) if status.valid_until else None
+    billed = act_name(last_day, act.letter, act.coefficient) if last_day else f"{act.letter} {plain_number(act.coefficient)}"
     since = f" since {(status.valid_until + timedelta(days=1)).isoformat()}" if status.valid_until else ""
-    instead = f"; bill {act.letter} {plain_number(status.replacement)}" if status.replacement is not None else ""
-    message = f"{where}: {act.letter} {plain_number(act.coefficient)} is retired{since}{instead}"
+    instead = ""
+    if status.replacement is not None:
+        instead = f"; bill {act_name(nomenclature.on(_act_date(status), territory), act.letter, status.replacement)}"
+    message = f"{where}: {billed} is retired{since}{instead}"
     return ruling(RETIRED_ACT.code, message, act.pointer + "/coefficient", [status.fact])
+
+
+def _act_date(status):
+    """The first day the act is retired: where its replacement is named."""
+    return status.valid_until + timedelta(days=1)
 
 
 def _no_price(what, territory, pointer, where):
