@@ -15,13 +15,23 @@ from functools import partial
 from datetime import date
 
 from kinelint.exclusion import Exclusions
-from kinelint.findings import Finding, Related, Rule, Summary, Violation, printable, printable_pointer
+from kinelint.findings import SEVERITIES, Finding, Related, Rule, Summary, Violation, printable, printable_pointer
 from kinelint.host import PluginHost
 from kinelint.invoice import Invoice
 from kinelint.parsing import MAX_DEPTH, too_deep
 from kinelint.privacy import patient_values, scrub
 from kinelint.schema import SchemaChecker
 from kinelint.sources import DocRef, Document, Problem, SourceFile, discover, read, refs_of_handles
+
+# Findings shown per document: beyond this, an invoice is broken as a whole and one finding counts the rest
+# (200,000 empty acts would otherwise give 200,000 findings, each located and reported).
+MAX_FINDINGS = 100
+CAP_CODE = "PRS009"
+
+
+def _pointer_order(pointer: str) -> tuple:
+    """Pointers in document order for arrays: /sessions/2 before /sessions/10."""
+    return tuple((0, int(token), "") if token.isdigit() else (1, 0, token) for token in pointer.split("/"))
 
 
 @dataclass
@@ -73,7 +83,6 @@ class Run:
                 if self.on_document is not None:
                     self.on_document(item.ref)
                 yield from self.document_findings(item, observe)
-        source.forget_text()
 
     def document_findings(self, document: Document, observe=None) -> list[Finding]:
         """The findings of one document; ``observe(invoice, ref)`` sees each schema-valid invoice.
@@ -109,13 +118,25 @@ class Run:
                 if not violations:
                     raise
                 return self._locate(document.ref, document.positions(), value,
-                                    [(v, self.host.rules[v.code]) for v in violations], secrets)
+                                    self._capped([(v, self.host.rules[v.code]) for v in violations]), secrets)
             pairs = list(self.host.check_invoice(invoice, self.nomenclature, self.today))
             if observe is not None:
                 observe(invoice, document.ref)
         if not pairs:
             return []
-        return self._locate(document.ref, document.positions(), value, pairs, secrets)
+        return self._locate(document.ref, document.positions(), value, self._capped(pairs), secrets)
+
+    def _capped(self, pairs: list[tuple[Violation, Rule]]) -> list[tuple[Violation, Rule]]:
+        """At most ``MAX_FINDINGS`` of one document (the first in the document), then one that counts the rest."""
+        if len(pairs) <= MAX_FINDINGS:
+            return pairs
+        pairs = sorted(pairs, key=lambda pair: (_pointer_order(pair[0].pointer), pair[0].code))
+        hidden = pairs[MAX_FINDINGS:]
+        worst = min((v.severity or r.severity for v, r in hidden), key=SEVERITIES.index)
+        count = f"{len(hidden)} more finding" + ("s" if len(hidden) > 1 else "")
+        more = Violation(CAP_CODE, f"and {count} on this invoice, not shown: fix the first ones and check it again",
+                         "", worst)
+        return pairs[:MAX_FINDINGS] + [(more, self.host.rules[CAP_CODE])]
 
     def _batch_findings(self, checkers) -> Iterator[Finding]:
         by_document: dict[DocRef, list[tuple[Violation, Rule]]] = {}
@@ -140,14 +161,14 @@ class Run:
             if twin is None:
                 continue
             try:
-                line, column = twin.positions().locate({pointer}, twin.base)[pointer]
+                line, column = twin.positions().locate({pointer}, "" if twin.own_text else twin.base)[pointer]
             except (OSError, KeyError, ValueError):
                 line, column = twin.line, 1
             related.append(Related(label, twin.source.display, line, column, twin.base + pointer, twin.invoice_id))
         return tuple(related)
 
     def _locate(self, ref: DocRef, positions, value, pairs, secrets=None, twins=None) -> list[Finding]:
-        where = positions.locate({v.pointer for v, _ in pairs}, ref.base)
+        where = positions.locate({v.pointer for v, _ in pairs}, "" if ref.own_text else ref.base)
         if secrets is None:
             secrets = patient_values(value)
         file = ref.source.display
@@ -183,6 +204,10 @@ class Run:
         return finding
 
 
+def _too_deep() -> Violation:
+    return Violation("PRS005", f"nesting deeper than the invoice format allows ({MAX_DEPTH} levels)")
+
+
 def _related_triples(violation) -> list[tuple[int, str, str]]:
     """A violation's well-formed ``related`` entries (a plugin's malformed ones are left out)."""
     related = getattr(violation, "related", ())
@@ -190,7 +215,3 @@ def _related_triples(violation) -> list[tuple[int, str, str]]:
         return []
     return [entry for entry in related if isinstance(entry, tuple) and len(entry) == 3 and type(entry[0]) is int
             and isinstance(entry[1], str) and entry[1][:1] in ("", "/") and isinstance(entry[2], str)]
-
-
-def _too_deep() -> Violation:
-    return Violation("PRS005", f"nesting deeper than the invoice format allows ({MAX_DEPTH} levels)")

@@ -1,21 +1,28 @@
 """Paths to documents: walk directories, read files, split batches, report what cannot be read.
 
 A ``.json`` file holds one invoice or an array of invoices; a ``.jsonl`` or
-``.ndjson`` file one invoice per line, read as a stream so that a 1 GB batch is
-never loaded whole; ``-`` is standard input, its shape chosen by content.
-Every problem becomes a ``Problem`` on that file or line and reading goes on.
+``.ndjson`` file one invoice per line. Both are read as a stream (an array
+element by element, ``kinelint.arrays``) so that a 1 GB batch is never loaded
+whole; ``-`` is standard input, its shape chosen by content, copied to a
+temporary file as it is read (so are pipes given as paths) so that it can be
+read again like a file. Nothing of a file is kept: a late finding reads its
+document again. Every problem becomes a ``Problem`` on that file or line and
+reading goes on.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import shutil
 import stat
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kinelint.arrays import BLOCK, Broken, elements
 from kinelint.exclusion import Exclusions
 from kinelint.findings import printable_file_name
 from kinelint.parsing import BOM, ParseProblem, decode, parse
@@ -25,6 +32,7 @@ from kinelint.privacy import patient_values, shows_patient_data
 SUFFIXES = (".json", ".jsonl", ".ndjson")  # in any case: exports write FACTURE.JSON and lot.JSONL
 LINE_SUFFIXES = (".jsonl", ".ndjson")
 STDIN = "-"
+PEEK = 1 << 16  # how far the start of a file is looked at to tell an array from an object
 
 
 def is_invoice_name(name: str) -> bool:
@@ -39,14 +47,18 @@ def is_lines_name(name: str) -> bool:
 
 @dataclass(eq=False)
 class SourceFile:
-    """One file (or standard input); re-readable so findings can be located late."""
+    """One file (or standard input); re-readable so findings can be located late.
+
+    Nothing of the file is kept in memory: a late finding reads its document
+    again. Standard input is copied as it is read into ``spool``, a temporary
+    file removed when the source is dropped, so it is re-readable too.
+    """
 
     display: str
     path: Path | None = None
-    data: bytes | None = None  # kept for standard input only
+    data: bytes | None = None  # a text held in memory (the API's ``lint_invoice``)
+    spool: object = field(default=None, repr=False)  # the temporary copy of standard input, kept open
     number: int = 0  # its place among the files of the run (``Run`` numbers them), for ``DocRef.handle``
-    _text: TextPositions | None = field(default=None, repr=False)
-    _value: object = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.display = printable_file_name(self.display)  # every report can write it; ``path`` reads the file
@@ -54,22 +66,14 @@ class SourceFile:
     def read(self) -> bytes:
         return self.data if self.data is not None else self.path.read_bytes()
 
-    def whole_text(self, data: bytes | None = None) -> TextPositions:
-        """Positions in the whole file (cached: several invoices of an array share it)."""
-        if self._text is None:
-            raw = self.read() if data is None else data
-            self._text = TextPositions(raw.removeprefix(BOM).decode("utf-8", errors="replace"))
-        return self._text
+    def whole_text(self) -> TextPositions:
+        """Positions in the whole text (for a text held in memory)."""
+        return TextPositions(self.read().removeprefix(BOM).decode("utf-8", errors="replace"))
 
-    def whole_value(self) -> object:
-        """The parsed file (cached: the batch findings of an array file share it)."""
-        if self._value is None:
-            self._value = parse(self.read().removeprefix(BOM))
-        return self._value
-
-    def forget_text(self) -> None:
-        self._text = None
-        self._value = None
+    def read_range(self, offset: int, length: int) -> bytes:
+        if self.data is not None:
+            return self.data[offset:offset + length]
+        return _read_range(self.path, offset, length)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,75 +82,102 @@ class DocRef:
 
     source: SourceFile
     base: str  # "" or the index pointer of an element of a root array ("/3")
-    line: int  # the JSON Lines line number, or 1
-    offset: int = -1  # byte offset of the JSON Lines line, -1 for a whole file
+    line: int  # the line where the document starts
+    offset: int = -1  # byte offset of the document's text in the file, -1 for a text held in memory
     length: int = 0
     invoice_id: str | None = None
+    column: int = 1  # where the document starts on its line (an element of an array)
+
+    @property
+    def own_text(self) -> bool:
+        """Whether ``positions`` are those of the document's own text (pointers relative to it, not to ``base``)."""
+        return self.offset >= 0
 
     @property
     def handle(self) -> int:
         """This document's place in 8 bytes, for a batch rule to keep for every invoice (``Run.ref_of`` reads it).
 
-        The file's number, then a JSON Lines line number, or 1 + the index of an
-        array's element (0 for a file of one invoice) with the "whole file" bit;
-        never 0, so a key store can tell it from "absent".
+        The file's number, then the line where the document starts (a JSON
+        Lines line, 1 for a file of one invoice), or the index of an array's
+        element with the "element" bit; never 0, so a key store can tell it
+        from "absent". ``refs_of_handles`` reads the file again to find it.
         """
-        if self.source.number >= _MAX_FILES or self.line >= _WHOLE_FILE:
-            return _UNKNOWN  # past four million files: a place no reader resolves, still not 0
-        if self.offset >= 0:
-            place = self.line
+        if self.base:
+            index = int(self.base[1:])
+            place = _ELEMENT | index if index < _ELEMENT else 0
         else:
-            place = _WHOLE_FILE | (int(self.base[1:]) + 1 if self.base else 0)
+            place = self.line if 0 < self.line < _ELEMENT else 0
+        if not place or self.source.number >= _MAX_FILES:
+            return _UNKNOWN  # past four million files: a place no reader resolves, still not 0
         return self.source.number << _FILE_SHIFT | place
 
     def positions(self) -> TextPositions:
         if self.offset < 0:
             return self.source.whole_text()
-        if self.source.data is not None:
-            raw = self.source.data[self.offset:self.offset + self.length]
-        else:
-            raw = _read_range(self.source.path, self.offset, self.length)
-        return TextPositions(raw.removeprefix(BOM).decode("utf-8", errors="replace"), self.line)
+        try:
+            raw = self.source.read_range(self.offset, self.length)
+        except OSError:  # gone since (a pipe, a deleted file): the document's start is all there is to say
+            raw = b""
+        return TextPositions(raw.removeprefix(BOM).decode("utf-8", errors="replace"), self.line, self.column)
 
     def value(self) -> object:
         """The document read again (for a late finding to know whose data to keep out); None if it no longer parses."""
         try:
             if self.offset >= 0:
-                raw = self.source.read()[self.offset:self.offset + self.length] if self.source.data is not None \
-                    else _read_range(self.source.path, self.offset, self.length)
-                return parse(raw.removeprefix(BOM))
-            whole = self.source.whole_value()
+                return parse(self.source.read_range(self.offset, self.length).removeprefix(BOM))
+            whole = parse(self.source.read().removeprefix(BOM))
             return whole[int(self.base[1:])] if self.base else whole
         except (ParseProblem, OSError, IndexError, TypeError, ValueError):
             return None
 
 
-_FILE_SHIFT = 40  # handle: file number (22 bits) | whole-file bit | line or element (39 bits); bit 63 stays free
-_WHOLE_FILE = 1 << 39
+def _read_range(path: Path, offset: int, length: int) -> bytes:
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        return handle.read(length)
+
+
+_FILE_SHIFT = 40  # handle: file number (22 bits) | element bit | line or element index (39 bits); bit 63 stays free
+_ELEMENT = 1 << 39
 _MAX_FILES = 1 << 22
 _UNKNOWN = _MAX_FILES << _FILE_SHIFT
+_PLACE = (1 << _FILE_SHIFT) - 1
 
 
 def refs_of_handles(sources: list[SourceFile], handles: Iterable[int]) -> dict[int, DocRef]:
-    """The documents that handles name, read again (a JSON Lines file once for all its lines); those that can no
-    longer be read are left out."""
-    wanted: dict[int, dict[int, int]] = {}  # file number -> line -> handle
-    found: dict[int, DocRef] = {}
+    """The documents that handles name, read again (each file once, as it was read: an array element by element,
+    so memory stays that of the largest invoice); those that can no longer be read are left out."""
+    wanted: dict[int, dict[int, int]] = {}  # file number -> place -> handle
     for handle in set(handles):
-        number, place = handle >> _FILE_SHIFT, handle & ((1 << _FILE_SHIFT) - 1)
-        if not 0 <= number < min(len(sources), _MAX_FILES):
-            continue
-        source = sources[number]
-        if place & _WHOLE_FILE:
-            index = place & (_WHOLE_FILE - 1)
-            ref = DocRef(source, f"/{index - 1}" if index else "", 1)
-            found[handle] = DocRef(source, ref.base, 1, invoice_id=known_invoice_id(ref.value()))
-        else:
+        number, place = handle >> _FILE_SHIFT, handle & _PLACE
+        if 0 <= number < min(len(sources), _MAX_FILES) and place:
             wanted.setdefault(number, {})[place] = handle
-    for number, lines in wanted.items():
-        for line, ref in _line_refs(sources[number], lines).items():
-            found[lines[line]] = ref
+    found: dict[int, DocRef] = {}
+    for number, places in wanted.items():
+        for place, ref in _refs_in(sources[number], places).items():
+            found[places[place]] = ref
     return found
+
+
+def _refs_in(source: SourceFile, places: dict[int, int]) -> dict[int, DocRef]:
+    """DocRefs of some documents of one file, by place; JSON Lines parse only the lines asked for."""
+    try:
+        if source.data is None and not any(place & _ELEMENT for place in places) and holds_lines(source):
+            return _line_refs(source, places)
+    except OSError:
+        return {}
+    refs: dict[int, DocRef] = {}
+    documents = read(source)
+    try:
+        for item in documents:
+            place = item.ref.handle & _PLACE if isinstance(item, Document) else 0
+            if place in places:
+                refs[place] = item.ref
+                if len(refs) == len(places):
+                    break
+    finally:
+        documents.close()
+    return refs
 
 
 def _line_refs(source: SourceFile, lines: dict[int, int]) -> dict[int, DocRef]:
@@ -154,7 +185,7 @@ def _line_refs(source: SourceFile, lines: dict[int, int]) -> dict[int, DocRef]:
     refs: dict[int, DocRef] = {}
     last = max(lines)
     try:
-        handle = io.BytesIO(source.data) if source.data is not None else open(source.path, "rb")
+        handle = open(source.path, "rb")
     except OSError:
         return refs
     with handle:
@@ -182,8 +213,7 @@ def _read_range(path: Path, offset: int, length: int) -> bytes:
         return handle.read(length)
 
 
-@dataclass(slots=True)
-class Document:
+
     ref: DocRef
     value: object
     line_bytes: bytes | None = None  # the JSON Lines line, while the document is being checked
@@ -192,6 +222,20 @@ class Document:
     def positions(self) -> TextPositions:
         if self.line_bytes is not None:
             return TextPositions(self.line_bytes.removeprefix(BOM).decode("utf-8", errors="replace"), self.ref.line)
+        return self.ref.positions()
+
+
+@dataclass(slots=True)
+class Document:
+    ref: DocRef
+    value: object
+    line_bytes: bytes | None = None  # its own text (a JSON Lines line, an array element), while it is checked
+    raw: bytes | None = None  # the text it was read from, for the schema's shortcut
+
+    def positions(self) -> TextPositions:
+        if self.line_bytes is not None:
+            return TextPositions(self.line_bytes.removeprefix(BOM).decode("utf-8", errors="replace"), self.ref.line,
+                                 self.ref.column)
         return self.ref.positions()
 
 
@@ -220,7 +264,7 @@ def discover(paths: Iterable[str], exclusions: Exclusions | None = None) -> Iter
     seen: set[str] = set()
     for given in paths:
         if given == STDIN:
-            yield SourceFile(STDIN, data=sys.stdin.buffer.read())
+            yield _spooled_stdin()
             continue
         path = Path(given)
         if path.is_dir():
@@ -294,21 +338,86 @@ def _is_special(path: Path) -> bool:
     return not stat.S_ISREG(mode)
 
 
+def _spooled_stdin() -> SourceFile | Problem:
+    """Standard input, copied block by block into a temporary file: read as a file, never held whole."""
+    source = SourceFile(STDIN)
+    try:
+        _spool(source, sys.stdin.buffer)
+    except (OSError, AttributeError, ValueError) as error:  # no standard input at all, or a full disk
+        reason = getattr(error, "strerror", None) or type(error).__name__
+        return Problem(source, "PRS007", f"cannot read standard input: {reason}", 1, 1)
+    return source
+
+
+def _spool(source: SourceFile, stream) -> None:
+    """Copy a stream that cannot be read twice (standard input, a pipe given as ``<(cmd)``) into a private
+    temporary file, removed when the source is dropped: the source is then read, and read again, from it."""
+    spool = tempfile.NamedTemporaryFile(prefix="kinelint-input-")
+    shutil.copyfileobj(stream, spool, BLOCK)
+    spool.flush()
+    source.path, source.spool = Path(spool.name), spool
+
+
 def read(source: SourceFile) -> Iterator[Document | Problem]:
     """The documents of one file, or the problems that keep it (or a line) from being read."""
-    try:
-        if source.path is not None and is_lines_name(source.display):
-            with open(source.path, "rb") as handle:
-                yield from read_lines(source, handle)
-            return
-        data = source.read()
-    except OSError as error:
-        yield Problem(source, "PRS007", f"cannot read the file: {error.strerror or type(error).__name__}", 1, 1)
+    if source.data is not None:
+        yield from _read_whole(source, source.data)
         return
-    if source.path is None and _looks_like_lines(data):
-        yield from read_lines(source, lines_of(data))
-    else:
-        yield from _read_whole(source, data)
+    try:
+        handle = open(source.path, "rb", buffering=PEEK)
+    except OSError as error:
+        yield _unreadable(source, error)
+        return
+    with handle:
+        try:
+            if source.spool is None and stat.S_ISFIFO(os.fstat(handle.fileno()).st_mode):
+                _spool(source, handle)  # late findings read their document again
+                yield from read(source)
+                return
+            if holds_lines(source, handle):
+                yield from read_lines(source, handle)
+            elif _first_byte(handle) == b"[":
+                yield from _read_array(source, handle)
+            else:
+                yield from _read_whole(source, handle.read())
+        except OSError as error:
+            yield _unreadable(source, error)
+
+
+def _unreadable(source: SourceFile, error: OSError) -> Problem:
+    return Problem(source, "PRS007", f"cannot read the file: {error.strerror or type(error).__name__}", 1, 1)
+
+
+def holds_lines(source: SourceFile, handle=None) -> bool:
+    """A JSON Lines batch: by its suffix, or for standard input by its content (the handle is left where it was)."""
+    if is_lines_name(source.display):
+        return True
+    if source.display != STDIN or source.path is None:
+        return False
+    if handle is None:
+        with open(source.path, "rb") as own:
+            return _looks_like_lines(own)
+    start = handle.tell()
+    try:
+        return _looks_like_lines(handle)
+    finally:
+        handle.seek(start)
+
+
+def _first_byte(handle) -> bytes:
+    """The first byte of the text after a byte order mark and spaces, without consuming it (b"" if unseen)."""
+    return handle.peek(PEEK)[:PEEK].removeprefix(BOM).lstrip(b" \t\n\r")[:1]
+
+
+def _read_array(source: SourceFile, handle) -> Iterator[Document | Problem]:
+    """The elements of an array file, read in blocks (``kinelint.arrays``)."""
+    for item in elements(handle):
+        if isinstance(item, Broken):
+            yield Problem(source, item.code, item.message, item.line, item.column, item.pointer)
+            continue
+        ref = DocRef(source, f"/{item.index}", item.line, item.offset, len(item.raw),
+                     known_invoice_id(item.value), item.column)
+        yield Document(ref, item.value, item.raw, item.raw)
 
 
 def lines_of(data: bytes) -> Iterator[bytes]:
@@ -320,29 +429,38 @@ def lines_of(data: bytes) -> Iterator[bytes]:
     return iter(io.BytesIO(data))
 
 
-def _looks_like_lines(data: bytes) -> bool:
-    """Standard input holding several JSON values, one per line."""
-    text = data.removeprefix(BOM).strip()
-    return text.startswith(b"{") and b"\n" in text and _first_line_is_value(text)
+def _looks_like_lines(handle) -> bool:
+    """Standard input holding several JSON values, one per line: its first line is a whole object
+    and something follows it."""
+    text = handle.readline().removeprefix(BOM).strip()
+    if not text.startswith(b"{") or not _first_line_is_value(text):
+        return False
+    while block := handle.read(PEEK):
+        if block.strip():
+            return True
+    return False
 
 
 def _first_line_is_value(text: bytes) -> bool:
-    first = text.split(b"\n", 1)[0]
     try:
-        parse(first)
+        parse(text)
     except ParseProblem:
         return False
     return True
 
 
 def _read_whole(source: SourceFile, data: bytes) -> Iterator[Document | Problem]:
+    """One document read whole (an array only when held in memory: files stream theirs)."""
     body = data.removeprefix(BOM)
     try:
         value = parse(body)
     except ParseProblem as problem:
         yield _located(source, problem, body, 1)
         return
-    if isinstance(value, list):
+    if source.data is None:  # a file: the document is its text, read again from it when needed
+        own = DocRef(source, "", 1, len(data) - len(body), len(body), known_invoice_id(value))
+        yield Document(own, value, body, body)
+    elif isinstance(value, list):
         for index, item in enumerate(value):
             yield Document(DocRef(source, f"/{index}", 1, invoice_id=known_invoice_id(item)), item, raw=body)
     else:

@@ -6,13 +6,13 @@ strings, in the core's compact ``KeyStore``: one per invoice id, with the
 place of its first invoice (``DocRef.handle``, 8 bytes); per prescription one
 with a bit mask of the session numbers billed so far (numbers above 62 get a
 key of their own) and one with the place of its first invoice; and per
-prescription and month of care one with a bit mask of the days that have a
-session (an invoice's sessions span a month or two: one or two keys). About
-100 bytes an invoice. A finding names its twin as a related location (the
-core reads it again at the end): for a repeated id, always; for a session
-billed twice, when the prescription had one earlier invoice (beyond one, the
-store cannot tell which billed the session, and the finding only says there
-is one).
+prescription and block of 64 days of care one with a bit mask of the days that
+have a session (an invoice's sessions span a few weeks: one key, sometimes
+two). About 95 bytes an invoice. A finding names its twin as a related
+location (the core reads it again at the end): for a repeated id, always; for
+a session billed twice, when the prescription had one earlier invoice (beyond
+one, the store cannot tell which billed the session, and the finding only says
+there is one).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ _MASK_BITS = 62  # session numbers 1..62 live in the prescription's mask; beyond
 _SEVERAL = 1 << 63  # in the first-invoice store: the prescription has more than one invoice (handles leave bit 63 free)
 EARLIER = "earlier invoice"
 _NO_PLACE = 1 << 62  # a ref without a handle (a test's): a place the core does not read back
+_DAYS_PER_KEY = 64  # days with a session, per prescription: a 64-bit mask per block of 64 days
 
 
 class BatchChecker:
@@ -34,7 +35,7 @@ class BatchChecker:
         self._nomenclature = nomenclature  # asked in keys() only: which sessions count for one-a-day
         self._invoice_ids = KeyStore()  # invoice id -> handle of its first invoice
         # prescription id -> mask of session numbers; "id\0number" beyond the mask;
-        # "id\1year-month" -> mask of the days of that month with a session (bit = day of month)
+        # "id\1block" -> mask of the days of that block of 64 days with a session (day ordinal // 64, bit % 64)
         self._billed = KeyStore()
         self._first_invoice = KeyStore()  # prescription id -> handle of its first invoice | _SEVERAL
         self._repeated: dict[str, int] = {}  # an id seen three times: its first handle (merges or the handles)
@@ -102,20 +103,25 @@ class BatchChecker:
         return reported
 
     def _same_day(self, prescription_id: str, sessions: tuple, billed_twice, ref) -> None:
-        """Days of this invoice that an earlier invoice of the prescription already has a session on."""
-        days_by_month: dict[tuple[int, int], int] = {}
+        """Days of this invoice that an earlier invoice of the prescription already has a session on.
+
+        Days are kept per prescription and block of 64 days (a bit a day, the key's whole value): an
+        invoice's sessions span a few weeks, so one key, now and then two.
+        """
+        days_by_block: dict[int, int] = {}
         for _, _, on, counts in sessions:
             if counts:
-                month = (on.year, on.month)
-                days_by_month[month] = days_by_month.get(month, 0) | 1 << on.day
-        for (year, month), days in days_by_month.items():
-            taken = self._billed.merge(f"{prescription_id}\1{year}-{month}", days) & days
+                block, bit = divmod(on.toordinal(), _DAYS_PER_KEY)
+                days_by_block[block] = days_by_block.get(block, 0) | 1 << bit
+        for block, days in days_by_block.items():
+            taken = self._billed.merge(f"{prescription_id}\1{block}", days) & days
             if not taken:  # nearly always: the earlier invoices were on other days
                 continue
             for index, number, on, counts in sessions:
-                if not (counts and on.year == year and on.month == month and taken >> on.day & 1):
+                day_block, bit = divmod(on.toordinal(), _DAYS_PER_KEY)
+                if not (counts and day_block == block and taken >> bit & 1):
                     continue
-                taken &= ~(1 << on.day)  # one finding a day: the invoice's own second session is CON011's
+                taken &= ~(1 << bit)  # one finding a day: the invoice's own second session is CON011's
                 if index in billed_twice:
                     continue  # the same session billed again: CON009 says so
                 self._found.append((ref, Violation(
