@@ -112,3 +112,38 @@ def test_a_handle_is_never_zero_and_reads_back_to_its_document(tmp_path):
     back = refs_of_handles([lines, whole], [ref.handle for ref in refs])
     assert [back[ref.handle].invoice_id for ref in refs] == ["F-3", "F-2", "F-1"]
     assert back[second_line.handle].offset == second_line.offset
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_twin_in_a_one_line_array_is_located_in_its_own_element(tmp_path, jobs):
+    """Array elements are read as a stream, each with its own text: the twin is found again by its index and
+    located at its own column, in a file and on standard input."""
+    invoices = [make_invoice([session(1)], invoice_id=i, prescription_id=f"RX-{n}")
+                for n, i in enumerate(("F-2", "F-1", "F-3", "F-1"))]
+    text = "[" + ",".join(as_json(i) for i in invoices) + "]\n"
+    (tmp_path / "batch.json").write_text(text)
+    for given, stdin in (("batch.json", None), ("-", text.encode())):
+        log = json.loads(run_cli("check", "--jobs", jobs, "--format", "sarif", "--select", "CON008", given,
+                                 cwd=tmp_path, stdin=stdin).stdout)
+        (result,) = log["runs"][0]["results"]
+        assert result["message"]["text"].endswith(f"(earlier invoice: F-1, {given}:1)")
+        (related,) = result["relatedLocations"]
+        region = related["physicalLocation"]["region"]
+        assert related["logicalLocations"][0]["fullyQualifiedName"] == "/1/invoice_id"
+        second_element = text.index(as_json(invoices[1]))
+        assert region["startLine"] == 1 and text.index('"F-1"', second_element) == region["startColumn"] - 1
+        assert text.index('"F-1"', second_element) < text.index(as_json(invoices[2]))
+
+
+def test_handles_of_array_elements_read_back_to_the_same_refs(tmp_path):
+    from kinelint.sources import Document, read
+
+    path = tmp_path / "batch.json"
+    path.write_text(json.dumps([json.loads(as_json(make_invoice(invoice_id=f"F-{n}"))) for n in range(5)], indent=1))
+    source = SourceFile(str(path), path, number=3)
+    refs = [item.ref for item in read(source) if isinstance(item, Document)]
+    assert len({ref.handle for ref in refs}) == 5 and all(ref.handle >> 40 == 3 for ref in refs)
+    wanted = [refs[4].handle, refs[1].handle]
+    back = refs_of_handles([None, None, None, source], wanted)
+    assert back == {refs[4].handle: refs[4], refs[1].handle: refs[1]}
+    assert back[refs[1].handle].offset > 0 and back[refs[1].handle].invoice_id == "F-1"

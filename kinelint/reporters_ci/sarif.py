@@ -86,7 +86,6 @@ class SarifReporter(Reporter):
                            "rule": finding.rule, "plugin": finding.plugin},
         }
 
-
     def _related(self, number: int, twin) -> dict:
         """The twin of a repeated invoice id or session (CON008, CON009), where the viewer can open it."""
         return {
