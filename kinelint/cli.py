@@ -23,17 +23,42 @@ from kinelint import __version__
 from kinelint.budget import DEFAULT_SECONDS
 from kinelint.config import FAIL_ON
 from kinelint.exclusion import DEFAULT_EXCLUDE
+from kinelint.i18n import DEFAULT_LANGUAGE, LANGUAGES, msg, nmsg, render
 from kinelint.reporters import FORMATS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_INTERRUPTED = 0, 1, 2, 130
 COLORS = ("auto", "always", "never")
 STALE_SHOWN = 20  # stale baseline entries listed one by one
+_language = [DEFAULT_LANGUAGE]  # the language of this command's messages (--lang, or the environment)
+
+
+def _say(message: str) -> None:
+    """One line of kinelint's own on stderr, in the command's language."""
+    click.echo(f"kinelint: {render(message, _language[0])}", err=True)
 
 
 def _fail(message: str):
     """A configuration, baseline or output problem: a clear message and exit status 2."""
-    click.echo(f"kinelint: {message}", err=True)
+    _say(message)
     sys.exit(EXIT_INCOMPLETE)
+
+
+def _message_of(error: Exception) -> str:
+    """The error's message as raised (a translatable one stays translatable)."""
+    return error.args[0] if len(error.args) == 1 and isinstance(error.args[0], str) else str(error)
+
+
+def _choose_language(_ctx, _param, value: str | None) -> str:
+    from kinelint.i18n import language_from_environment
+
+    _language[0] = value or language_from_environment()
+    return _language[0]
+
+
+_lang_option = click.option(
+    "--lang", type=click.Choice(LANGUAGES), callback=_choose_language, is_eager=True,
+    help="The language of messages, rule summaries and the summary line: en or fr "
+         "(default: from LANGUAGE, LC_ALL, LC_MESSAGES or LANG; English otherwise).")
 
 
 def _load_host(plugin_timeout: float = DEFAULT_SECONDS):
@@ -46,8 +71,7 @@ def _load_host(plugin_timeout: float = DEFAULT_SECONDS):
         with plugin_output_dropped():  # what a plugin prints at import is not the command's output
             return PluginHost.from_entry_points(budget=TimeBudget(plugin_timeout).start())
     except PluginConflict as conflict:
-        click.echo(f"kinelint: {conflict}", err=True)
-        sys.exit(EXIT_INCOMPLETE)
+        _fail(str(conflict))
 
 
 def _print_version(ctx: click.Context, _param, value: bool) -> None:
@@ -154,9 +178,10 @@ def _config_options(function):
               metavar="SECONDS", help="Time budget of each call into plugin code; one that outlasts it is stopped, "
                                       "reported, and the check is incomplete.")
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of failing plugins (patient data masked).")
+@_lang_option
 def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, statistics: bool, color: str, quiet: bool,
           exit_zero: bool, baseline: Path | None, write_baseline: Path | None, jobs: int | None, plugin_timeout: float,
-          verbose: bool,
+          verbose: bool, lang: str,
           **overrides) -> None:
     """Check invoice files (.json, .jsonl, .ndjson), directories, or - for standard input."""
     from kinelint.streams import STANDARD_OUTPUT, ReportStream, ReportWriteError, end_on_full_output, \
@@ -174,7 +199,7 @@ def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, 
             known = _or_exit(_load_baseline, baseline)
             summary, kept, nothing_read = _run_check(host, settings, paths, output_format, output_file, statistics,
                                                      known, write_baseline is not None, jobs, terminal,
-                                                     Look(color, quiet))
+                                                     Look(color, quiet), lang)
     except ReportWriteError as error:
         if error.closed_pipe:
             raise
@@ -199,10 +224,10 @@ def _nothing_read(paths, exclusions, quiet: bool = False) -> None:
     """
     if any(exclusions.excludes_given(path) for path in paths):
         if not quiet:
-            click.echo("kinelint: every file named is excluded (--force-exclude): nothing to check", err=True)
+            _say(msg("every file named is excluded (--force-exclude): nothing to check"))
         sys.exit(EXIT_CLEAN)
-    _fail(f"no invoice file in {', '.join(paths)} (files named *.json, *.jsonl or *.ndjson, in any case, "
-          "outside excluded folders): nothing was checked")
+    _fail(msg("no invoice file in {paths} (files named *.json, *.jsonl or *.ndjson, in any case, outside excluded "
+              "folders): nothing was checked", paths=", ".join(paths)))
 
 
 def _jobs(value: str) -> int | None:
@@ -223,9 +248,10 @@ class Look:
 
 
 def _run_check(host, settings, paths, output_format, output_file, statistics, baseline, keep, jobs, terminal,
-               look=Look()):
+               look=Look(), lang=DEFAULT_LANGUAGE):
     """The run, the filter, the reporter (to the terminal or the file) and the terminal summary."""
     from kinelint.filtering import Filter
+    from kinelint.i18n import localized_rules
     from kinelint.nomenclature import load_nomenclature
     from kinelint.progress import Progress, should_show
     from kinelint.reporters import ReportContext, reporter_class, statistics_lines, summary_line, wants_color
@@ -235,17 +261,18 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
 
     exclusions = settings.exclusions()
     run = Run(host, load_nomenclature(), today=settings.today, jobs=jobs or auto_jobs(paths, exclusions),
-              exclusions=exclusions)
+              exclusions=exclusions, lang=lang)
     selected = Filter(settings, baseline)
     counts, kept = Counter(), []
     with ExitStack() as stack:
         stream = stack.enter_context(_open_report(output_file)) if output_file else None
         showing = should_show(sys.stderr) and not look.quiet
-        progress = stack.enter_context(Progress(run.summary, sys.stderr)) if showing else None
+        progress = stack.enter_context(Progress(run.summary, sys.stderr, lang=lang)) if showing else None
         if stream is None and not statistics:
             stream = progress.guard(terminal) if progress else terminal
         color = wants_color(look.color, stream if stream is not None else terminal, os.environ)
-        context = ReportContext(host.rules, Path.cwd(), settings.fail_on, color=color, quiet=look.quiet)
+        context = ReportContext(localized_rules(host.rules, lang), Path.cwd(), settings.fail_on, lang, color=color,
+                                quiet=look.quiet)
         reporter = reporter_class(output_format)(stream, context) if stream is not None else None
         if reporter is not None and reporter.wants_documents:
             run.on_document = reporter.document
@@ -259,7 +286,7 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
         if reporter is not None:
             reporter.finish(summary)
     if output_file is not None or statistics:
-        summary_lines = [] if look.quiet else [summary_line(summary)]
+        summary_lines = [] if look.quiet else [summary_line(summary, lang)]
         for line in (statistics_lines(counts, host.rules) if statistics else []) + summary_lines:
             terminal.write(line + "\n")
     terminal.flush()  # here, where a full disk is a message, not at exit
@@ -273,7 +300,7 @@ def _open_report(path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)  # -o reports/kinelint.sarif in a fresh CI checkout
         return ReportStream(open(path, "w", encoding="utf-8"), str(path))
     except OSError as error:
-        _fail(f"cannot write the report to {path}: {error.strerror or error}")
+        _fail(msg("cannot write the report to {path}: {reason}", path=str(path), reason=error.strerror or str(error)))
 
 
 def _guard_output(option: str, target: Path | None, paths) -> None:
@@ -289,7 +316,8 @@ def _guard_output(option: str, target: Path | None, paths) -> None:
         walked = inside and is_invoice_name(written) and not any(
             part.startswith(".") for part in Path(os.path.relpath(written, checked)).parts[:-1])
         if given != "-" and (written == checked or walked):
-            raise click.UsageError(f"{option} {target} is among the files checked; write it elsewhere")
+            raise click.UsageError(render(msg("{option} {target} is among the files checked; write it elsewhere",
+                                              option=option, target=str(target)), _language[0]))
 
 
 def _settings(host, overrides: dict):
@@ -302,7 +330,7 @@ def _settings(host, overrides: dict):
     try:
         return load_settings(host.rules, wanted)
     except ConfigError as error:
-        _fail(str(error))
+        _fail(_message_of(error))
 
 
 def _load_baseline(path: Path | None):
@@ -318,7 +346,7 @@ def _or_exit(action, *args):
     try:
         return action(*args)
     except BaselineError as error:
-        _fail(str(error))
+        _fail(_message_of(error))
 
 
 def _baseline_notes(known, write_path: Path | None, kept, paths, quiet: bool = False) -> None:
@@ -327,18 +355,18 @@ def _baseline_notes(known, write_path: Path | None, kept, paths, quiet: bool = F
     if write_path is not None:
         count = _or_exit(write, write_path, kept)
         if not quiet:
-            click.echo(f"kinelint: recorded {count} finding(s) in the baseline {write_path}", err=True)
+            _say(msg("recorded {count} finding(s) in the baseline {path}", count=count, path=str(write_path)))
     if known is None or quiet:
         return
     stale = known.stale(paths)
-    click.echo(f"kinelint: the baseline {known.path} hid {known.hidden} finding(s)", err=True)
+    _say(msg("the baseline {path} hid {count} finding(s)", count=known.hidden, path=str(known.path)))
     if stale:
-        entries = "1 baseline entry no longer occurs" if len(stale) == 1 else f"{len(stale)} baseline entries no longer occur"
-        click.echo(f"kinelint: {entries} (stale; refresh with --write-baseline):", err=True)
+        _say(nmsg("{count} baseline entry no longer occurs (stale; refresh with --write-baseline):",
+                  "{count} baseline entries no longer occur (stale; refresh with --write-baseline):", len(stale)))
         for entry in stale[:STALE_SHOWN]:
             click.echo(f"  {entry.describe()}", err=True)
         if len(stale) > STALE_SHOWN:
-            click.echo(f"  ... and {len(stale) - STALE_SHOWN} more", err=True)
+            click.echo("  " + render(msg("... and {count} more", count=len(stale) - STALE_SHOWN), _language[0]), err=True)
 
 
 @main.command("config")
@@ -351,26 +379,30 @@ def show_config(**overrides) -> None:
 
 
 @main.command()
-def rules() -> None:
+@_lang_option
+def rules(lang: str) -> None:
     """List every rule of every installed plugin."""
+    from kinelint.i18n import localized_rules
+
     host = _load_host()
-    for rule in sorted(host.rules.values(), key=lambda r: r.code):
+    for rule in sorted(localized_rules(host.rules, lang).values(), key=lambda r: r.code):
         click.echo(f"{rule.code}  {rule.severity:<7}  {rule.name:<28}  {rule.summary}  [{rule.plugin}]")
     _report_incidents(host, verbose=False)
 
 
 @main.command()
 @click.argument("code", metavar="CODE|NAME")
-def rule(code: str) -> None:
+@_lang_option
+def rule(code: str, lang: str) -> None:
     """Show the full documentation of one rule, named by its code (OBS003) or its name (retired-fee)."""
     from kinelint.docs import find_rule, rule_page
+    from kinelint.i18n import localized_rules
 
     host = _load_host()
-    found = find_rule(host.rules, code)
+    found = find_rule(localized_rules(host.rules, lang), code)
     if found is None:
-        click.echo(f"kinelint: no rule {code!r}; `kinelint rules` lists them", err=True)
-        sys.exit(EXIT_INCOMPLETE)
-    click.echo(rule_page(found))
+        _fail(msg("no rule {code}; `kinelint rules` lists them", code=repr(code)))
+    click.echo(rule_page(found, lang))
 
 
 def _report_incidents(host, verbose: bool) -> None:
@@ -381,7 +413,8 @@ def _report_incidents(host, verbose: bool) -> None:
         if verbose and incident.detail:
             click.echo(scrub_all(incident.detail), err=True)
     if host.incidents:
-        click.echo("kinelint: the check is incomplete (exit status 2)" + ("" if verbose else "; --verbose shows details"), err=True)
+        _say(msg("the check is incomplete (exit status 2)") if verbose
+             else msg("the check is incomplete (exit status 2); --verbose shows details"))
 
 
 def _internal_error(error: Exception, verbose: bool) -> None:
@@ -389,7 +422,7 @@ def _internal_error(error: Exception, verbose: bool) -> None:
 
     from kinelint.privacy import scrub_all
 
-    click.echo(f"kinelint: internal error ({type(error).__name__}); please report it", err=True)
+    _say(msg("internal error ({error}); please report it", error=type(error).__name__))
     if verbose:
         click.echo(scrub_all("".join(traceback.format_exception(error))), err=True)
     sys.exit(EXIT_INCOMPLETE)

@@ -17,15 +17,18 @@ from pathlib import Path
 from typing import TextIO
 
 from kinelint.findings import Finding, Rule, Summary
+from kinelint.i18n import DEFAULT_LANGUAGE, Joined, msg, nmsg
 
 
 @dataclass(frozen=True)
 class ReportContext:
-    """What a report may need beyond the findings: the rules, the base of relative paths, the failing severity."""
+    """What a report may need beyond the findings: the rules (their summaries in the report's language),
+    the base of relative paths, the failing severity, the language of the report."""
 
     rules: Mapping[str, Rule] = field(default_factory=dict)
     root: Path = field(default_factory=Path.cwd)
     fail_on: str = "error"
+    lang: str = DEFAULT_LANGUAGE
     color: bool = False  # ANSI colours in the text report (--color, NO_COLOR)
     quiet: bool = False  # the findings only, no summary line (--quiet)
 
@@ -76,7 +79,7 @@ class TextReporter(Reporter):
 
     def finish(self, summary: Summary) -> None:
         if not self.context.quiet:
-            self.stream.write(_styled(summary_line(summary), "summary", self.context.color) + "\n")
+            self.stream.write(_styled(summary_line(summary, self.context.lang), "summary", self.context.color) + "\n")
 
 
 def wants_color(choice: str, stream, environ: Mapping[str, str]) -> bool:
@@ -145,16 +148,21 @@ def statistics_lines(counts: Counter, rules: Mapping[str, Rule]) -> list[str]:
             for code, count in ordered]
 
 
-def summary_line(summary: Summary) -> str:
-    checked = f"{_plural(summary.files, 'file')}, {_plural(summary.invoices, 'invoice')} checked"
+def at_pointer(pointer: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """ "at /sessions/0/date", or "at the document root", in the report's language."""
+    return (msg("at {pointer}", pointer=pointer) if pointer else msg("at the document root")).render(lang)
+
+
+def summary_line(summary: Summary, lang: str = DEFAULT_LANGUAGE) -> str:
+    """ "7 files, 11 invoices checked: 3 errors, 0 warnings." in the report's language."""
+    checked = msg("{files}, {invoices} checked",
+                  files=nmsg("{count} file", "{count} files", summary.files),
+                  invoices=nmsg("{count} invoice", "{count} invoices", summary.invoices))
     if not summary.findings:
-        return f"{checked}: no findings."
+        return msg("{checked}: no findings.", checked=checked).render(lang)
     infos = summary.findings - summary.errors - summary.warnings
-    parts = [_plural(summary.errors, "error"), _plural(summary.warnings, "warning")]
+    parts = [nmsg("{count} error", "{count} errors", summary.errors),
+             nmsg("{count} warning", "{count} warnings", summary.warnings)]
     if infos:
-        parts.append(_plural(infos, "info"))
-    return f"{checked}: " + ", ".join(parts) + "."
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
+        parts.append(nmsg("{count} info", "{count} infos", infos))
+    return msg("{checked}: {counts}.", checked=checked, counts=Joined(parts)).render(lang)

@@ -17,9 +17,10 @@ from datetime import date
 from kinelint.exclusion import Exclusions
 from kinelint.findings import SEVERITIES, Finding, Related, Rule, Summary, Violation, printable, printable_pointer
 from kinelint.host import PluginHost
+from kinelint.i18n import DEFAULT_LANGUAGE, Message, msg, nmsg, translate
 from kinelint.invoice import Invoice
 from kinelint.parsing import MAX_DEPTH, too_deep
-from kinelint.privacy import patient_values, scrub
+from kinelint.privacy import masked_value, patient_values, scrub
 from kinelint.schema import SchemaChecker
 from kinelint.sources import DocRef, Document, Problem, SourceFile, discover, read, refs_of_handles
 
@@ -47,6 +48,7 @@ class Run:
     jobs: int = 1  # worker processes (kinelint.parallel); 1 checks everything here
     exclusions: Exclusions = field(default_factory=Exclusions)  # what a directory walk leaves out
     sources: list[SourceFile] = field(default_factory=list)  # every file read, by number (DocRef.handle)
+    lang: str = DEFAULT_LANGUAGE  # the language messages are written in (kinelint.i18n)
 
     def findings(self, paths: Iterable[str]) -> Iterator[Finding]:
         """Every finding, file by file in the order given, then the batch findings."""
@@ -94,8 +96,8 @@ class Run:
             return self._judge(document, observe)
         except Exception as error:  # RecursionError, MemoryError on one absurd document, a bug not yet found
             rule = self.host.rules["PRS008"]
-            message = (f"kinelint could not check this document ({type(error).__name__}); the other documents "
-                       "were checked. Please report it")
+            message = msg("kinelint could not check this document ({error}); the other documents were checked. "
+                          "Please report it", error=type(error).__name__).render(self.lang)
             return [self._count(Finding("PRS008", rule.severity, message, document.ref.source.display,
                                         document.ref.line, 1, document.ref.base, document.ref.invoice_id, rule.name,
                                         rule.plugin))]
@@ -133,8 +135,9 @@ class Run:
         pairs = sorted(pairs, key=lambda pair: (_pointer_order(pair[0].pointer), pair[0].code))
         hidden = pairs[MAX_FINDINGS:]
         worst = min((v.severity or r.severity for v, r in hidden), key=SEVERITIES.index)
-        count = f"{len(hidden)} more finding" + ("s" if len(hidden) > 1 else "")
-        more = Violation(CAP_CODE, f"and {count} on this invoice, not shown: fix the first ones and check it again",
+        more = Violation(CAP_CODE, nmsg("and {count} more finding on this invoice, not shown: fix the first ones and "
+                                        "check it again", "and {count} more findings on this invoice, not shown: fix "
+                                        "the first ones and check it again", len(hidden), count=len(hidden)),
                          "", worst)
         return pairs[:MAX_FINDINGS] + [(more, self.host.rules[CAP_CODE])]
 
@@ -164,7 +167,7 @@ class Run:
                 line, column = twin.positions().locate({pointer}, "" if twin.own_text else twin.base)[pointer]
             except (OSError, KeyError, ValueError):
                 line, column = twin.line, 1
-            related.append(Related(label, twin.source.display, line, column, twin.base + pointer, twin.invoice_id))
+            related.append(Related(translate(label, self.lang), twin.source.display, line, column, twin.base + pointer, twin.invoice_id))
         return tuple(related)
 
     def _locate(self, ref: DocRef, positions, value, pairs, secrets=None, twins=None) -> list[Finding]:
@@ -176,7 +179,7 @@ class Run:
         for violation, rule in pairs:
             line, column = where[violation.pointer]
             related = self._related(violation, twins) if twins else ()
-            message = violation.message + "".join(f" ({twin.describe()})" for twin in related)
+            message = self._text(violation.message, secrets) + "".join(f" ({twin.describe()})" for twin in related)
             findings.append(self._count(Finding(
                 code=violation.code,
                 severity=violation.severity or rule.severity,
@@ -193,9 +196,17 @@ class Run:
         findings.sort(key=lambda f: (f.line, f.column, f.code, f.pointer))
         return findings
 
+    def _text(self, message: str, secrets: tuple[str, ...] = ()) -> str:
+        """The message in the run's language, the patient's values masked (in its values too: a date
+        is written another way in another language)."""
+        if isinstance(message, Message) and self.lang != DEFAULT_LANGUAGE:
+            message = message.map_values(lambda value: masked_value(value, secrets)).render(self.lang)
+        return str(scrub(message, secrets))  # a plain str: the finding holds text, not a template
+
     def _problem_finding(self, problem: Problem) -> Finding:
         rule = self.host.rules[problem.code]
-        return self._count(Finding(problem.code, rule.severity, printable(problem.message),
+        message = problem.message.render(self.lang) if isinstance(problem.message, Message) else str(problem.message)
+        return self._count(Finding(problem.code, rule.severity, printable(message),
                                problem.source.display, problem.line, problem.column,
                                printable_pointer(problem.pointer), None, rule.name, rule.plugin))
 
@@ -205,7 +216,7 @@ class Run:
 
 
 def _too_deep() -> Violation:
-    return Violation("PRS005", f"nesting deeper than the invoice format allows ({MAX_DEPTH} levels)")
+    return Violation("PRS005", msg("nesting deeper than the invoice format allows ({levels} levels)", levels=MAX_DEPTH))
 
 
 def _related_triples(violation) -> list[tuple[int, str, str]]:

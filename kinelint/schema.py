@@ -21,6 +21,7 @@ from functools import cached_property
 from importlib import resources
 
 from kinelint.findings import Violation, join_pointer
+from kinelint.i18n import N_, Joined, Message, any_of, msg, nmsg
 from kinelint.privacy import patient_values, safe_pointer, shows_patient_data
 
 SCHEMA_FILE = "invoice-1.schema.json"
@@ -237,8 +238,8 @@ class SchemaChecker:
         if self.is_valid(invoice, raw):
             return []
         if _plainly_not_an_invoice(invoice):
-            return [Violation(NOT_AN_INVOICE, "not an invoice: the object has no 'invoice_id' and no 'version': 1 "
-                                              "(leave such files out with `extend-exclude`)")]
+            return [Violation(NOT_AN_INVOICE, msg("not an invoice: the object has no 'invoice_id' and no 'version': 1 "
+                                                  "(leave such files out with `extend-exclude`)"))]
         return self.explain(invoice, raw=raw)
 
     @cached_property
@@ -388,69 +389,91 @@ def _violations_of(error) -> list[Violation]:
     code = _CODES.get(keyword, OTHER_SCHEMA_CODE)
     where = _field_name(path)
     description = error.schema.get("description") if isinstance(error.schema, dict) else None
-    expected = f" ({description})" if description else ""
-    inside = f" in {where}" if path else ""
+    note = f" ({description})" if description else ""
     if keyword == "required":
         missing = [name for name in error.validator_value if isinstance(error.instance, dict) and name not in error.instance]
         if not missing:
             return []
         names = ", ".join(repr(name) for name in missing)
-        return [Violation(code, f"missing required field{'s' if len(missing) > 1 else ''} {names}{inside}", join_pointer(*path))]
+        message = (nmsg("missing required field {names} in {where}", "missing required fields {names} in {where}",
+                        len(missing), names=names, where=where) if path else
+                   nmsg("missing required field {names}", "missing required fields {names}", len(missing), names=names))
+        return [Violation(code, message, join_pointer(*path))]
     if keyword == "additionalProperties":
         allowed = set(error.schema.get("properties", {}))
         extras = sorted(k for k in error.instance if k not in allowed) if isinstance(error.instance, dict) else []
         return [
-            Violation(code, f"unknown field {_short(k)!r}{inside}: objects in the invoice format are closed", join_pointer(*path, k))
+            Violation(code, (msg("unknown field {name} in {where}: objects in the invoice format are closed",
+                                 name=repr(_short(k)), where=where) if path else
+                             msg("unknown field {name}: objects in the invoice format are closed", name=repr(_short(k)))),
+                      join_pointer(*path, k))
             if not shows_patient_data(k, dates=True) else
-            Violation(code, f"unknown field{inside or ' in the invoice'} (its name is not shown: it looks like patient "
-                            "data): objects in the invoice format are closed", join_pointer(*path))
+            Violation(code, msg("unknown field in {where} (its name is not shown: it looks like patient data): "
+                                "objects in the invoice format are closed", where=where), join_pointer(*path))
             for k in extras
         ]
     if keyword == "type":  # the type says it all; descriptions are notes for vendors' developers
-        return [Violation(code, f"{where} must be {_a(error.validator_value)}, not {_json_type(error.instance)}", join_pointer(*path))]
+        return [Violation(code, msg("{where} must be {expected}, not {found}", where=where,
+                                    expected=_a(error.validator_value), found=_json_type(error.instance)),
+                          join_pointer(*path))]
     if keyword in ("enum", "const"):
         options = error.validator_value if keyword == "enum" else [error.validator_value]
         shown = ", ".join(json.dumps(o) for o in options)
         got = f" {_echo(path, error.instance)}" if _echo(path, error.instance) else ""
-        return [Violation(code, f"{where}{got} is not allowed: expected {shown}", join_pointer(*path))]
+        return [Violation(code, msg("{where}{value} is not allowed: expected {options}", where=where, value=got,
+                                    options=shown), join_pointer(*path))]
     if keyword == "format":
-        return [Violation(code, f"{where} is not a real calendar date (YYYY-MM-DD)", join_pointer(*path))]
+        return [Violation(code, msg("{where} is not a real calendar date (YYYY-MM-DD)", where=where), join_pointer(*path))]
     if keyword in ("pattern", "minLength", "maxLength"):
-        form = f": {description}" if description else ""
-        return [Violation(code, f"{where} does not have the expected form{form}", join_pointer(*path))]
+        message = (msg("{where} does not have the expected form: {form}", where=where, form=description) if description
+                   else msg("{where} does not have the expected form", where=where))
+        return [Violation(code, message, join_pointer(*path))]
+    got = f" {_echo(path, error.instance)}" if _echo(path, error.instance) else ""
     if keyword == "multipleOf":
-        got = _echo(path, error.instance)
-        return [Violation(code, f"{where} {got} has more than two decimals; amounts and coefficients are written to the cent".replace("  ", " "), join_pointer(*path))]
+        return [Violation(code, msg("{where}{value} has more than two decimals; amounts and coefficients are written "
+                                    "to the cent", where=where, value=got), join_pointer(*path))]
     if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        bound = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than", "exclusiveMaximum": "less than"}[keyword]
-        got = _echo(path, error.instance)
-        return [Violation(code, f"{where} {got} must be {bound} {error.validator_value}".replace("  ", " "), join_pointer(*path))]
+        limit = str(error.validator_value)
+        bound = {"minimum": lambda: msg("at least {limit}", limit=limit),
+                 "maximum": lambda: msg("at most {limit}", limit=limit),
+                 "exclusiveMinimum": lambda: msg("more than {limit}", limit=limit),
+                 "exclusiveMaximum": lambda: msg("less than {limit}", limit=limit)}[keyword]()
+        return [Violation(code, msg("{where}{value} must be {bound}", where=where, value=got, bound=bound),
+                          join_pointer(*path))]
     if keyword in ("minItems", "maxItems"):
-        bound = "at least" if keyword == "minItems" else "at most"
-        return [Violation(code, f"{where} must hold {bound} {error.validator_value} item(s){expected}", join_pointer(*path))]
-    return [Violation(code, f"{where} breaks the invoice schema (keyword {keyword!r})", join_pointer(*path))]
+        limit = str(error.validator_value)
+        message = (msg("{where} must hold at least {limit} item(s){note}", where=where, limit=limit, note=note)
+                   if keyword == "minItems" else
+                   msg("{where} must hold at most {limit} item(s){note}", where=where, limit=limit, note=note))
+        return [Violation(code, message, join_pointer(*path))]
+    return [Violation(code, msg("{where} breaks the invoice schema (keyword {keyword})", where=where,
+                                keyword=repr(keyword)), join_pointer(*path))]
 
 
 # Array items named as the rules name them, counted from 1: "session 4, act 2: amount", not sessions[3].acts[1].
-_ITEM_NAMES = {"sessions": "session", "acts": "act", "fees": "fee"}
+_ITEM_NAMES = {"sessions": N_("session {number}"), "acts": N_("act {number}"), "fees": N_("fee {number}")}
 
 
-def _field_name(path: list) -> str:
+def _field_name(path: list) -> object:
+    """Where a schema error lies, in words (a message: "session 4, act 2: amount" in the run's language)."""
     if not path:
-        return "the invoice"
-    items: list[str] = []
+        return msg("the invoice")
+    items: list = []
     keys: list[str] = []
     for token in path:
         if isinstance(token, int):
             container = keys.pop() if keys else "item"
-            named = _ITEM_NAMES.get(container, f"{'.'.join([*keys, container])} item")
-            items.append(f"{named} {token + 1}")
+            template = _ITEM_NAMES.get(container)
+            items.append(Message(template, {"number": token + 1}) if template else
+                         msg("{field} item {number}", field=".".join([*keys, container]), number=token + 1))
             keys = []
         else:
             keys.append(str(token))
-    where = ", ".join(items)
     field = ".".join(keys)
-    return f"{where}: {field}" if where and field else where or field
+    if not items:
+        return field
+    where = items[0] if len(items) == 1 else Joined(items)
+    return msg("{items}: {field}", items=where, field=field) if field else where
 
 
 def _echo(path: list, value: object) -> str:
@@ -469,14 +492,15 @@ def _short(key: str) -> str:
 
 def _a(type_name) -> str:
     if isinstance(type_name, list):
-        return " or ".join(_a(t) for t in type_name)
-    return {"object": "an object", "array": "an array", "integer": "a whole number", "number": "a number",
-            "string": "a string", "boolean": "true or false", "null": "null"}.get(type_name, type_name)
+        return any_of([_a(t) for t in type_name])
+    return {"object": msg("an object"), "array": msg("an array"), "integer": msg("a whole number"),
+            "number": msg("a number"), "string": msg("a string"), "boolean": msg("true or false"),
+            "null": "null"}.get(type_name, type_name)
 
 
 def _json_type(value: object) -> str:
     if isinstance(value, bool):
-        return "true or false"
+        return msg("true or false")
     if isinstance(value, (int, Decimal, float)):
-        return "a number"
+        return msg("a number")
     return _a({dict: "object", list: "array", str: "string", type(None): "null"}.get(type(value), "value"))

@@ -15,7 +15,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from kinelint.findings import Finding, Summary
-from kinelint.reporters import Reporter, summary_line
+from kinelint.i18n import nmsg
+from kinelint.reporters import Reporter, at_pointer, summary_line
 from kinelint.spool import FindingSpool
 
 
@@ -60,7 +61,7 @@ class JunitReporter(Reporter):
             root = ET.Element("testsuites", name="kinelint")
             suite = ET.SubElement(root, "testsuite", name="kinelint", tests="1", failures="0", errors="0", skipped="0")
             ET.SubElement(ET.SubElement(suite, "testcase", name="no findings", classname="kinelint"),
-                          "system-out").text = summary_line(summary)
+                          "system-out").text = summary_line(summary, self.context.lang)
             root.set("tests", "1")
             root.set("failures", "0")
             ET.indent(root)
@@ -86,21 +87,22 @@ class JunitReporter(Reporter):
             if self.context.fails(finding):
                 failing.append(finding)
             else:
-                others.append(_line(finding))
+                others.append(_line(finding, self.context.lang))
         if failing:  # one <failure> a case (the schema allows no more), every failing finding in its text
             first = failing[0]
-            more = f" (and {len(failing) - 1} more)" if len(failing) > 1 else ""
+            more = " " + nmsg("(and {count} more)", "(and {count} more)", len(failing) - 1).render(self.context.lang) \
+                if len(failing) > 1 else ""
             failure = ET.SubElement(case, "failure", message=f"{first.code} {first.message}{more}",
                                     type=" ".join(dict.fromkeys(f.code for f in failing)))
-            failure.text = "\n".join(map(_line, failing))
+            failure.text = "\n".join(_line(finding, self.context.lang) for finding in failing)
         if others:
             ET.SubElement(case, "system-out").text = "\n".join(others)
         ET.indent(case, level=2)
         return ET.tostring(case, encoding="unicode")
 
 
-def _line(finding: Finding) -> str:
-    where = f"{finding.file}:{finding.line}:{finding.column} at {finding.pointer or 'the document root'}"
+def _line(finding: Finding, lang: str) -> str:
+    where = f"{finding.file}:{finding.line}:{finding.column} " + at_pointer(finding.pointer, lang)
     return f"{finding.severity} {finding.code} ({finding.rule}) {where}: {finding.message}"
 
 

@@ -7,6 +7,7 @@ prefix of your own and three digits; never reuse a built-in family prefix.
 
 from kinelint.findings import Rule, Violation
 from kinelint.hookspecs import hookimpl
+from kinelint.i18n import msg
 
 UNLABELLED_ACT = Rule(
     code="EXA001",
@@ -30,5 +31,8 @@ def kinelint_check_invoice(invoice):
     for session in invoice.sessions:
         for act in session.acts:
             if not act.label:
-                yield Violation("EXA001", f"act {act.letter} {act.coefficient} of session {session.number} has no label",
+                # A template and its values (not an f-string): numbers and dates are then written the
+                # way the user's language writes them (--lang fr: "8,12").
+                yield Violation("EXA001", msg("act {letter} {coefficient} of session {number} has no label",
+                                              letter=act.letter, coefficient=act.coefficient, number=session.number),
                                 act.pointer)

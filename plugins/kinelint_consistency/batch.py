@@ -18,6 +18,7 @@ there is one).
 from __future__ import annotations
 
 from kinelint.findings import Violation
+from kinelint.i18n import N_, msg
 from kinelint.keystore import KeyStore
 
 from kinelint_consistency import same_day
@@ -25,7 +26,7 @@ from kinelint_consistency.rules import DUPLICATE_INVOICE_ID, SESSION_BILLED_TWIC
 
 _MASK_BITS = 62  # session numbers 1..62 live in the prescription's mask; beyond, a key each
 _SEVERAL = 1 << 63  # in the first-invoice store: the prescription has more than one invoice (handles leave bit 63 free)
-EARLIER = "earlier invoice"
+EARLIER = N_("earlier invoice")  # translated where the finding is located
 _NO_PLACE = 1 << 62  # a ref without a handle (a test's): a place the core does not read back
 _DAYS_PER_KEY = 64  # days with a session, per prescription: a 64-bit mask per block of 64 days
 
@@ -63,8 +64,9 @@ class BatchChecker:
             first = self._repeated.setdefault(invoice_id, first)
             self._found.append((ref, Violation(
                 DUPLICATE_INVOICE_ID.code,
-                f"invoice id {invoice_id} is already used by an earlier invoice of this batch; "
-                f"each invoice needs its own id", "/invoice_id", related=((first, "/invoice_id", EARLIER),))))
+                msg("invoice id {invoice_id} is already used by an earlier invoice of this batch; "
+                    "each invoice needs its own id", invoice_id=invoice_id), "/invoice_id",
+                related=((first, "/invoice_id", EARLIER),))))
             return
         billed_now, beyond_mask = 0, False
         for _, number, _, _ in sessions:
@@ -94,8 +96,10 @@ class BatchChecker:
                 reported.add(index)
                 self._found.append((ref, Violation(
                     SESSION_BILLED_TWICE.code,
-                    f"session {number} ({on.isoformat()}): session {number} of prescription {prescription_id} "
-                    f"is already billed by an earlier invoice of this batch; a session is billed once",
+                    msg("{where}: session {number} of prescription {prescription} is already billed by an earlier "
+                        "invoice of this batch; a session is billed once",
+                        where=msg("session {number} ({date})", number=number, date=on), number=number,
+                        prescription=prescription_id),
                     f"/sessions/{index}/number", related=twin)))
         for _, number, _, _ in sessions:
             if number > _MASK_BITS:
@@ -126,9 +130,10 @@ class BatchChecker:
                     continue  # the same session billed again: CON009 says so
                 self._found.append((ref, Violation(
                     TWO_SESSIONS_ONE_DAY_BATCH.code,
-                    f"session {number} ({on.isoformat()}): an earlier invoice of this batch already bills a "
-                    f"session of prescription {prescription_id} on that date; one prescription gives one "
-                    f"session a day, save urgent airway clearance, cystic fibrosis and burns",
+                    msg("{where}: an earlier invoice of this batch already bills a session of prescription "
+                        "{prescription} on that date; one prescription gives one session a day, save urgent airway "
+                        "clearance, cystic fibrosis and burns", where=msg("session {number} ({date})", number=number,
+                                                                          date=on), prescription=prescription_id),
                     f"/sessions/{index}/date")))
 
     def _already_billed(self, mask: int, prescription_id: str, number: int) -> bool:
