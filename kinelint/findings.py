@@ -53,6 +53,25 @@ class Violation:
     message: str
     pointer: str = ""
     severity: str | None = None
+    # Other invoices the finding is about (a batch rule's twin): ``(ref.handle, pointer, label)`` triples;
+    # the core locates them, names them in the message and gives them to SARIF as related locations.
+    related: tuple = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """Another place a finding is about: the earlier invoice of a repeated id or session."""
+
+    label: str  # "earlier invoice"
+    file: str
+    line: int
+    column: int
+    pointer: str
+    invoice_id: str | None
+
+    def describe(self) -> str:
+        invoice = f"{self.invoice_id}, " if self.invoice_id else ""
+        return f"{self.label}: {invoice}{self.file}:{self.line}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +88,7 @@ class Finding:
     invoice_id: str | None
     rule: str
     plugin: str
+    related: tuple[Related, ...] = ()
 
     def as_dict(self) -> dict:
         return {

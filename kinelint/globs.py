@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kinelint.i18n import msg
+
 _ANY_DEPTH = "**"  # any run of characters, "/" included
 _ANY = "*"  # any run of characters but "/"
 _ONE = "?"  # one character but "/"
@@ -20,7 +22,7 @@ _DIRS = "**/"  # zero or more whole directories: marks a star-then-"/" that may 
 
 
 class GlobError(ValueError):
-    """A glob that cannot be read (an unclosed ``[`` or a reversed range)."""
+    """A glob that cannot be read (an unclosed ``[`` or a reversed range); ``args[0]`` is the message."""
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,8 @@ def _set(pattern: str, start: int) -> tuple[_Set, int]:
         if index + 2 < len(pattern) and pattern[index + 1] == "-" and pattern[index + 2] != "]":
             high = pattern[index + 2]
             if high < char:
-                raise GlobError(f"the range {char}-{high} in {pattern!r} runs backwards")
+                raise GlobError(msg("the range {low}-{high} in {pattern} runs backwards", low=char, high=high,
+                                    pattern=repr(pattern)))
             ranges.append((char, high))
             index += 3
         else:
@@ -125,5 +128,6 @@ def _set(pattern: str, start: int) -> tuple[_Set, int]:
             index += 1
         first = False
     if index >= len(pattern):
-        raise GlobError(f"the [ at character {start + 1} of {pattern!r} is never closed")
+        raise GlobError(msg("the [ at character {number} of {pattern} is never closed", number=start + 1,
+                            pattern=repr(pattern)))
     return _Set(negated, frozenset(singles), tuple(ranges)), index + 1

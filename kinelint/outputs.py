@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kinelint.i18n import msg
-from kinelint.sources import SUFFIXES, STDIN, discover_quietly, walked_directories
+from kinelint.sources import STDIN, discover_quietly, is_invoice_name, walked_directories
 
 
 class OutputRefused(Exception):
@@ -45,7 +45,7 @@ def guard(target: Path, paths: Iterable[str]) -> None:
             checked.add((found.st_dev, found.st_ino))
         if (status.st_dev, status.st_ino) in checked:
             raise OutputRefused(msg("is among the files checked"))
-    if str(target).endswith(SUFFIXES):
+    if is_invoice_name(str(target)):
         try:
             parent = os.stat(os.path.dirname(os.path.abspath(target)))
         except OSError:

@@ -491,3 +491,17 @@ def _one(tmp_path: Path, invoice_id: str) -> Path:
     path = tmp_path / f"{invoice_id}.json"
     path.write_text(dumps(patient_invoice(invoice_id)))
     return path
+
+
+def test_patient_values_are_read_from_the_plugins_read_only_view():
+    """``Invoice.data`` is a ``FrozenDict`` (a Mapping, not a dict): the values to mask must be found in it as in
+    the parsed dict, or an incident would name an id holding them (nothing masked, silently)."""
+    from kinelint.frozen import FrozenDict, frozen
+    from kinelint.privacy import patient_values, showable_id
+
+    document = patient_invoice(f"F-{COMPACT_BIRTH}")
+    view = frozen(document)
+    assert isinstance(view, FrozenDict) and not isinstance(view, dict)
+    assert patient_values(view) == patient_values(document) and BIRTH in patient_values(view) and NIR in patient_values(view)
+    assert showable_id(view["invoice_id"], patient_values(view)) is None
+    assert patient_values({"patient": frozen({"nir": NIR})}) == patient_values({"patient": {"nir": NIR}})
