@@ -88,7 +88,12 @@ def _config_options(function):
               help="How to report the findings.")
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
               help="Write the report to PATH; the terminal keeps the summary.")
-@click.option("--statistics", is_flag=True, help="Show a count per code on the terminal instead of each finding.")
+@click.option("--statistics", is_flag=True,
+              help="Show a count per family and per code, with the money at stake, instead of each finding "
+                   "(as JSON with --format json or jsonl).")
+@click.option("--diff", is_flag=True,
+              help="Print what the corrections the findings carry would change, as a unified diff, instead of "
+                   "the findings; the files are never changed.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings fail the check.")
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Hide the findings recorded in FILE; report only new ones and note stale entries.")
@@ -98,8 +103,9 @@ def _config_options(function):
 @click.option("--jobs", "-j", default="auto", metavar="N|auto", callback=lambda _c, _p, v: _jobs(v),
               help="Worker processes. auto (default): one for a few files, every core from 16 MiB of input.")
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of failing plugins (patient data masked).")
-def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, statistics: bool, exit_zero: bool,
-          baseline: Path | None, write_baseline: Path | None, jobs: int | None, verbose: bool, **overrides) -> None:
+def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, statistics: bool, diff: bool,
+          exit_zero: bool, baseline: Path | None, write_baseline: Path | None, jobs: int | None, verbose: bool,
+          **overrides) -> None:
     """Check invoice files (.json, .jsonl, .ndjson), directories, or - for standard input."""
     if baseline is not None and write_baseline is not None:
         raise click.UsageError("--baseline and --write-baseline cannot be combined; --write-baseline alone refreshes it")
@@ -110,7 +116,7 @@ def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, 
     known = _or_exit(_load_baseline, baseline)
     try:
         summary, kept = _run_check(host, settings, paths, output_format, output_file, statistics, known,
-                                   write_baseline is not None, jobs)
+                                   write_baseline is not None, jobs, diff)
     except Exception as error:  # the last guard: a message, never a traceback
         _internal_error(error, verbose)
     _report_incidents(host, verbose)
@@ -130,30 +136,41 @@ def _jobs(value: str) -> int | None:
     return int(value)
 
 
-def _run_check(host, settings, paths, output_format, output_file, statistics, baseline, keep, jobs=None):
-    """The run, the filter, the reporter (to the terminal or the file) and the terminal summary."""
+def _run_check(host, settings, paths, output_format, output_file, statistics, baseline, keep, jobs=None, diff=False):
+    """The run, the filter, the reporter (to the terminal or the file) and the terminal summary.
+
+    The terminal's standard output holds the report, or the statistics, or (``--diff``) the diff alone;
+    the summary line goes with them, except after a diff (standard error, with the diff's notes).
+    """
+    from kinelint.corrections import Corrections
     from kinelint.filtering import Filter
     from kinelint.nomenclature import load_nomenclature
     from kinelint.progress import Progress, should_show
-    from kinelint.reporters import ReportContext, reporter_class, statistics_lines, summary_line
+    from kinelint.reporters import ReportContext, reporter_class, summary_line
     from kinelint.runner import Run
+    from kinelint.statistics import JSON_FORMATS, Statistics
 
     from kinelint.parallel import auto_jobs
 
     run = Run(host, load_nomenclature(), today=settings.today, jobs=jobs or auto_jobs(paths))
     selected = Filter(settings, baseline)
-    terminal, counts, kept = click.get_text_stream("stdout"), Counter(), []
+    terminal, kept = click.get_text_stream("stdout"), []
+    counted = Statistics() if statistics else None
+    corrections = Corrections() if diff else None
     with ExitStack() as stack:
         stream = stack.enter_context(_open_report(output_file)) if output_file else None
         progress = stack.enter_context(Progress(run.summary, sys.stderr)) if should_show(sys.stderr) else None
-        if stream is None and not statistics:
+        if stream is None and not statistics and not diff:
             stream = progress.guard(terminal) if progress else terminal
         context = ReportContext(host.rules, Path.cwd(), settings.fail_on)
         reporter = reporter_class(output_format)(stream, context) if stream is not None else None
         if reporter is not None and reporter.wants_documents:
             run.on_document = reporter.document
         for finding in selected.apply(run.findings(paths)):
-            counts[finding.code] += 1
+            if counted is not None:
+                counted.add(finding)
+            if corrections is not None:
+                corrections.add(finding)
             if reporter is not None:
                 reporter.finding(finding)
             if keep:
@@ -161,9 +178,16 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
         summary = selected.finish(run.summary)
         if reporter is not None:
             reporter.finish(summary)
-    if output_file is not None or statistics:
-        for line in (statistics_lines(counts, host.rules) if statistics else []) + [summary_line(summary)]:
-            click.echo(line)
+    if corrections is not None:
+        terminal.write(corrections.diff())
+        terminal.flush()
+        for note in corrections.notes:
+            click.echo(f"kinelint: {note}", err=True)
+    if counted is not None and output_format in JSON_FORMATS and corrections is None:
+        terminal.write(counted.json_text(output_format, host.rules, summary))
+    elif output_file is not None or statistics or diff:
+        for line in (counted.lines(host.rules) if counted is not None else []) + [summary_line(summary)]:
+            click.echo(line, err=diff)
     return summary, kept
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import importlib
 import json
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
 from kinelint.findings import Finding, Rule, Summary
+from kinelint.jsontext import dumps
 
 
 @dataclass(frozen=True)
@@ -75,19 +75,26 @@ class JsonReporter(Reporter):
         self._separator = '{"findings": ['
 
     def finding(self, finding: Finding) -> None:
-        self.stream.write(f"{self._separator}\n  {json.dumps(finding.as_dict(), ensure_ascii=False)}")
+        self.stream.write(f"{self._separator}\n  {finding_json(finding)}")
         self._separator = ","
 
     def finish(self, summary: Summary) -> None:
         opening = '{"findings": [' if self._separator != "," else "\n"
-        self.stream.write(f'{opening}], "summary": {json.dumps(summary.as_dict())}}}\n')
+        self.stream.write(f'{opening}], "summary": {dumps(summary.as_dict())}}}\n')
 
 
 class JsonLinesReporter(Reporter):
     """One finding per line."""
 
     def finding(self, finding: Finding) -> None:
-        self.stream.write(json.dumps(finding.as_dict(), ensure_ascii=False) + "\n")
+        self.stream.write(finding_json(finding) + "\n")
+
+
+def finding_json(finding: Finding) -> str:
+    """One finding as JSON text; its fix and money as exact numbers (18.80, -0.01)."""
+    if not finding.fix and finding.money is None:  # nearly every finding: the C encoder alone
+        return json.dumps(finding.as_dict(), ensure_ascii=False)
+    return dumps(finding.as_dict())
 
 
 REPORTERS: dict[str, str] = {
@@ -98,6 +105,7 @@ REPORTERS: dict[str, str] = {
     "junit": "kinelint.reporters_ci.junit:JunitReporter",
     "github": "kinelint.reporters_ci.github:GithubReporter",
     "gitlab": "kinelint.reporters_ci.gitlab:GitlabReporter",
+    "html": "kinelint.report_html:HtmlReporter",
 }
 
 FORMATS = tuple(REPORTERS)
@@ -109,14 +117,6 @@ def reporter_class(name: str) -> type[Reporter]:
     return getattr(importlib.import_module(module), attribute)
 
 
-def statistics_lines(counts: Counter, rules: Mapping[str, Rule]) -> list[str]:
-    """``--statistics``: one line per code, most frequent first."""
-    ordered = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
-    width = max((len(str(count)) for count in counts.values()), default=1)
-    return [f"{count:>{width}}  {code}  {rules[code].name if code in rules else ''}".rstrip()
-            for code, count in ordered]
-
-
 def summary_line(summary: Summary) -> str:
     checked = f"{_plural(summary.files, 'file')}, {_plural(summary.invoices, 'invoice')} checked"
     if not summary.findings:
@@ -125,7 +125,19 @@ def summary_line(summary: Summary) -> str:
     parts = [_plural(summary.errors, "error"), _plural(summary.warnings, "warning")]
     if infos:
         parts.append(_plural(infos, "info"))
-    return f"{checked}: " + ", ".join(parts) + "."
+    return f"{checked}: " + ", ".join(parts) + money_words(summary) + "."
+
+
+def money_words(summary: Summary) -> str:
+    """"; billed in error: COE 1.33 too little, TAR 0.02 too much and 0.01 too little", or "" if nothing."""
+    parts = []
+    for family in sorted(summary.money):
+        stake = summary.money[family]
+        amounts = ([f"{stake.over:f} too much"] if stake.over else []) + ([f"{stake.under:f} too little"]
+                                                                          if stake.under else [])
+        if amounts:
+            parts.append(f"{family} " + " and ".join(amounts))
+    return "; billed in error: " + ", ".join(parts) if parts else ""
 
 
 def _plural(count: int, noun: str) -> str:

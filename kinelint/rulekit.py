@@ -1,9 +1,11 @@
-"""What rule plugins share: how to name a session, write a number, round money, and warn on doubt.
+"""What rule plugins share: how to name a session, write a number, round money, warn on doubt, correct.
 
 One wording across families, so a vendor reads every finding the same way:
 "session 3 (2026-01-05): …", coefficients as people write them (8.5, not
 8.50), money to the cent rounded half-up, and a finding that rests on an
-uncertain fact downgraded to a warning that says why.
+uncertain fact downgraded to a warning that says why. A correction changes
+an amount together with the invoice total that follows from it
+(``with_total``), so every fix leaves a consistent invoice.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
-from kinelint.findings import Violation
+from kinelint.findings import Edit, Violation
 
 CENT = Decimal("0.01")
 
@@ -34,10 +36,47 @@ def money(value: Decimal) -> str:
     return f"{cents(value):f}"
 
 
-def ruling(code: str, message: str, pointer: str, facts: Iterable = (), doubts: Iterable[str] = ()) -> Violation:
-    """A violation; a warning saying why when a fact it rests on is uncertain, or a doubt is given."""
+def ruling(code: str, message: str, pointer: str, facts: Iterable = (), doubts: Iterable[str] = (), *,
+           fix: Iterable[Edit] = (), money: Decimal | None = None) -> Violation:
+    """A violation; a warning saying why when a fact it rests on is uncertain, or a doubt is given.
+
+    ``fix`` and ``money`` travel with it as given (see ``Violation``).
+    """
     reasons = [fact.why_uncertain() for fact in facts if fact is not None and fact.uncertain] + list(doubts)
     reasons = list(dict.fromkeys(r for r in reasons if r))
     if not reasons:
-        return Violation(code, message, pointer)
-    return Violation(code, f"{message} (only a warning, uncertain: {'; '.join(reasons)})", pointer, severity="warning")
+        return Violation(code, message, pointer, fix=tuple(fix), money=money)
+    return Violation(code, f"{message} (only a warning, uncertain: {'; '.join(reasons)})", pointer, severity="warning",
+                     fix=tuple(fix), money=money)
+
+
+def with_total(invoice, *edits: Edit) -> tuple[Edit, ...]:
+    """The edits, then the invoice total that follows from the act and fee amounts they change.
+
+    The new total is the sum of every line once these amounts are changed
+    (what the invoice format says a total is); no total edit when no amount
+    changes. Amounts are written to the cent.
+    """
+    changed = {edit.pointer: cents(edit.value) for edit in edits if edit.pointer.endswith("/amount")}
+    edits = tuple(Edit(edit.pointer, changed.get(edit.pointer, edit.value)) for edit in edits)
+    if not changed:
+        return edits
+    lines = [line for session in invoice.sessions for line in (*session.acts, *session.fees)]
+    total = sum((changed.get(line.pointer + "/amount", line.amount) for line in lines), Decimal("0.00"))
+    return (*edits, Edit("/total", cents(total)))
+
+
+def coefficient_fix(invoice, act, replacement: Decimal | None, day) -> tuple[tuple[Edit, ...], Decimal | None]:
+    """(fix, money) when one coefficient replaces the one billed (``day`` is the nomenclature on the
+    session's date): the coefficient, its amount and the total that follow; the money is what the
+    coefficient billed costs against the right one, at the letter's value that day (an amount that is
+    wrong even for the coefficient billed is TAR001's part of the difference, so none is counted twice).
+    """
+    if replacement is None:
+        return (), None
+    value = day.letter_value(act.letter)
+    if value is None:  # no price known there: the coefficient alone
+        return (Edit(act.pointer + "/coefficient", replacement),), None
+    expected = cents(replacement * value.amount)
+    fix = with_total(invoice, Edit(act.pointer + "/coefficient", replacement), Edit(act.pointer + "/amount", expected))
+    return fix, cents(act.coefficient * value.amount) - expected

@@ -7,11 +7,13 @@ that have findings, so the clean path never scans text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from datetime import date
 
+from kinelint.corrections import located_fix
 from kinelint.findings import Finding, Rule, Summary, Violation
 from kinelint.host import PluginHost
 from kinelint.invoice import Invoice
@@ -90,6 +92,8 @@ class Run:
 
     def _locate(self, ref: DocRef, positions, value, pairs) -> list[Finding]:
         where = positions.locate({v.pointer for v, _ in pairs}, ref.base)
+        edited = {edit.pointer for v, _ in pairs for edit in v.fix}
+        regions = positions.regions(edited, ref.base) if edited else {}
         secrets = patient_values(value)
         findings = []
         for violation, rule in pairs:
@@ -105,6 +109,9 @@ class Run:
                 invoice_id=ref.invoice_id,
                 rule=rule.name,
                 plugin=rule.plugin,
+                fix=located_fix(violation.fix, regions, ref.base, secrets),
+                money=violation.money,
+                care_date=_care_date(value, violation.pointer, secrets),
             )))
         findings.sort(key=lambda f: (f.line, f.column, f.code, f.pointer))
         return findings
@@ -117,3 +124,23 @@ class Run:
     def _count(self, finding: Finding) -> Finding:
         self.summary.count(finding)
         return finding
+
+
+_IN_SESSION = re.compile(r"/sessions/([0-9]+)(?:/|$)")
+
+
+def _care_date(value, pointer: str, secrets: tuple[str, ...]) -> date | None:
+    """The date of care of the session a finding points into (for the HTML report's chart); None when it
+    points elsewhere, the date cannot be read, or it is one of the patient's values."""
+    match = _IN_SESSION.match(pointer)
+    if match is None or not isinstance(value, dict) or not isinstance(value.get("sessions"), list):
+        return None
+    index = int(match.group(1))
+    session = value["sessions"][index] if index < len(value["sessions"]) else None
+    written = session.get("date") if isinstance(session, dict) else None
+    if not isinstance(written, str) or written in secrets:
+        return None
+    try:
+        return date.fromisoformat(written) if len(written) == 10 else None
+    except ValueError:
+        return None

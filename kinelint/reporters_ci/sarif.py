@@ -3,18 +3,21 @@
 The rules travel with the results (short description = summary, full
 description = rationale, help = rationale, examples and source), so a viewer
 can explain a finding without kinelint installed. Columns are counted in
-Unicode code points, as kinelint counts them, and the run says so.
+Unicode code points, as kinelint counts them, and the run says so. A finding's
+correction is a SARIF fix (each value's region and its new text); the money
+at stake is in the result's properties, as an exact number.
 """
 
 from __future__ import annotations
 
-import json
 from urllib.parse import quote
 
 from kinelint import __version__
 from kinelint.baseline import Fingerprints, relative_path
+from kinelint.corrections import describe
 from kinelint.docs import rule_page
 from kinelint.findings import Finding, Rule, Summary
+from kinelint.jsontext import dumps
 from kinelint.reporters import Reporter
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -53,7 +56,7 @@ class SarifReporter(Reporter):
                 "properties": {"summary": summary.as_dict()},
             }],
         }
-        json.dump(log, self.stream, ensure_ascii=False, indent=2)
+        self.stream.write(dumps(log, indent=2))
         self.stream.write("\n")
 
     def _result(self, finding: Finding) -> dict:
@@ -65,7 +68,7 @@ class SarifReporter(Reporter):
         }
         if finding.pointer:
             location["logicalLocations"] = [{"fullyQualifiedName": finding.pointer, "kind": "element"}]
-        return {
+        result = {
             "ruleId": finding.code,
             "level": LEVELS[finding.severity],
             "message": {"text": finding.message},
@@ -75,6 +78,22 @@ class SarifReporter(Reporter):
             "properties": {"pointer": finding.pointer, "invoice_id": finding.invoice_id,
                            "rule": finding.rule, "plugin": finding.plugin},
         }
+        if finding.money is not None:
+            result["properties"]["money"] = finding.money
+        if finding.fix:
+            result["fixes"] = [_fix(finding, location["physicalLocation"]["artifactLocation"])]
+        return result
+
+
+def _fix(finding: Finding, artifact: dict) -> dict:
+    """The correction as one SARIF fix: each value's region in the file and the text that replaces it."""
+    replacements = [{
+        "deletedRegion": {"startLine": edit.region.line, "startColumn": edit.region.column,
+                          "endLine": edit.region.end_line, "endColumn": edit.region.end_column},
+        "insertedContent": {"text": edit.text},
+    } for edit in finding.fix]
+    return {"description": {"text": describe(finding.fix)},
+            "artifactChanges": [{"artifactLocation": artifact, "replacements": replacements}]}
 
 
 def _artifact(path: str) -> dict:

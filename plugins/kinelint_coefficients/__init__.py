@@ -4,7 +4,9 @@ The nomenclature says, for a letter, a coefficient and a date, whether the
 coefficient is valid, superseded, early or never existed; this plugin words
 the answer. It stays silent where another family owns the fault: a letter
 that is not in force (OBS), a deleted act such as RPE 6 (OBS), and the bilan
-diagnostic kinésithérapique (BDK).
+diagnostic kinésithérapique (BDK). Where one coefficient replaces the one
+billed, the finding carries it as a correction (with the amount and total that
+follow) and the money at stake.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from kinelint.hookspecs import hookimpl
-from kinelint.rulekit import plain_number, ruling, session_label
+from kinelint.rulekit import coefficient_fix, plain_number, ruling, session_label
 
 from .rules import EARLY_COEFFICIENT, RULES, SUPERSEDED_COEFFICIENT, UNKNOWN_COEFFICIENT
 
@@ -39,7 +41,10 @@ def kinelint_check_invoice(invoice, nomenclature):
             message = _describe(status, act, session.date)
             if message is not None:
                 code, text = message
-                yield ruling(code, f"{session_label(session)}: {text}", act.pointer + "/coefficient", [status.fact])
+                fix, money = coefficient_fix(invoice, act, status.replacement, day)
+                yield ruling(code, f"{session_label(session)}: {text}", act.pointer + "/coefficient", [status.fact],
+                             fix=fix, money=money)
+
 
 
 def _describe(status, act, on):
