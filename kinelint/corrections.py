@@ -73,30 +73,36 @@ class Corrections:
     def diff(self) -> str:
         """The unified diff of every file that a fix would change, patient data masked."""
         out = []
-        for name, documents in self._files.items():
-            if name == "-":
-                self.notes.append("standard input: its corrections are in the report, not in the diff")
+        for name in self._files:
+            texts = self.corrected(name)
+            if texts is None or texts[0] == texts[1]:
                 continue
-            out.append(self._file_diff(name, documents))
+            before, after = texts
+            secrets = _patient_values_of(before, name.lower().endswith(LINE_SUFFIXES))
+            lines = difflib.unified_diff(_lines(before), _lines(after), fromfile=name, tofile=name)
+            out.append("".join(_terminated(scrub(line, secrets)) for line in lines))
         return "".join(out)
 
-    def _file_diff(self, name: str, documents: dict[tuple, _Document]) -> str:
+    def corrected(self, name: str) -> tuple[str, str] | None:
+        """(the file's text, the text with every correction made), or None (and a note) when it cannot be shown.
+
+        Only ever held in memory: kinelint writes no file it checks.
+        """
+        if name == "-":
+            self.notes.append("standard input: its corrections are in the report, not in the diff")
+            return None
         try:
             with open(name, "rb") as handle:
                 raw = handle.read()
         except OSError as error:
             self.notes.append(f"{name}: cannot read it again to show its corrections ({error.strerror or error})")
-            return ""
+            return None
         text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
         replacements = []
-        for document in documents.values():
+        for document in self._files.get(name, {}).values():
             replacements.extend(self._combined(name, document))
         after = self._applied(name, text, replacements)
-        if after is None or after == text:
-            return ""
-        secrets = _patient_values_of(text, name.lower().endswith(LINE_SUFFIXES))
-        lines = difflib.unified_diff(_lines(text), _lines(after), fromfile=name, tofile=name)
-        return "".join(_terminated(scrub(line, secrets)) for line in lines)
+        return None if after is None else (text, after)
 
     def _combined(self, name: str, document: _Document) -> list[tuple[Region, str]]:
         """One value per pointer for a document: the fix that corrects more values wins; the total follows."""

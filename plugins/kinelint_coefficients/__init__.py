@@ -11,6 +11,7 @@ follow) and the money at stake.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -38,6 +39,9 @@ def kinelint_check_invoice(invoice, nomenclature):
             status = day.coefficient_status(act.letter, act.coefficient)
             if status.state == "valid":  # nearly every act: nothing to word
                 continue
+            instead = _single_replacement(status, act, nomenclature)
+            if instead != status.replacement:  # an early coefficient's one predecessor: named, and the fix
+                status = replace(status, replacement=instead)
             message = _describe(status, act, session.date)
             if message is not None:
                 code, text = message
@@ -45,6 +49,16 @@ def kinelint_check_invoice(invoice, nomenclature):
                 yield ruling(code, f"{session_label(session)}: {text}", act.pointer + "/coefficient", [status.fact],
                              fix=fix, money=money)
 
+
+
+def _single_replacement(status, act, nomenclature):
+    """The one coefficient to bill instead, if there is one: the data's replacement of a superseded or early
+    coefficient, or, for an early one, the coefficient in force that it replaces on its first day."""
+    if status.replacement is not None or status.state != "early" or status.valid_from is None:
+        return status.replacement
+    replaced = [value for value in status.valid_now
+                if nomenclature.coefficient_status(act.letter, value, status.valid_from).replacement == act.coefficient]
+    return replaced[0] if len(replaced) == 1 else None
 
 
 def _describe(status, act, on):
