@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 
+from kinelint.docs import FAMILY_NAMES
 from kinelint.findings import Finding, MoneyAtStake, Rule, Summary
 from kinelint.jsontext import dumps
 
@@ -48,12 +49,14 @@ class Statistics:
         return result
 
     def lines(self, rules: Mapping[str, Rule]) -> list[str]:
-        """Text: ``3  TAR`` then ``2  TAR001  act-amount-mismatch  0.02 too much`` under it."""
-        width = max((len(str(count)) for count in self.counts.values()), default=1)
-        names = max((len(_name(code, rules)) for code in self.counts), default=0)
+        """Text: ``3  TAR  (amounts)`` then ``2  TAR001  act-amount-mismatch  0.02 too much`` under it."""
+        families = self.families()
+        width = max((len(str(count)) for _, count, _, _ in families), default=1)
+        names = max([len(_name(code, rules)) for code in self.counts]
+                    + [len(_family_name(family)) - 3 for family, _, _, _ in families], default=0)
         lines = []
-        for family, count, money, codes in self.families():
-            lines.append(f"{count:>{width}}  {family}     {'':<{names}}  {_words(money)}".rstrip())
+        for family, count, money, codes in families:
+            lines.append(f"{count:>{width}}  {family}  {_family_name(family):<{names + 3}}  {_words(money)}".rstrip())
             for code in codes:
                 lines.append(f"{self.counts[code]:>{width}}  {code}  {_name(code, rules):<{names}}  "
                              f"{_words(self.money.get(code))}".rstrip())
@@ -81,6 +84,10 @@ class Statistics:
         if code in self.money:
             entry["money"] = self.money[code].as_dict()
         return entry
+
+
+def _family_name(family: str) -> str:
+    return f"({FAMILY_NAMES[family]})" if family in FAMILY_NAMES else ""
 
 
 def _name(code: str, rules: Mapping[str, Rule]) -> str:
