@@ -337,3 +337,14 @@ def test_a_malformed_fix_is_an_incident_and_the_finding_stays(tmp_path):
     (finding,) = json.loads(result.stdout)["findings"]
     assert finding["code"] == "ZZF002" and "fix" not in finding and "money" not in finding
     assert b"returned a malformed fix" in result.stderr and b"money that is not a finite Decimal" in result.stderr
+
+
+def test_diff_masks_patient_data_written_next_to_a_corrected_value(tmp_path):
+    from test_privacy import BIRTH, NIR, leaks_in
+
+    invoice = make_invoice([session(1, acts=[bdk(), act("RPE", "8.5", "18.78", label=f"patient {NIR} née le {BIRTH}")])],
+                           nir=NIR, birth_date=BIRTH)
+    (tmp_path / "a.json").write_text(dumps(invoice, indent=2, ensure_ascii=False), encoding="utf-8")
+    diff = run_cli("check", "--diff", "a.json", cwd=tmp_path).stdout.decode()
+    assert '"amount": 18.79' in diff and '"label": "patient [redacted] née le [redacted]"' in diff
+    assert not leaks_in(diff)
