@@ -39,7 +39,7 @@ _STYLE = """
 main{max-width:1100px;margin:0 auto;padding:24px}h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 10px}
 h3{font-size:15px;margin:18px 0 8px;font-family:ui-monospace,monospace;word-break:break-all}.muted{color:var(--muted)}
 .cards{display:flex;flex-wrap:wrap;gap:12px;margin-top:16px}.card{background:#fff;border:1px solid var(--line);border-radius:8px;padding:12px 16px;min-width:130px}
-.card b{display:block;font-size:22px}.card.error b{color:var(--error)}.card.warning b{color:var(--warning)}
+.card b{display:block;font-size:22px}.card.error b,.card.over b{color:var(--error)}.card.warning b{color:var(--warning)}.card.under b{color:var(--info)}
 table{border-collapse:collapse;width:100%;background:#fff;border:1px solid var(--line);border-radius:8px}
 th,td{text-align:left;padding:6px 10px;border-bottom:1px solid var(--line);vertical-align:top}th{background:#f2f4f7;font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}.over{color:var(--error)}.under{color:var(--info)}
@@ -100,9 +100,10 @@ class HtmlReporter(Reporter):
 def _totals(summary: Summary) -> str:
     stake = _sum(summary.money.values())
     infos = summary.findings - summary.errors - summary.warnings
-    cards = [("files", summary.files, ""), ("invoices", summary.invoices, ""), ("errors", summary.errors, "error"),
-             ("warnings", summary.warnings, "warning"), ("infos", infos, ""),
-             ("billed too much", f"{stake.over:f}", "over"), ("billed too little", f"{stake.under:f}", "under")]
+    cards = [("files", summary.files, ""), ("invoices", summary.invoices, ""), ("errors", summary.errors, "error" if summary.errors else ""),
+             ("warnings", summary.warnings, "warning" if summary.warnings else ""), ("infos", infos, ""),
+             ("billed too much", f"{stake.over:f}", "over" if stake.over else ""),
+             ("billed too little", f"{stake.under:f}", "under" if stake.under else "")]
     body = "".join(f"<div class=\"card {kind}\" data-total=\"{escape(label)}\"><b>{value}</b>{escape(label)}</div>"
                    for label, value, kind in cards)
     return f"<section id=\"totals\"><div class=\"cards\">{body}</div></section>"
@@ -149,11 +150,11 @@ def _chart(findings: list[Finding]) -> str:
     for finding in dated:
         counts.setdefault(period(finding.care_date), Counter())[finding.severity] += 1
     keys = _all_periods(min(counts), max(counts), label)
-    width, height, left, bottom, top = 1040, 240, 40, 40, 16
+    width, height, left, right, bottom, top = 1040, 240, 40, 40, 40, 16
     highest = max(sum(c.values()) for c in counts.values())
-    step = (width - left - 10) / len(keys)
+    step = (width - left - right) / len(keys)
     bar = max(1.0, step * 0.7)
-    shapes = [f"<line x1=\"{left}\" y1=\"{height - bottom}\" x2=\"{width - 10}\" y2=\"{height - bottom}\" stroke=\"#98a2b3\"/>",
+    shapes = [f"<line x1=\"{left}\" y1=\"{height - bottom}\" x2=\"{width - right}\" y2=\"{height - bottom}\" stroke=\"#98a2b3\"/>",
               f"<text x=\"{left - 6}\" y=\"{top + 4}\" text-anchor=\"end\" font-size=\"11\">{highest}</text>",
               f"<text x=\"{left - 6}\" y=\"{height - bottom}\" text-anchor=\"end\" font-size=\"11\">0</text>"]
     every = max(1, math.ceil(84 / step))  # a label every few bars, never overlapping
