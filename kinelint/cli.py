@@ -312,3 +312,13 @@ def _internal_error(error: Exception, verbose: bool) -> None:
     if verbose:
         click.echo(scrub_all("".join(traceback.format_exception(error))), err=True)
     sys.exit(EXIT_INCOMPLETE)
+
+
+def _add_commands() -> None:
+    """Commands that live in modules of their own."""
+    from kinelint.acts_command import acts
+
+    main.add_command(acts)
+
+
+_add_commands()

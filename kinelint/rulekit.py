@@ -17,6 +17,16 @@ from kinelint.findings import Edit, Violation
 
 CENT = Decimal("0.01")
 
+# The primary text every rule's source cites: the NGAP as consolidated by the Assurance Maladie.
+NGAP = ("NGAP, version en vigueur du 21/06/2026 "
+        "(https://www.ameli.fr/sites/default/files/Documents/NGAP-21062026.pdf)")
+
+
+def act_name(day, letter: str, coefficient: Decimal) -> str:
+    """An act as messages name it: "RIC 8.12 (total knee arthroplasty)", or "RIC 9" when no act has that pair."""
+    known = day.act(letter, coefficient)
+    return known.name if known is not None else f"{letter} {plain_number(coefficient)}"
+
 
 def session_label(session) -> str:
     return f"session {session.number} ({session.date.isoformat()})"
@@ -66,17 +76,22 @@ def with_total(invoice, *edits: Edit) -> tuple[Edit, ...]:
     return (*edits, Edit("/total", cents(total)))
 
 
-def coefficient_fix(invoice, act, replacement: Decimal | None, day) -> tuple[tuple[Edit, ...], Decimal | None]:
-    """(fix, money) when one coefficient replaces the one billed (``day`` is the nomenclature on the
-    session's date): the coefficient, its amount and the total that follow; the money is what the
-    coefficient billed costs against the right one, at the letter's value that day (an amount that is
-    wrong even for the coefficient billed is TAR001's part of the difference, so none is counted twice).
+def coefficient_fix(invoice, act, instead, day) -> tuple[tuple[Edit, ...], Decimal | None]:
+    """(fix, money) when one act replaces the one billed: ``instead`` is its (letter, coefficient), or None;
+    ``day`` is the nomenclature on the session's date. The fix sets the letter when it changes, the
+    coefficient, and the amount and total that follow; the money is what the act billed costs against the
+    right one, at that day's letter values (an amount that is wrong even for the act billed is TAR001's
+    part of the difference, so none is counted twice).
     """
-    if replacement is None:
+    if instead is None:
         return (), None
-    value = day.letter_value(act.letter)
-    if value is None:  # no price known there: the coefficient alone
-        return (Edit(act.pointer + "/coefficient", replacement),), None
-    expected = cents(replacement * value.amount)
-    fix = with_total(invoice, Edit(act.pointer + "/coefficient", replacement), Edit(act.pointer + "/amount", expected))
-    return fix, cents(act.coefficient * value.amount) - expected
+    letter, coefficient = instead
+    edits = ([Edit(act.pointer + "/letter", letter)] if letter != act.letter else []) + [
+        Edit(act.pointer + "/coefficient", coefficient)]
+    value, billed_value = day.letter_value(letter), day.letter_value(act.letter)
+    if value is None:  # no price known there: the act alone
+        return tuple(edits), None
+    expected = cents(coefficient * value.amount)
+    fix = with_total(invoice, *edits, Edit(act.pointer + "/amount", expected))
+    money = cents(act.coefficient * billed_value.amount) - expected if billed_value is not None else None
+    return fix, money

@@ -122,11 +122,48 @@ def make_invoice(sessions=None, *, invoice_id: str = "F-2026-000042", issued_on:
     }
 
 
-def lint(invoice: dict):
+def lint(invoice: dict, nomenclature=None):
     """Findings for one invoice through the whole pipeline (schema, every installed plugin)."""
     from kinelint.api import lint_invoice
 
-    return lint_invoice(invoice)
+    return lint_invoice(invoice, nomenclature=nomenclature)
+
+
+# A specific indemnity known only from one unofficial source (confidence L), for tests of the
+# "uncertain fact -> warning" path: the shipped data has no such fee (IFV and IFK were removed).
+UNCERTAIN_FEE = "IFU"
+_UNCERTAIN_FEE_DATA = """
+[[fee]]
+codes = ["IFU"]
+from = 2012-07-15
+metropole = "4.00"
+dom = "4.00"
+source = "a single unofficial source (test data)"
+confidence = "L"
+note = "test fee"
+"""
+_WITH_UNCERTAIN_FEE = []
+
+
+def nomenclature_with_uncertain_fee():
+    """The shipped nomenclature plus ``UNCERTAIN_FEE`` (group "specific", confidence L); built once."""
+    if not _WITH_UNCERTAIN_FEE:
+        import atexit
+        import shutil
+        import tempfile
+        from pathlib import Path
+
+        import kinelint.nomenclature
+        from kinelint.nomenclature import load_nomenclature
+
+        directory = Path(tempfile.mkdtemp(prefix="kinelint-test-data-"))
+        atexit.register(shutil.rmtree, directory, True)
+        shutil.copytree(Path(kinelint.nomenclature.__file__).parent / "data", directory, dirs_exist_ok=True)
+        fees = directory / "fees.toml"
+        text = fees.read_text(encoding="utf-8").replace('specific = ["IFO"', 'specific = ["IFU", "IFO"', 1)
+        fees.write_text(text + _UNCERTAIN_FEE_DATA, encoding="utf-8")
+        _WITH_UNCERTAIN_FEE.append(load_nomenclature(directory))
+    return _WITH_UNCERTAIN_FEE[0]
 
 
 def codes(findings) -> list[str]:

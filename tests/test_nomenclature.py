@@ -47,7 +47,8 @@ def test_default_load_is_cached():
 def test_known_codes():
     assert set(N.known_letters()) == {"AMK", "AMS", "AMC", "TMK", *NEW_LETTERS}
     assert len(N.known_letters()) == 24
-    assert set(N.known_fees()) == set("IFD IFO IFR IFN IFP IFS IFV IFK FRD FAD IK IKM IKS MN MD".split())
+    assert set(N.known_fees()) == set("IFD IFO IFR IFN IFP IFS FRD FAD IK IKM IKS MN MD".split())
+    assert "IFV" not in N.known_fees() and "IFK" not in N.known_fees()  # not physiotherapists' codes
 
 
 def test_explicit_directory_loads_the_same_facts(tmp_path):
@@ -99,12 +100,12 @@ def _broken(tmp_path, name, old, new):
 
 def test_float_money_is_rejected(tmp_path):
     message = _broken(tmp_path, "letters.toml", 'metropole = "2.15"', "metropole = 2.15")
-    assert "letters.toml" in message and "[[letter]] entry 1 (AMK)" in message and "string" in message
+    assert "letters.toml" in message and "[[letter]] entry 1 (AMK, AMS, AMC)" in message and "string" in message
 
 
 def test_unknown_key_is_rejected(tmp_path):
     message = _broken(tmp_path, "fees.toml", "until = 2025-12-31", "untill = 2025-12-31")
-    assert "fees.toml" in message and "IFO, IFR, IFN, IFP" in message and "untill" in message
+    assert "fees.toml" in message and "(IFO)" in message and "untill" in message
 
 
 def test_bad_confidence_is_rejected(tmp_path):
@@ -113,13 +114,35 @@ def test_bad_confidence_is_rejected(tmp_path):
 
 
 def test_until_before_from_is_rejected(tmp_path):
-    message = _broken(tmp_path, "coefficients.toml", "until = 2025-12-31", "until = 2020-12-31")
-    assert "coefficients.toml" in message and "[[listed]] entry 1 (RAM)" in message
+    message = _broken(tmp_path, "acts.toml", "until = 2025-12-31, coefficient", "until = 2020-12-31, coefficient")
+    assert "acts.toml" in message and "[[act]] entry 1 (RAM), window 1" in message and "before" in message
 
 
-def test_unknown_letter_in_coefficients_is_rejected(tmp_path):
-    message = _broken(tmp_path, "coefficients.toml", 'letters = ["RPB"]', 'letters = ["XYZ"]')
-    assert "coefficients.toml" in message and "XYZ" in message and "letters.toml" in message
+def test_unknown_letter_in_acts_is_rejected(tmp_path):
+    message = _broken(tmp_path, "acts.toml", 'letter = "RPB"', 'letter = "XYZ"')
+    assert "acts.toml" in message and "XYZ" in message and "letters.toml" in message
+
+
+def test_act_windows_out_of_order_are_rejected(tmp_path):
+    message = _broken(tmp_path, "acts.toml", "from = 2026-01-01, until = 2027-06-30", "from = 2025-12-01, until = 2027-06-30")
+    assert "acts.toml" in message and "(RAM)" in message and "overlap" in message
+
+
+def test_act_kind_and_home_group_are_checked(tmp_path):
+    message = _broken(tmp_path, "acts.toml", 'kind = "bandage"', 'kind = "supplement"')
+    assert "acts.toml" in message and "'kind'" in message and "(RAV)" in message
+    message = _broken(tmp_path / "b", "acts.toml", 'home = "II-4"', 'home = "II-44"')
+    assert "II-44" in message and "[[home]]" in message
+
+
+def test_home_indemnity_must_be_a_specific_fee(tmp_path):
+    message = _broken(tmp_path, "acts.toml", 'indemnities = ["IFR"]', 'indemnities = ["IFK"]')
+    assert "acts.toml" in message and "[[home]]" in message and "IFK" in message and "specific" in message
+
+
+def test_prior_approval_must_be_a_whole_number(tmp_path):
+    message = _broken(tmp_path, "acts.toml", "prior_approval = 25", 'prior_approval = "25"')
+    assert "acts.toml" in message and "prior_approval" in message
 
 
 def test_overlapping_windows_are_rejected(tmp_path):
@@ -137,9 +160,9 @@ def test_invalid_toml_is_rejected(tmp_path):
     assert "fees.toml" in message and "TOML" in message
 
 
-def test_change_needs_map_or_shift(tmp_path):
-    message = _broken(tmp_path, "coefficients.toml", 'map = { "6" = "8.5" }\n', "")
-    assert "coefficients.toml" in message and "[[change]]" in message and "(RPE)" in message
+def test_a_deletion_needs_what_the_care_is_billed_as(tmp_path):
+    message = _broken(tmp_path, "acts.toml", 'billed_as = "8.5", ', "")
+    assert "acts.toml" in message and "(RPE), deleted" in message and "billed_as" in message
 
 
 def test_missing_file_is_rejected(tmp_path):
@@ -190,15 +213,12 @@ def test_amk_in_force_throughout():
 @pytest.mark.parametrize("letter", ["AMS", "AMC"])
 def test_ams_amc_retired_on_2024_02_22(letter):
     assert N.letter_status(letter, date(2024, 2, 21)).state == "in_force"
-    grace = N.letter_status(letter, date(2024, 2, 22))
-    assert grace.state == "retired" and grace.since == date(2024, 2, 22)
-    assert "RIC" in grace.replaced_by
-    assert grace.fact.uncertain and "accepted" in grace.fact.why_uncertain()
-    assert N.letter_status(letter, date(2024, 5, 31)).fact.uncertain
-    later = N.letter_status(letter, date(2024, 6, 1))
-    assert later.state == "retired" and later.since == date(2024, 2, 22)
-    assert not later.fact.uncertain and "14 Dec 2023" in later.fact.source
-    assert N.letter_status(letter, date(2026, 1, 1)).replaced_by == grace.replaced_by
+    retired = N.letter_status(letter, date(2024, 2, 22))
+    assert retired.state == "retired" and retired.since == date(2024, 2, 22)
+    assert "RIC" in retired.replaced_by
+    # Deleted by the 14 Dec 2023 decision (H); no transitional acceptance was found.
+    assert not retired.fact.uncertain and "14 Dec 2023" in retired.fact.source
+    assert N.letter_status(letter, date(2026, 1, 1)) == retired
 
 
 def test_unknown_letter_and_data_start():
@@ -274,7 +294,8 @@ def test_specific_indemnities_merge_into_ifs(code):
     assert N.fee_status(code, date(2025, 12, 31)).state == "in_force"
     assert N.fee_price(code, date(2025, 12, 31), "dom").amount == D("4.00")
     status = N.fee_status(code, date(2026, 1, 1))
-    assert (status.state, status.since, status.replaced_by) == ("retired", date(2026, 1, 1), "IFS")
+    assert (status.state, status.since) == ("retired", date(2026, 1, 1))
+    assert status.replaced_by == "IFS"
     assert not status.fact.uncertain
     assert N.fee_price(code, date(2026, 1, 1), "metropole") is None
 
@@ -285,9 +306,16 @@ def test_ifs_in_force_throughout():
         assert N.fee_price("IFS", day, "metropole").amount == D("4.00")
 
 
+def test_ifs_is_two_indemnities_before_and_from_2026():
+    assert "sortie" in N.fee_label("IFS", date(2025, 12, 31))
+    assert "single specific" in N.fee_label("IFS", date(2026, 1, 1))
+    assert N.fee_price("IFS", date(2025, 12, 31), "metropole").fact != N.fee_price("IFS", date(2026, 1, 1), "metropole").fact
+    assert N.fee_label("IFO", date(2026, 1, 1)) is None and N.fee_label("ZZ", date(2025, 1, 1)) is None
+
+
 @pytest.mark.parametrize(
     "code, metro, dom",
-    [("IFD", "2.50", "2.50"), ("IFS", "4.00", "4.00"), ("IFV", "4.00", "4.00"), ("IFK", "4.00", "4.00"),
+    [("IFD", "2.50", "2.50"), ("IFS", "4.00", "4.00"),
      ("FRD", "100.00", "100.00"), ("FAD", "20.00", "20.00"), ("IK", "0.38", "0.43"),
      ("IKM", "0.61", "0.66"), ("IKS", "3.35", "3.35"), ("MN", "9.15", "9.15"), ("MD", "7.62", "7.62")],
 )
@@ -298,10 +326,10 @@ def test_fee_prices(code, metro, dom):
     assert N.fee_price(code, date(2012, 7, 14), "metropole") is None
 
 
-def test_ifv_ifk_are_low_confidence():
+def test_ifv_ifk_do_not_exist_for_physiotherapists():
     for code in ("IFV", "IFK"):
-        fact = N.fee_price(code, date(2025, 1, 1), "metropole").fact
-        assert fact.confidence == "L" and fact.uncertain
+        assert N.fee_status(code, date(2025, 1, 1)).state == "unknown"
+        assert N.fee_group(code) is None
     assert not N.fee_price("IFD", date(2025, 1, 1), "dom").fact.uncertain
 
 
@@ -309,7 +337,7 @@ def test_fee_groups_and_per_km():
     groups = {code: N.fee_group(code) for code in N.known_fees()}
     assert groups == {
         "IFO": "specific", "IFR": "specific", "IFN": "specific", "IFP": "specific", "IFS": "specific",
-        "IFV": "specific", "IFK": "specific", "IFD": "travel", "IK": "km", "IKM": "km", "IKS": "km",
+        "IFD": "travel", "IK": "km", "IKM": "km", "IKS": "km",
         "MN": "night", "MD": "sunday", "FRD": "flat", "FAD": "flat",
     }
     assert N.fee_group("XX") is None
@@ -366,14 +394,15 @@ def test_announced_2027_step_is_uncertain():
     assert chained.replacement == D("8.42") and chained.valid_until == date(2025, 12, 31) and chained.fact.uncertain
 
 
-def test_dra_step_is_uncertain():
-    s = status("DRA", "7.50", date(2026, 1, 1))
-    assert s.state == "superseded" and s.replacement == D("8.10") and s.fact.uncertain
+@pytest.mark.parametrize("letter, old, new", [("DRA", "7.50", "8.10"), ("APM", "7.50", "8.10"), ("APM", "7.51", "8.11")])
+def test_dra_and_single_limb_apm_got_the_2026_step(letter, old, new):
+    s = status(letter, old, date(2026, 1, 1))
+    assert s.state == "superseded" and s.replacement == D(new) and not s.fact.uncertain
 
 
-def test_in_range_but_unlisted_is_never_with_uncertain_fact():
+def test_in_range_but_no_act_is_never_and_certain_since_2024_02_22():
     s = status("RIC", "7.47", date(2025, 1, 1))
-    assert s.state == "never" and s.fact.uncertain and s.fact.why_uncertain()
+    assert s.state == "never" and not s.fact.uncertain and s.fact.confidence == "H"
     assert status("RIM", "7.49", date(2025, 1, 1)).state == "never"
 
 
@@ -415,11 +444,23 @@ def test_nmi_neurological_step_is_announced():
     assert status("NMI", "10", date(2026, 8, 31)).state == "valid"
     s = status("NMI", "10", date(2026, 9, 1))
     assert (s.state, s.replacement) == ("superseded", D("11"))  # not chained to 12: one change, one step
-    assert s.fact.uncertain and "may slip" in s.fact.why_uncertain()
+    assert s.fact.uncertain and "announced" in s.fact.why_uncertain()
     assert status("NMI", "11", date(2026, 9, 1)).state == "valid"
     early = status("NMI", "12", date(2026, 8, 31))
     assert early.state == "early" and early.valid_from == date(2026, 9, 1) and early.fact.uncertain
-    assert status("NMI", "10.01", date(2026, 9, 1)).state == "valid"
+    # Five acts move: 10.01 -> 11.01, 11.01 -> 12.01, 10 -> 11, 10.99 -> 11.99, 11 -> 12; the others stay.
+    for old, new in [("10.01", "11.01"), ("10.99", "11.99")]:
+        moved = status("NMI", old, date(2026, 9, 1))
+        assert moved.replacement == D(new) and moved.fact.uncertain, old
+    # 11.01 and 11 stay billable but name other acts: the pair changes meaning on that day.
+    before, after = N.on(date(2026, 8, 31), "metropole"), N.on(date(2026, 9, 1), "metropole")
+    for old, new in [("11.01", "12.01"), ("11", "12")]:
+        was, now = before.act("NMI", D(old)), after.act("NMI", D(old))
+        assert was.label != now.label and now.fact.uncertain
+        assert N.same_act_on(was, date(2026, 9, 1)).coefficient == D(new)
+    for kept in ("8.5", "9", "8.51", "8", "9.01"):
+        assert status("NMI", kept, date(2026, 9, 1)).state == "valid"
+    assert status("NMI", "11.99", date(2026, 8, 31)).state == "early"
 
 
 def test_bdk_coefficients_of_amk():
@@ -436,11 +477,12 @@ def test_bdk_coefficients_of_amk():
 
 
 def test_unknown_coverage_before_2024_is_valid_but_uncertain():
-    s = status("AMK", "5", date(2024, 2, 21))
+    s = status("AMK", "6", date(2024, 2, 21))
     assert s.state == "valid" and s.fact.uncertain and "not checked" in s.fact.why_uncertain()
     assert status("AMK", "2.5", date(2023, 1, 1)).state == "valid"  # never "early" without a list
-    after = status("AMK", "5", date(2024, 2, 22))
-    assert after.state == "never" and after.fact.uncertain
+    after = status("AMK", "6", date(2024, 2, 22))
+    assert after.state == "never" and not after.fact.uncertain
+    assert status("AMK", "5", date(2024, 2, 21)).fact.confidence == "M"  # an isolated bilan (AMK or AMC)
     assert status("AMS", "7.5", date(2023, 1, 1)).fact.confidence == "M"
 
 
@@ -449,15 +491,20 @@ def test_tmk_coefficients_are_not_checked():
     assert s.state == "valid" and s.fact.uncertain
 
 
-def test_frailty_bilan_is_uncertain():
-    early = status("AMK", "10", date(2026, 6, 30))
-    assert early.state == "early" and early.fact.uncertain
-    assert status("AMK", "10", date(2026, 7, 1)).state == "valid"
+def test_frailty_bilan_is_announced_for_2026_09_01_and_shares_amk_10():
+    def frailty(day):
+        return [a for a in N.acts_on(day) if "frailty" in a.label]
+    assert frailty(date(2026, 8, 31)) == []
+    (act,) = frailty(date(2026, 9, 1))
+    assert (act.letter, act.coefficient, act.kind) == ("AMK", D("10"), "isolated_bilan") and act.fact.uncertain
+    # The pair is also a certain isolated bilan: billing AMK 10 is certain, whatever the step.
+    assert status("AMK", "10", date(2026, 9, 1)).state == "valid"
+    assert not N.on(date(2026, 9, 1), "metropole").act("AMK", D("10")).fact.uncertain
 
 
 def test_never_and_unknown_letter():
     s = status("PLL", "13", date(2025, 1, 1))
-    assert s.state == "never" and s.fact.uncertain and s.valid_now == (D("12"),)
+    assert s.state == "never" and not s.fact.uncertain and s.valid_now == (D("12"),)
     assert status("PLL", "12", date(2025, 1, 1)).fact.confidence == "M"
     u = status("XYZ", "1", date(2025, 1, 1))
     assert u == CoefficientStatus("unknown_letter", "XYZ", D("1"), None, None, None, (), None)
@@ -474,7 +521,9 @@ def _listed(letter, day):
 
 def test_per_act_lists_2024_2025():
     day = date(2025, 12, 31)
-    assert _listed("RAM", day) == ["7.48", "7.49", "7.50", "7.51", "7.52", "7.53"]
+    assert _listed("RAM", day) == ["7.47", "7.48", "7.49", "7.50", "7.51", "7.52", "7.53"]
+    assert _listed("RAM", date(2024, 7, 12)) == ["7.48", "7.49", "7.50", "7.51", "7.52", "7.53"]
+    assert status("RAM", "7.47", date(2024, 7, 13)).fact.confidence == "L"  # its start date was not found
     for letter in ("RAO", "VSM", "DRA"):
         assert _listed(letter, day) == ["7.48", "7.49", "7.50", "7.51"]
     for letter in ("RSC", "RSM", "VSC", "VIM", "VIC"):
@@ -482,7 +531,7 @@ def test_per_act_lists_2024_2025():
     assert _listed("RIC", day) == ["7.48", "7.49", "7.50", "7.51", "7.52"]
     assert _listed("RIM", day) == ["7.50"]
     assert _listed("RIC", date(2024, 2, 22)) == _listed("RIC", day)
-    assert status("RIC", "7.50", day).fact.confidence == "L"
+    assert status("RIC", "7.50", day).fact.confidence == "M"  # derived from the 2026 values
 
 
 def test_other_coefficients_seen():
@@ -491,20 +540,20 @@ def test_other_coefficients_seen():
     assert _listed("NMI", day) == ["8", "8.5", "8.51", "9", "9.01", "10", "10.01", "10.99", "11", "11.01"]
     assert _listed("PLL", day) == ["12"]
     assert _listed("RAB", day) == ["8", "8.01", "8.5"]
-    assert _listed("RAV", day) == ["1", "2", "7.99", "8", "8.01", "15.5"]
+    assert _listed("RAV", day) == ["1", "2", "7.99", "8", "8.01", "9", "15.5"]
     assert _listed("RPB", day) == ["8", "9"]
-    assert _listed("TER", day) == ["9.49", "9.51"]
-    assert _listed("APM", day) == ["9.50"]
+    assert _listed("TER", day) == ["9.49", "9.51", "16"]
+    assert _listed("APM", day) == ["7.50", "7.51", "9.50"]
     assert _listed("RPE", day) == ["6", "8.5"]
-    assert _listed("AMK", day) == ["1.2", "2.2", "10.7", "10.8"]
+    assert _listed("AMK", day) == ["1.2", "2.2", "5", "8.5", "10", "10.7", "10.8", "20"]
     assert status("ARL", "28", day).fact.confidence == "M"
-    assert status("ARL", "8.49", day).fact.confidence == "L"
-    assert status("APM", "7.50", day).state == "never"  # single-limb APM: no list
+    assert status("ARL", "8.49", day).fact.confidence == "M"
+    assert status("TER", "16", day).state == "valid"
 
 
 def test_complete_list_makes_never_certain(tmp_path):
     shutil.copytree(DATA, tmp_path, dirs_exist_ok=True)
-    path = tmp_path / "coefficients.toml"
+    path = tmp_path / "acts.toml"
     text = path.read_text(encoding="utf-8")
     text += '\n[[coverage]]\nletters = ["TMK"]\nfrom = 2030-01-01\nlist = "complete"\nsource = "s"\nconfidence = "H"\n'
     tmk = 'letters = ["TMK"]\nfrom = 2024-02-22\n'
@@ -695,3 +744,68 @@ def test_queries_take_keyword_arguments_as_plugins_may_write_them():
     assert N.letter_value("RIC", on=on, territory="dom") == N.letter_value("RIC", on, "dom")
     assert N.coefficient_status(letter="RIC", coefficient=D("8.12"), on=on) == N.coefficient_status("RIC", D("8.12"), on)
     assert N.letter_status("RIC", on=date(2024, 2, 21)).state == "not_yet"
+
+
+# ---- the package's imports go one way -------------------------------------------------------
+
+def test_nomenclature_modules_import_in_one_direction():
+    """records <- tables <- day <- model <- loader: no module imports one that imports it back
+    (TYPE_CHECKING imports count: a circle there is a circle for readers and type checkers)."""
+    import ast
+
+    modules = ("records", "tables", "day", "model", "loader")
+    imports = {}
+    for name in modules:
+        tree = ast.parse((DATA.parent / f"{name}.py").read_text(encoding="utf-8"))
+        imports[name] = {node.module for node in ast.walk(tree)
+                         if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module in modules}
+    order = {name: rank for rank, name in enumerate(modules)}
+    for name, imported in imports.items():
+        assert all(order[other] < order[name] for other in imported), (name, imported)
+
+
+# ---- the act catalogue --------------------------------------------------------------------
+
+def test_act_names_and_the_same_act_on_another_date():
+    day = N.on(date(2026, 1, 12), "metropole")
+    knee = day.act("RIC", D("8.12"))
+    assert knee.name == "RIC 8.12 (total knee arthroplasty)"
+    assert (knee.article, knee.kind, knee.prior_approval, knee.two_a_day) == ("II-1-C", "rehabilitation", 25, False)
+    assert knee.valid_from == date(2026, 1, 1) and knee.valid_until == date(2027, 6, 30)
+    before = N.same_act_on(knee, date(2025, 12, 31))
+    assert before.coefficient == D("7.52") and before.label == knee.label
+    assert N.same_act_on(knee, date(2024, 2, 21)) is None
+    assert day.act("RIC", D("8.120")) == knee and day.act("RIC", D("9")) is None and day.act("XYZ", D("1")) is None
+
+
+def test_specific_indemnities_are_resolved_for_the_day_asked():
+    for on, expected in [(date(2025, 12, 31), {"IFN"}), (date(2026, 1, 1), {"IFS"})]:
+        assert N.on(on, "dom").act("TER", D("16")).specific_indemnities == expected
+    assert N.on(date(2026, 1, 1), "metropole").act("ARL", D("8.49")).specific_indemnities == frozenset()
+    assert N.on(date(2023, 1, 1), "metropole").act("AMS", D("9.5")).specific_indemnities == {"IFO"}
+
+
+def test_prior_approval_and_two_a_day_from_the_text():
+    day = N.on(date(2026, 6, 21), "metropole")
+    assert day.act("RSC", D("8.09")).prior_approval == 0  # carpal tunnel: before starting
+    assert day.act("RAM", D("8.08")).prior_approval == 15  # the approval sentence, not "1 to 10"
+    assert {(a.letter, a.coefficient) for a in N.acts_on(date(2026, 6, 21)) if a.two_a_day} == {
+        ("ARL", D("8.49")), ("ARL", D("10")), ("RPB", D("8")), ("RPB", D("9"))}
+    kinds = {a.kind for a in N.acts_on(date(2026, 6, 21))}
+    assert kinds == {"rehabilitation", "isolated_bilan", "bdk", "balneotherapy", "bandage"}
+
+
+def test_letters_have_their_official_meanings():
+    assert N.letter_meaning("RIC") == "lower limb, operated, under a reference situation"
+    assert all(N.letter_meaning(letter) for letter in N.known_letters())
+    assert N.letter_meaning("XYZ") is None
+
+
+def test_every_shipped_fact_cites_its_source_and_the_ngap_where_it_prints_it():
+    for on in BOUNDARIES:
+        for act in N.acts_on(on):
+            assert act.fact.source and act.fact.confidence in "HML"
+            if act.letter in NEW_LETTERS and not act.fact.uncertain and act.valid_from >= date(2026, 1, 1):
+                assert "NGAP-21062026.pdf" in act.fact.source, act
+    for path in DATA.glob("*.toml"):
+        assert "ngap-kine" not in path.read_text(encoding="utf-8"), path  # users do not have the notes

@@ -127,15 +127,61 @@ def test_neurological_bdk_at_bilan_points(number):
     assert bdk_findings(at(number, acts=[bdk("10.8"), RIC])) == []
 
 
-@pytest.mark.parametrize("number", [30, 50, 61, 100])
-def test_neurological_bdk_off_schedule_is_a_warning(number):
+@pytest.mark.parametrize("number", [30, 50, 100])
+def test_neurological_bdk_off_schedule_is_an_error(number):
+    # The NGAP of 21/06/2026 prints the neurological schedule (60th, then every 50): H.
     [finding] = bdk_findings(at(number, acts=[bdk("10.8"), RIC]))
-    assert (finding.code, finding.severity) == ("BDK003", "warning")
+    assert (finding.code, finding.severity) == ("BDK003", "error")
     assert "neurological" in finding.message and "then 60, then every 50" in finding.message
 
 
-def test_renewal_points_unknown_before_2018_are_not_judged():
-    assert bdk_findings(at(5, "2018-06-30", acts=[bdk("8.1"), AMS])) == []
+def test_neurological_bdk_the_session_after_a_renewal_point_is_a_warning():
+    [finding] = bdk_findings(at(61, acts=[bdk("10.8"), RIC]))
+    assert (finding.code, finding.severity) == ("BDK003", "warning") and "at the 60th session" in finding.message
+
+
+@pytest.mark.parametrize("general, neurological", [(1, 1), (21, 51), (41, 101)])
+def test_renewal_points_before_2018_follow_the_2003_arrete(general, neurological):
+    assert bdk_findings(at(general, "2018-06-30", acts=[bdk("8.1"), AMS])) == []
+    assert bdk_findings(at(neurological, "2018-06-30", acts=[bdk("10.1"), AMS])) == []
+
+
+@pytest.mark.parametrize("number", [5, 20])
+def test_off_schedule_before_2018_is_a_warning_that_says_how_the_text_is_read(number):
+    [finding] = bdk_findings(at(number, "2018-06-30", acts=[bdk("8.1"), AMS]))
+    assert (finding.code, finding.severity) == ("BDK003", "warning")
+    assert "then 21, then every 20" in finding.message
+    assert "arrêté of 13 Oct 2003" in finding.message and "sessions 21, 41" in finding.message
+
+
+# -- isolated bilans (chapter I section 1) are not treatments: no BDK ------------------
+
+@pytest.mark.parametrize("coefficient", ["5", "8.5", "10", "20"])
+def test_isolated_bilan_at_session_1_needs_no_bdk(coefficient):
+    assert bdk_findings(at(1, acts=[act("AMK", coefficient)])) == []
+    assert bdk_findings(at(1, "2024-02-22", acts=[act("AMK", coefficient)])) == []
+
+
+@pytest.mark.parametrize("letter", ["AMK", "AMC"])
+def test_isolated_bilan_before_2024_needs_no_bdk(letter):
+    assert bdk_findings(at(1, "2023-05-02", acts=[act(letter, "8.5")]), prescription_date="2023-05-01") == []
+
+
+def test_a_treatment_beside_an_isolated_bilan_still_needs_the_bdk():
+    [finding] = bdk_findings(at(1, acts=[act("AMK", "5"), RIC]))
+    assert finding.code == "BDK001"
+
+
+def test_a_balneotherapy_supplement_alone_is_no_isolated_bilan():
+    [finding] = bdk_findings(at(1, acts=[act("AMK", "2.5")]))
+    assert finding.code == "BDK001"
+
+
+def test_bdk_wrongly_coded_names_the_act_billed():
+    [finding] = bdk_findings(at(1, acts=[bdk("10"), RIC]))
+    assert finding.code == "BDK002"
+    assert "AMK 10 (isolated bilan: osteoarticular of the whole body, or muscular of two limbs) is marked as the BDK" \
+        in finding.message
 
 
 # -- BDK004 two BDK in one session ---------------------------------------------------

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from invoice_factory import fee, lint, make_invoice, only, session
+from invoice_factory import UNCERTAIN_FEE, fee, lint, make_invoice, nomenclature_with_uncertain_fee, only, session
 
 HOME = "domicile"
 
 
 def cum(*fees, on="2026-01-12", place=HOME, number=2):
-    """CUM findings of one session holding ``fees``."""
-    return only(lint(make_invoice([session(number, on, place, fees=list(fees))])), "CUM")
+    """CUM findings of one session holding ``fees`` (the uncertain test fee is known to the nomenclature)."""
+    invoice = make_invoice([session(number, on, place, fees=list(fees))])
+    nomenclature = nomenclature_with_uncertain_fee() if any(f["code"] == UNCERTAIN_FEE for f in fees) else None
+    return only(lint(invoice, nomenclature), "CUM")
+
+
+def ifu():
+    """A specific indemnity known only from an L source (test data: the shipped data has none)."""
+    return fee(UNCERTAIN_FEE, "4.00")
 
 
 def test_clean_invoice_has_no_cum_finding():
@@ -45,15 +52,23 @@ def test_three_specific_indemnities_are_one_finding_at_the_second():
 
 
 def test_specific_indemnity_known_only_from_l_source_makes_a_warning():
-    [finding] = cum(fee("IFS"), fee("IFV"))
+    [finding] = cum(fee("IFS"), ifu())
     assert (finding.code, finding.severity) == ("CUM001", "warning")
-    assert "IFS and IFV are both" in finding.message
-    assert "only a warning, uncertain: IFV:" in finding.message and "confidence L" in finding.message
+    assert "IFS and IFU are both" in finding.message
+    assert "only a warning, uncertain: IFU:" in finding.message and "confidence L" in finding.message
 
 
 def test_one_specific_indemnity_is_fine():
     assert cum(fee("IFS")) == []
-    assert cum(fee("IFK")) == []
+    assert cum(ifu()) == []
+
+
+def test_ifv_and_ifk_are_not_physiotherapists_codes():
+    # Unknown codes: OBS reports them; CUM judges only codes the nomenclature groups.
+    assert cum(fee("IFS"), fee("IFV", "4.00")) == []
+    assert cum(fee("IFD"), fee("IFK", "4.00")) == []
+    [finding] = only(lint(make_invoice([session(2, "2026-01-12", HOME, fees=[fee("IFK", "4.00")])])), "OBS")
+    assert finding.code == "OBS005" and "IFK is not in the physiotherapists' NGAP" in finding.message
 
 
 # -- CUM002 specific indemnity with IFD ----------------------------------------
@@ -70,9 +85,9 @@ def test_ifd_with_specific_indemnity_before_2026():
 
 
 def test_ifd_with_uncertain_specific_indemnity_is_a_warning():
-    [finding] = cum(fee("IFD"), fee("IFK"))
+    [finding] = cum(fee("IFD"), ifu())
     assert (finding.code, finding.severity) == ("CUM002", "warning")
-    assert "IFK" in finding.message
+    assert "IFU" in finding.message
 
 
 def test_ifd_or_specific_with_kilometres_is_fine():
@@ -104,7 +119,7 @@ def test_majoration_twice_is_reported_wherever_the_session_is():
 
 
 def test_uncertain_fee_twice_is_a_warning():
-    [finding] = cum(fee("IFV"), fee("IFV"))
+    [finding] = cum(ifu(), ifu())
     assert (finding.code, finding.severity) == ("CUM003", "warning")
 
 
@@ -130,7 +145,7 @@ def test_outside_the_home_only_the_place_is_reported_not_the_cumulation():
 
 
 def test_uncertain_travel_fee_outside_the_home_is_a_warning():
-    [finding] = cum(fee("IFV"), place="cabinet")
+    [finding] = cum(ifu(), place="cabinet")
     assert (finding.code, finding.severity) == ("CUM004", "warning")
 
 
@@ -163,11 +178,11 @@ def test_each_session_is_judged_on_its_own():
 
 
 def test_two_certain_specific_indemnities_stay_an_error_beside_an_uncertain_one():
-    [finding] = cum(fee("IFO"), fee("IFV"), fee("IFR"), on="2025-12-31")
+    [finding] = cum(fee("IFO"), ifu(), fee("IFR"), on="2025-12-31")
     assert (finding.code, finding.severity) == ("CUM001", "error")
-    assert "IFO, IFV and IFR are all" in finding.message and "only a warning" not in finding.message
+    assert "IFO, IFU and IFR are all" in finding.message and "only a warning" not in finding.message
 
 
 def test_certain_specific_indemnity_with_ifd_stays_an_error_beside_an_uncertain_one():
-    findings = cum(fee("IFS"), fee("IFV"), fee("IFD"))
+    findings = cum(fee("IFS"), ifu(), fee("IFD"))
     assert [(f.code, f.severity) for f in findings] == [("CUM001", "warning"), ("CUM002", "error")]

@@ -35,22 +35,13 @@ def test_old_letter_the_day_before_its_deletion_is_fine(letter):
 
 
 @pytest.mark.parametrize("letter", ["AMS", "AMC"])
-def test_old_letter_from_its_deletion_is_a_warning_while_acceptance_is_unknown(letter):
-    for on in ("2024-02-22", "2024-05-31"):
-        finding = the_one(obs([act(letter, "7.5", "16.58")], on=on), "OBS001")
-        assert finding.severity == "warning"
-        assert finding.pointer == "/sessions/0/acts/0/letter"
-        assert f"session 2 ({on})" in finding.message
-        assert f"{letter} is retired since 2024-02-22" in finding.message
-        assert "bill " in finding.message and "uncertain" in finding.message
-
-
-@pytest.mark.parametrize("letter", ["AMS", "AMC"])
-def test_old_letter_from_2024_06_01_is_an_error(letter):
-    for on in ("2024-06-01", "2026-01-12"):
+def test_old_letter_from_its_deletion_is_an_error(letter):
+    # Deleted by the UNCAM decision of 14 Dec 2023 (H); no transitional acceptance was found.
+    for on in ("2024-02-22", "2024-06-01", "2026-01-12"):
         finding = the_one(obs([act(letter, "7.5", "16.58")], on=on), "OBS001")
         assert finding.severity == "error"
-        assert f"{letter} is retired since 2024-02-22; bill " in finding.message
+        assert finding.pointer == "/sessions/0/acts/0/letter"
+        assert f"session 2 ({on}): letter {letter} is retired since 2024-02-22; bill " in finding.message
         assert "uncertain" not in finding.message
 
 
@@ -70,7 +61,8 @@ def test_rpe_6_from_2026_is_a_retired_act(on):
     finding = the_one(obs([act("RPE", "6", "13.26")], on=on), "OBS002")
     assert finding.severity == "error"
     assert finding.pointer == "/sessions/0/acts/0/coefficient"
-    assert finding.message == f"session 2 ({on}): RPE 6 is retired since 2026-01-01; bill RPE 8.5"
+    assert finding.message == (f"session 2 ({on}): RPE 6 (walking rehabilitation for the autonomy of the elderly) "
+                               "is retired since 2026-01-01; bill RPE 8.5 (lower limbs, posture and balance of the elderly)")
 
 
 def test_rpe_8_5_in_2026_is_fine():
@@ -194,7 +186,7 @@ confidence = "H"
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
     directory = tmp_path_factory.mktemp("nomenclature")
-    for name, text in {"letters": LETTERS, "fees": FEES, "bdk": "", "coefficients": ""}.items():
+    for name, text in {"letters": LETTERS, "fees": FEES, "bdk": "", "acts": ""}.items():
         (directory / f"{name}.toml").write_text(text, encoding="utf-8")
     return load_nomenclature(directory)
 

@@ -6,7 +6,17 @@ from decimal import Decimal
 
 import pytest
 
-from invoice_factory import act, bdk, fee, lint, make_invoice, only, session
+from invoice_factory import (
+    UNCERTAIN_FEE,
+    act,
+    bdk,
+    fee,
+    lint,
+    make_invoice,
+    nomenclature_with_uncertain_fee,
+    only,
+    session,
+)
 
 
 def one_act(letter, coefficient, amount, on, territory="metropole", **extra):
@@ -56,14 +66,14 @@ def test_half_cent_rounds_up_not_to_even():
     # 8.5 × 2.21 = 18.785 exactly: half-up gives 18.79 (a float or banker's rounding gives 18.78)
     assert only(lint(one_act("AMK", "8.5", "18.79", "2026-01-12")), "TAR") == []
     found = only(lint(one_act("AMK", "8.5", "18.78", "2026-01-12")), "TAR001")
-    assert "AMK 8.5 × 2.21 = 18.785, billed 18.78; expected 18.79" in found[0].message
+    assert "AMK 8.5 (isolated osteoarticular bilan, two limbs or a limb and the trunk) × 2.21 = 18.785, billed 18.78; expected 18.79" in found[0].message
 
 
 def test_message_gives_the_arithmetic():
     s = session(1, acts=[bdk(), act("RIC", "8.12", "17.94")])
     found = only(lint(make_invoice([s])), "TAR")
     assert [(f.code, f.pointer) for f in found] == [("TAR001", "/sessions/0/acts/1/amount")]
-    assert found[0].message == ("session 1 (2026-01-12): RIC 8.12 × 2.21 = 17.9452, billed 17.94; "
+    assert found[0].message == ("session 1 (2026-01-12): RIC 8.12 (total knee arthroplasty) × 2.21 = 17.9452, billed 17.94; "
                                 "expected 17.95 on 2026-01-12 (metropole)")
 
 
@@ -139,8 +149,9 @@ def test_fee_not_in_force_is_left_to_obs():
 
 
 def test_uncertain_fee_price_is_a_warning_saying_why():
-    assert only(lint(one_fee("IFK", "4.00")), "TAR") == []
-    found = only(lint(one_fee("IFK", "4.50")), "TAR")
+    uncertain = nomenclature_with_uncertain_fee()
+    assert only(lint(one_fee(UNCERTAIN_FEE, "4.00"), uncertain), "TAR") == []
+    found = only(lint(one_fee(UNCERTAIN_FEE, "4.50"), uncertain), "TAR")
     assert [(f.code, f.severity) for f in found] == [("TAR002", "warning")]
     assert "expected 4.00" in found[0].message and "confidence L" in found[0].message
 
@@ -157,7 +168,7 @@ def test_quantity_on_a_flat_fee_is_its_own_finding():
 
 
 def test_quantity_on_an_uncertain_fee_is_a_warning():
-    found = only(lint(one_fee("IFV", "4.00", 3)), "TAR")
+    found = only(lint(one_fee(UNCERTAIN_FEE, "4.00", 3), nomenclature_with_uncertain_fee()), "TAR")
     assert [(f.code, f.severity) for f in found] == [("TAR003", "warning")]
 
 

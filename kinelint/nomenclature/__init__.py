@@ -1,12 +1,13 @@
 """The dated NGAP nomenclature for physiotherapists, as data, and its query API.
 
-Facts (letters, coefficients, fees, prices, BDK) live in ``data/*.toml`` with
+Facts (letters, the act catalogue, fees, prices, BDK) live in ``data/*.toml`` with
 their validity windows, sources and confidence; plugins ask questions here and
 hold no tables of their own. A new avenant is a change to the data only.
 """
 
 from .loader import load_nomenclature
 from .model import (
+    Act,
     BdkRule,
     CodeStatus,
     CoefficientStatus,
@@ -16,6 +17,7 @@ from .model import (
 )
 
 __all__ = [
+    "Act",
     "BdkRule",
     "CodeStatus",
     "CoefficientStatus",

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
-if TYPE_CHECKING:
-    from .model import BdkRule, CodeStatus, CoefficientStatus, Nomenclature, Price
+from .records import Act, BdkRule, CodeStatus, CoefficientStatus, Price
+from .tables import by_pair
 
 # Coefficients remembered per day: every one a batch bills, not every one a hostile file invents.
 COEFFICIENTS_KEPT = 4096
@@ -52,14 +52,18 @@ class Day:
     ``letter_status(letter)``, ``letter_value(letter)``, ``fee_status(code)``,
     ``fee_price(code)`` and ``coefficient_status(letter, coefficient)`` answer
     as the ``Nomenclature`` methods of the same names do on that date;
-    ``bdk_rule`` is the BDK rule in force (or None). The four code questions
-    take the code positionally: each is a dict lookup.
+    ``bdk_rule`` is the BDK rule in force (or None); ``act(letter,
+    coefficient)`` is the act of the table billed with that pair that day (or
+    None). The code questions take the code positionally: each is a dict lookup.
+
+    ``nomenclature`` is the ``Nomenclature`` that builds the day, used by its
+    public queries only (this module does not import ``model``: one direction).
     """
 
     __slots__ = ("territory", "bdk_rule", "letter_status", "letter_value", "fee_status", "fee_price",
-                 "_coefficients")
+                 "_coefficients", "_acts")
 
-    def __init__(self, nomenclature: Nomenclature, on: date, territory: str) -> None:
+    def __init__(self, nomenclature, on: date, territory: str) -> None:
         letters, fees = nomenclature.known_letters(), nomenclature.known_fees()
         self.territory = territory
         self.bdk_rule: BdkRule | None = nomenclature.bdk_rule(on)
@@ -74,6 +78,11 @@ class Day:
             lambda code: nomenclature.fee_price(code, on, territory), _known(fees)).__getitem__
         self._coefficients = _Answers(
             lambda key: nomenclature.coefficient_status(key[0], key[1], on), _not_full).__getitem__
+        self._acts: Callable[[tuple[str, Decimal]], Act | None] = by_pair(nomenclature.acts_on(on)).get
+
+    def act(self, letter: str, coefficient: Decimal) -> Act | None:
+        """The act in force that day for (letter, coefficient), indemnities resolved for that day; None if none."""
+        return self._acts((letter, coefficient))
 
     def coefficient_status(self, letter: str, coefficient: Decimal) -> CoefficientStatus:
         return self._coefficients((letter, coefficient))

@@ -16,20 +16,26 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NoReturn
 
-from .model import TERRITORIES, BdkRule, Fact, Nomenclature, Price
+from .model import Nomenclature
+from .records import TERRITORIES, BdkRule, Fact, Price
 from .tables import (
+    ActCatalogue,
+    ActEntry,
     BdkWindow,
     Change,
     CodeEntry,
     CodeTable,
     CoefficientSet,
     Coverage,
+    HomePeriod,
     LetterCoefficients,
 )
 
 DATA_DIR = Path(__file__).parent / "data"
 CONFIDENCES = ("H", "M", "L")
 COVERAGE_MODES = ("complete", "partial", "unknown")
+ACT_KINDS = ("rehabilitation", "isolated_bilan", "balneotherapy", "bandage")  # "bdk" acts come from bdk.toml
+DATA_START = date(2012, 7, 15)  # the first date kinelint's data covers
 _CODE = re.compile(r"[A-Z]{2,4}")
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
 
@@ -46,6 +52,14 @@ class _Entry:
             self.where += f" ({', '.join(map(str, names))})"
         self._raw = raw
         self._used: set[str] = set()
+
+    def part(self, label: str, raw: object) -> _Entry:
+        """An inline table inside this entry (an act's window), read with the same strictness."""
+        sub = _Entry.__new__(_Entry)
+        sub.where, sub._raw, sub._used = f"{self.where}, {label}", raw, set()
+        if not isinstance(raw, dict):
+            sub.fail("is not a table")
+        return sub
 
     def fail(self, problem: str) -> NoReturn:
         raise ValueError(f"{self.where}: {problem}")
@@ -180,8 +194,9 @@ def _code_table(path: Path, document: dict, table: str) -> CodeTable:
         if prices and not in_force:
             entry.fail("a retired window has no price")
         replaced_by = entry.text("replaced_by", required=False)
+        label = entry.text("label", required=False) or ""
         entry.done()
-        record = CodeEntry(start, end, in_force, prices, replaced_by, fact)
+        record = CodeEntry(start, end, in_force, prices, replaced_by, fact, label)
         for code in codes:
             by_code.setdefault(code, []).append((start, end, entry, record))
     for code, items in by_code.items():
@@ -241,6 +256,7 @@ def _bdk(path: Path, document: dict, letters: set[str]) -> tuple[BdkWindow, ...]
             required_at_first_session=entry.flag("required_at_first_session"),
             telecare_first_session_allowed=entry.flag("telecare_first_session_allowed"),
             fact=entry.fact(),
+            schedule_doubt=entry.text("schedule_doubt", required=False) or "",
         )
         entry.done()
         windows.append((start, end, entry, BdkWindow(start, end, rule)))
@@ -283,7 +299,7 @@ def _bdk_as_coefficients(bdk: tuple[BdkWindow, ...], sets: dict, changes: dict) 
                 changes[letter].append(Change(after.start, after.rule.fact, mapping))
 
 
-# ---- coefficients.toml -----------------------------------------------------------
+# ---- acts.toml -------------------------------------------------------------------
 
 
 def _letters_of(entry: _Entry, letters: set[str]) -> tuple[str, ...]:
@@ -293,44 +309,96 @@ def _letters_of(entry: _Entry, letters: set[str]) -> tuple[str, ...]:
     return names
 
 
-def _change(entry: _Entry) -> Change:
-    on = entry.date("on")
-    mapping_raw = entry.table("map", required=False)
-    shift = entry.decimal("shift", required=False)
-    low, high = entry.decimal("min", required=False), entry.decimal("max", required=False)
-    if bool(mapping_raw) == (shift is not None):
-        entry.fail("give either 'map' or 'shift' (with 'min' and 'max')")
-    if shift is not None and (low is None or high is None or high < low):
-        entry.fail("'shift' needs 'min' <= 'max': the coefficients it applies to")
-    if mapping_raw and (low is not None or high is not None):
-        entry.fail("'min'/'max' only go with 'shift'")
-    mapping = {entry.number(k, f"map key {k!r}"): entry.number(v, f"map.{k}") for k, v in mapping_raw.items()}
-    return Change(on, entry.fact(), mapping, shift, low, high, entry.flag("deleted"))
+def _home(path: Path, document: dict, specific: set[str]) -> dict[str, tuple[HomePeriod, ...]]:
+    by_group: dict[str, list[tuple[date, date | None, _Entry, HomePeriod]]] = {}
+    for entry in _entries(path, document, "home"):
+        group = entry.text("group")
+        start, end = entry.window()
+        codes = entry.get("indemnities", True)
+        if not isinstance(codes, list) or any(not isinstance(code, str) for code in codes):
+            entry.fail("'indemnities' must be a list of fee codes (empty for IFD only)")
+        if wrong := [code for code in codes if code not in specific]:
+            entry.fail(f"{', '.join(wrong)}: not a fee of the group 'specific' in fees.toml")
+        period = HomePeriod(start, end, frozenset(codes), entry.fact())
+        entry.done()
+        by_group.setdefault(group, []).append((start, end, entry, period))
+    for group, items in by_group.items():
+        _no_overlap([(s, e, entry) for s, e, entry, _ in items], f"home group {group}")
+    return {group: tuple(p for *_, p in sorted(items, key=lambda i: i[0])) for group, items in by_group.items()}
 
 
-def _coefficients(path: Path, document: dict, letters: set[str], bdk: tuple[BdkWindow, ...]):
+def _act_windows(entry: _Entry) -> tuple[tuple[date, date | None, Decimal, Fact], ...]:
+    raw = entry.get("windows", True)
+    if not isinstance(raw, list) or not raw:
+        entry.fail("'windows' must be a non-empty list of { from, until, coefficient, ... } tables")
+    windows = []
+    for index, item in enumerate(raw):
+        window = entry.part(f"window {index + 1}", item)
+        start, end = window.window()
+        coefficient = window.decimal("coefficient")
+        windows.append((start, end, coefficient, window.fact()))
+        window.done()
+    for (s0, e0, *_), (s1, *_rest) in zip(windows, windows[1:]):
+        if e0 is None or e0 >= s1:
+            entry.fail("windows must be in order and must not overlap")
+    return tuple(windows)
+
+
+def _acts(path: Path, document: dict, letters: set[str], groups: set[str]) -> tuple[list[ActEntry], list[tuple]]:
+    """The [[act]] entries, and the deletions they declare: (letter, on, old, billed_as, fact)."""
+    acts, deletions = [], []
+    for entry in _entries(path, document, "act"):
+        letter = entry.text("letter")
+        if letter not in letters:
+            entry.fail(f"unknown letter {letter!r}: not in letters.toml")
+        entry.where += f" ({letter})"
+        home = entry.text("home")
+        if home not in groups:
+            entry.fail(f"home group {home!r} has no [[home]] entry")
+        approval = entry.get("prior_approval", False)
+        if approval is not None and (type(approval) is not int or approval < 0):
+            entry.fail(f"'prior_approval' must be a whole number of sessions (0 = before the first), not {approval!r}")
+        act = ActEntry(
+            letter=letter,
+            article=entry.text("article"),
+            label=entry.text("label"),
+            kind=entry.text("kind", choices=ACT_KINDS),
+            home=home,
+            prior_approval=approval,
+            two_a_day=entry.flag("two_a_day"),
+            note=entry.text("note", required=False) or "",
+            windows=_act_windows(entry),
+        )
+        deleted = entry.table("deleted", required=False)
+        if deleted:
+            sub = entry.part("deleted", deleted)
+            on, billed_as = sub.date("on"), sub.decimal("billed_as")
+            last_end = act.windows[-1][1]
+            if last_end is None or on <= last_end:
+                sub.fail("'on' must follow the act's last window")
+            deletions.append((letter, on, act.windows[-1][2], billed_as, sub.fact()))
+            sub.done()
+        entry.done()
+        acts.append(act)
+    return acts, deletions
+
+
+def _coefficients(path: Path, document: dict, letters: set[str], bdk: tuple[BdkWindow, ...],
+                  acts: list[ActEntry], deletions: list[tuple]):
+    """Each letter's coefficients by date, from the acts: one set per window, one change from a
+    window to the next window of the same act, one per deletion, and how far the lists go."""
     sets: dict[str, list[CoefficientSet]] = {x: [] for x in letters}
     coverage: dict[str, list[tuple[date, date | None, _Entry, Coverage]]] = {x: [] for x in letters}
     changes: dict[str, list[Change]] = {x: [] for x in letters}
 
-    for entry in _entries(path, document, "listed"):
-        names = _letters_of(entry, letters)
-        start, end = entry.window()
-        raw = entry.get("coefficients", True)
-        if not isinstance(raw, list) or not raw:
-            entry.fail("'coefficients' must be a non-empty list of strings")
-        values = frozenset(entry.number(v, "each coefficient") for v in raw)
-        record = CoefficientSet(start, end, values, entry.fact())
-        entry.done()
-        for letter in names:
-            sets[letter].append(record)
-
-    for entry in _entries(path, document, "change"):
-        names = _letters_of(entry, letters)
-        record = _change(entry)
-        entry.done()
-        for letter in names:
-            changes[letter].append(record)
+    for act in acts:
+        for start, end, coefficient, fact in act.windows:
+            sets[act.letter].append(CoefficientSet(start, end, frozenset((coefficient,)), fact))
+        for (_, end, old, _), (start, _, new, fact) in zip(act.windows, act.windows[1:]):
+            if old != new and end is not None and end + timedelta(days=1) == start:
+                changes[act.letter].append(Change(start, fact, {old: new}))
+    for letter, on, old, billed_as, fact in deletions:
+        changes[letter].append(Change(on, fact, {old: billed_as}, deleted=True))
 
     for entry in _entries(path, document, "coverage"):
         names = _letters_of(entry, letters)
@@ -351,24 +419,58 @@ def _coefficients(path: Path, document: dict, letters: set[str], bdk: tuple[BdkW
     return books
 
 
+def _bdk_acts(bdk: tuple[BdkWindow, ...], labels: dict[str, str]) -> list[ActEntry]:
+    """The BDK as acts of chapter I section 2, one per window, letter and kind."""
+    return [ActEntry(letter, "I-2", labels.get(kind, f"BDK, {kind}"), "bdk", "none", None, False, "",
+                     ((window.start, window.end, coefficient, window.rule.fact),))
+            for window in bdk for letter in window.rule.letters
+            for kind, coefficient in window.rule.coefficients.items()]
+
+
+def _meanings(path: Path, document: dict, letters: set[str]) -> dict[str, str]:
+    meanings = document.get("meanings", {})
+    if not isinstance(meanings, dict):
+        raise ValueError(f"{path}: [meanings] must be a table of LETTER = \"meaning\"")
+    for letter, meaning in meanings.items():
+        if letter not in letters:
+            raise ValueError(f"{path}: [meanings] names {letter}, which has no [[letter]] entry")
+        if not isinstance(meaning, str) or not meaning.strip():
+            raise ValueError(f"{path}: [meanings] {letter} must be a non-empty string")
+    return dict(meanings)
+
+
+def _bdk_labels(path: Path, document: dict) -> dict[str, str]:
+    labels = document.get("labels", {})
+    if not isinstance(labels, dict) or any(not isinstance(v, str) or not v.strip() for v in labels.values()):
+        raise ValueError(f"{path}: [labels] must be a table of kind = \"label\"")
+    return labels
+
+
 # ---- the whole ---------------------------------------------------------------------
 
 
 def _build(directory: Path) -> Nomenclature:
     letters_path = directory / "letters.toml"
-    letters = _code_table(letters_path, _read(letters_path, {"letter"}), "letter")
+    letters_doc = _read(letters_path, {"letter", "meanings"})
+    letters = _code_table(letters_path, letters_doc, "letter")
     fees_path = directory / "fees.toml"
     fees_doc = _read(fees_path, {"fee", "groups", "per_km"})
     fees = _code_table(fees_path, fees_doc, "fee")
     groups, per_km = _fee_groups(fees_path, fees_doc, fees.codes)
     known = set(letters.codes)
+    meanings = _meanings(letters_path, letters_doc, known)
     bdk_path = directory / "bdk.toml"
-    bdk = _bdk(bdk_path, _read(bdk_path, {"bdk"}), known)
-    coefficients_path = directory / "coefficients.toml"
-    books = _coefficients(
-        coefficients_path, _read(coefficients_path, {"listed", "change", "coverage"}), known, bdk
-    )
-    return Nomenclature(letters=letters, fees=fees, fee_groups=groups, per_km=per_km, coefficients=books, bdk=bdk)
+    bdk_doc = _read(bdk_path, {"bdk", "labels"})
+    bdk = _bdk(bdk_path, bdk_doc, known)
+    acts_path = directory / "acts.toml"
+    acts_doc = _read(acts_path, {"act", "home", "coverage"})
+    specific = {code for code, group in groups.items() if group == "specific"}
+    home = _home(acts_path, acts_doc, specific)
+    acts, deletions = _acts(acts_path, acts_doc, known, set(home))
+    books = _coefficients(acts_path, acts_doc, known, bdk, acts, deletions)
+    catalogue = ActCatalogue(acts + _bdk_acts(bdk, _bdk_labels(bdk_path, bdk_doc)), home)
+    return Nomenclature(letters=letters, fees=fees, fee_groups=groups, per_km=per_km, coefficients=books, bdk=bdk,
+                        acts=catalogue, meanings=meanings)
 
 
 @lru_cache(maxsize=1)

@@ -10,118 +10,27 @@ the indexes this class queries.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from inspect import signature
-from typing import TYPE_CHECKING
 
 from .day import Day
+from .records import (
+    TERRITORIES,
+    Act,
+    BdkRule,
+    CodeStatus,
+    CoefficientStatus,
+    Fact,
+    Price,
+)
+from .tables import ActCatalogue, BdkWindow, CodeTable, LetterCoefficients
 
-if TYPE_CHECKING:  # the tables import this module; no cycle at run time
-    from .tables import BdkWindow, CodeTable, LetterCoefficients
-
-TERRITORIES = ("metropole", "dom")
-
-
-@dataclass(frozen=True, slots=True)
-class Fact:
-    """Where an answer comes from and how far to trust it."""
-
-    source: str
-    confidence: str  # "H" | "M" | "L"
-    note: str = ""
-    flagged: bool = False  # the data says `uncertain = true` (announced, disputed, incomplete)
-
-    @property
-    def uncertain(self) -> bool:
-        return self.confidence == "L" or self.flagged
-
-    def why_uncertain(self) -> str:
-        """A short reason for a warning message; "" when the fact is certain."""
-        if not self.uncertain:
-            return ""
-        if self.flagged:
-            reason = self.note or "kinelint's data marks this as announced or disputed"
-            return f"{reason} (confidence {self.confidence})"
-        reason = "kinelint's source for this is a single unofficial source (confidence L)"
-        return f"{reason}: {self.note}" if self.note else reason
-
-
-@dataclass(frozen=True, slots=True)
-class CodeStatus:
-    """Is this letter or fee code in force on that date?"""
-
-    state: str  # "in_force" | "retired" | "not_yet" | "unknown"
-    code: str
-    since: date | None  # retired: first day out of force; not_yet: first day in force
-    replaced_by: str | None
-    fact: Fact | None
-
-
-@dataclass(frozen=True, slots=True)
-class Price:
-    """Euros per coefficient point (letters), per unit (fees) or per km (IK)."""
-
-    amount: Decimal
-    fact: Fact
-
-
-@dataclass(frozen=True, slots=True)
-class CoefficientStatus:
-    """Is coefficient C of letter L valid on that date, and if not, what instead?"""
-
-    state: str  # "valid" | "superseded" | "early" | "act_deleted" | "never" | "unknown_letter"
-    letter: str
-    coefficient: Decimal
-    valid_from: date | None
-    valid_until: date | None
-    replacement: Decimal | None
-    valid_now: tuple[Decimal, ...]
-    fact: Fact | None
-
-
-@dataclass(frozen=True, slots=True)
-class BdkRule:
-    """The bilan diagnostic kinésithérapique as it stands on one date."""
-
-    letters: tuple[str, ...]
-    coefficients: dict[str, Decimal]
-    first_renewal: dict[str, int]
-    renewal_every: dict[str, int]
-    min_series: int | None
-    required_at_first_session: bool
-    telecare_first_session_allowed: bool
-    fact: Fact
-    # The run of days these coefficients are in force (over windows that differ
-    # only in letters), so a finding can say "10.7 since 2018-07-01".
-    coefficients_since: date | None = None
-    coefficients_until: date | None = None
-
-    def kind_of(self, coefficient: Decimal) -> str | None:
-        """The kind ("general", "neurological") of a BDK coefficient; None if it is not one."""
-        for kind, value in self.coefficients.items():
-            if value == coefficient:
-                return kind
-        return None
-
-    def is_bilan_point(self, session_number: int, kind: str) -> bool:
-        """True at the first session and at each renewal point of that kind.
-
-        Where the renewal points of a window are not in the data (before
-        2018-07-01), only the first session is a bilan point.
-        """
-        if kind not in self.coefficients:
-            raise ValueError(f"unknown BDK kind {kind!r}; expected one of {sorted(self.coefficients)}")
-        if session_number == 1:
-            return True
-        first = self.first_renewal.get(kind)
-        every = self.renewal_every.get(kind)
-        if first is None or every is None or session_number < first:
-            return False
-        return (session_number - first) % every == 0
-
+__all__ = [  # the records are re-exported: plugins import them from here or from the package
+    "Act", "BdkRule", "CodeStatus", "CoefficientStatus", "DateEpochs", "Fact", "Nomenclature", "Price",
+    "TERRITORIES",
+]
 
 def _check_territory(territory: str) -> None:
     if territory not in TERRITORIES:
@@ -168,6 +77,8 @@ class Nomenclature:
         per_km: frozenset[str],
         coefficients: dict[str, LetterCoefficients],
         bdk: tuple[BdkWindow, ...],
+        acts: ActCatalogue | None = None,
+        meanings: dict[str, str] | None = None,
     ) -> None:
         self._letters = letters
         self._fees = fees
@@ -175,6 +86,8 @@ class Nomenclature:
         self._per_km = per_km
         self._coefficients = coefficients
         self._bdk = bdk
+        self._acts = acts if acts is not None else ActCatalogue([], {})
+        self._meanings = dict(meanings or {})
         # Answers never change, and a batch of a million invoices asks the same few
         # thousand questions (code, date, territory) over and over: remember them
         # (bounded, so a hostile batch of ever-new dates cannot grow it). Two levels:
@@ -187,6 +100,7 @@ class Nomenclature:
         self._representative = representative
         self._days: dict[tuple[date, str], Day] = {}  # one per epoch and territory: a few dozen
         self.on = lru_cache(maxsize=MEMO_LIMIT)(self.on)
+        self._acts_by_epoch = lru_cache(maxsize=MEMO_LIMIT)(self._acts.on)
 
     def on(self, on: date, territory: str) -> Day:
         """The nomenclature on one date in one territory: a session's questions answered by code."""
@@ -232,8 +146,25 @@ class Nomenclature:
                 return window.rule
         return None
 
+    def acts_on(self, on: date) -> tuple[Act, ...]:
+        """Every act in force that day (ordered by letter and coefficient), indemnities resolved for that day."""
+        return self._acts_by_epoch(self._representative(on))
+
+    def same_act_on(self, act: Act, on: date) -> Act | None:
+        """What that same act (same letter, article and label) is billed as on another date; None if not in force."""
+        return self._acts.same_act(act, on)
+
+    def letter_meaning(self, letter: str) -> str | None:
+        """The official meaning of a key letter (annexe 2 of the NGAP), in our words; None when unknown."""
+        return self._meanings.get(letter)
+
+    def fee_label(self, code: str, on: date) -> str | None:
+        """What a fee code means on that date (IFS meant two different indemnities); None when unknown."""
+        return self._fees.label(code, on)
+
     def _data_dates(self):
         """Every date the data holds: the only dates an answer can turn on."""
+        yield from self._acts.dates()
         for table in (self._letters, self._fees):
             yield from table.dates()
         for book in self._coefficients.values():

@@ -7,11 +7,11 @@ plus a scan of the handful of windows of one code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from .model import BdkRule, CodeStatus, CoefficientStatus, Fact, Price
+from .records import Act, BdkRule, CodeStatus, CoefficientStatus, Fact, Price
 
 ONE_DAY = timedelta(days=1)
 
@@ -48,6 +48,7 @@ class CodeEntry:
     prices: dict[str, Price]  # territory -> price; a missing territory = unknown
     replaced_by: str | None
     fact: Fact
+    label: str = ""  # what the code means in this window ("" = not given)
 
 
 class CodeTable:
@@ -83,6 +84,12 @@ class CodeTable:
         for entries in self._entries.values():
             for entry in entries:
                 yield from _days(entry.start, entry.end)
+
+    def label(self, code: str, on: date) -> str | None:
+        for entry in self._entries.get(code, ()):
+            if entry.in_force and covers(entry.start, entry.end, on):
+                return entry.label or None
+        return None
 
     def price(self, code: str, on: date, territory: str) -> Price | None:
         for entry in self._entries.get(code, ()):
@@ -201,13 +208,15 @@ class LetterCoefficients:
 
     def _follow(self, c: Decimal, ended: date, on: date):
         """Walk the changes after the last valid day: (state, replacement, fact) or None."""
-        value, facts = c, []
+        value, facts, moved_on = c, [], None
         for change in self.changes:
-            if not ended < change.on <= on:
+            # One step per date: two acts that move on one day (NMI 10 -> 11 and 11 -> 12) do not chain.
+            if not ended < change.on <= on or change.on == moved_on:
                 continue
             successor = change.apply(value)
             if successor is None:
                 continue
+            moved_on = change.on
             facts.append(change.fact)
             if change.deleted:
                 return "act_deleted", successor, _weakest(facts)
@@ -228,3 +237,93 @@ class BdkWindow:
 
     def covers(self, on: date) -> bool:
         return covers(self.start, self.end, on)
+
+
+# ---- acts ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HomePeriod:
+    """Which specific indemnities a home visit for an act of one group may add, in one window."""
+
+    start: date
+    end: date | None
+    indemnities: frozenset[str]
+    fact: Fact
+
+
+@dataclass(frozen=True, slots=True)
+class ActEntry:
+    """One act of the table (an [[act]] of acts.toml, or a BDK kind): the same act across its windows."""
+
+    letter: str
+    article: str
+    label: str
+    kind: str
+    home: str
+    prior_approval: int | None
+    two_a_day: bool
+    note: str
+    windows: tuple[tuple[date, date | None, Decimal, Fact], ...]  # (start, end, coefficient, fact), by start
+
+
+class ActCatalogue:
+    """Every act of the table with its windows; answers "which acts are in force on that day"."""
+
+    def __init__(self, entries: list[ActEntry], home: dict[str, tuple[HomePeriod, ...]]) -> None:
+        self.entries = tuple(entries)
+        self._home = home
+
+    def dates(self):
+        for entry in self.entries:
+            for start, end, _, _ in entry.windows:
+                yield from _days(start, end)
+        for periods in self._home.values():
+            for period in periods:
+                yield from _days(period.start, period.end)
+
+    def indemnities(self, group: str, on: date) -> frozenset[str]:
+        for period in self._home.get(group, ()):
+            if covers(period.start, period.end, on):
+                return period.indemnities
+        return frozenset()
+
+    def _act(self, entry: ActEntry, window, on: date) -> Act:
+        start, end, coefficient, fact = window
+        return Act(entry.letter, coefficient, start, end, entry.article, entry.label, entry.kind,
+                   self.indemnities(entry.home, on), entry.prior_approval, entry.two_a_day, fact, entry.note)
+
+    def on(self, on: date) -> tuple[Act, ...]:
+        """The acts in force that day, ordered by letter, then coefficient, then label."""
+        acts = [self._act(entry, window, on) for entry in self.entries for window in entry.windows
+                if covers(window[0], window[1], on)]
+        return tuple(sorted(acts, key=lambda act: (act.letter, act.coefficient, act.label)))
+
+    def same_act(self, act: Act, on: date) -> Act | None:
+        """The window of the same act (same letter, article and label) in force on another date."""
+        for entry in self.entries:
+            if (entry.letter, entry.article, entry.label) == (act.letter, act.article, act.label):
+                for window in entry.windows:
+                    if covers(window[0], window[1], on):
+                        return self._act(entry, window, on)
+        return None
+
+
+def by_pair(acts: tuple[Act, ...]) -> dict[tuple[str, Decimal], Act]:
+    """One act per (letter, coefficient): where two acts share a pair that day (AMK 10: an isolated
+    bilan and, announced, the frailty bilan), the surer one, with every indemnity either may add
+    (an invoice cannot tell them apart)."""
+    found: dict[tuple[str, Decimal], Act] = {}
+    for act in acts:
+        key = (act.letter, act.coefficient)
+        other = found.get(key)
+        if other is None:
+            found[key] = act
+            continue
+        surer, weaker = (other, act) if _sureness(other) <= _sureness(act) else (act, other)
+        found[key] = replace(surer, specific_indemnities=surer.specific_indemnities | weaker.specific_indemnities)
+    return found
+
+
+def _sureness(act: Act) -> tuple[bool, int]:
+    return act.fact.uncertain, _RANK[act.fact.confidence]

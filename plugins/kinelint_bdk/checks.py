@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from kinelint.findings import Violation
-from kinelint.rulekit import plain_number, ruling, session_label
+from kinelint.rulekit import act_name, plain_number, ruling, session_label
 
 ONE_DAY = timedelta(days=1)
 
@@ -64,6 +64,8 @@ class _SessionCheck:
     def missing_initial(self) -> Iterator[Violation]:
         if self.session.number != 1 or self.bdks or not self.rule.required_at_first_session:
             return
+        if self._only_isolated_bilans():
+            return  # an isolated bilan (chapter I section 1) is not a treatment: no BDK is due
         message = (f"{self.where}: the first session of a prescription carries the initial bilan (BDK) and none "
                    f"is billed; add {self._right_bdk()} with \"bdk\": true")
         unflagged = [act for act in self.session.acts
@@ -101,9 +103,10 @@ class _SessionCheck:
                 act.pointer)
 
     def wrong_coding(self, act) -> Violation:
+        named = act_name(self._day(), act.letter, act.coefficient)
         return self._violation(
             "BDK002",
-            f"{self.where}: {act.letter} {act.coefficient} is marked as the BDK but is not a BDK on that date; "
+            f"{self.where}: {named} is marked as the BDK but is not a BDK on that date; "
             f"the BDK is {self._right_bdk(act.letter, self._when_changed(act))}",
             act.pointer)
 
@@ -127,15 +130,22 @@ class _SessionCheck:
         message = (f"{self.where}: {act.letter} {act.coefficient} is a BDK ({_kind_words(kind)}) at session "
                    f"{number}, which is not a bilan point; it is billed at session 1, then {first}, then every "
                    f"{every} sessions (nearest: session {before} and session {after})")
-        doubt = None
+        doubt = self.rule.schedule_doubt or None
         if before == number - 1 and before >= first:
             doubt = (f"the text says 'at the {_ordinal(before)} session'; kinelint reads that as session {before} "
                      f"itself, but if it means after {before} sessions, session {number} is right")
-        elif kind == "neurological":
-            doubt = f"the neurological schedule ({_ordinal(first)}, then every {every}) rests on a single source (M)"
         yield self._violation("BDK003", message, act.pointer, doubt)
 
     # -- wording --------------------------------------------------------------
+
+    def _day(self):
+        return self.nomenclature.on(self.session.date, self.invoice.territory)
+
+    def _only_isolated_bilans(self) -> bool:
+        """Every act of the session is an isolated bilan of chapter I section 1 (and there is one)."""
+        day = self._day()
+        kinds = [known.kind if (known := day.act(act.letter, act.coefficient)) else None for act in self.session.acts]
+        return bool(kinds) and all(kind == "isolated_bilan" for kind in kinds)
 
     def _telecare_forbidden(self) -> bool:
         return (self.session.number == 1 and self.session.place == "telesoin"

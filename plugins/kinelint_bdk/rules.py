@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from kinelint.findings import Rule
+from kinelint.rulekit import NGAP
 
-_DECISION = "UNCAM decision of 16 Apr 2018 (BDK), in force 2018-07-01; NGAP Titre XIV; ngap-kine.md §4"
+_DECISION = f"{NGAP}, Titre XIV chap. I section 2, 3 (as modified by the UNCAM decision of 16 Apr 2018, in force 2018-07-01)"
 
 MISSING_INITIAL = Rule(
     code="BDK001",
@@ -46,7 +47,7 @@ OFF_SCHEDULE = Rule(
         "because the wording is M, a BDK one session after a renewal point (31st, 51st…) is only a warning, "
         "and so is every neurological finding (that schedule is M)."
     ),
-    source=f"{_DECISION} (H for the text; M for 30th vs 31st and for the neurological schedule)",
+    source=f"{_DECISION} (H; whether 'at the 30th session' means the 30th or the 31st is a reading: a warning)",
     bad_example='AMK 10.7 "bdk": true at session 12',
     good_example='AMK 10.7 "bdk": true at session 1 and session 30',
 )
@@ -69,10 +70,10 @@ WITHOUT_SESSION_ACT = Rule(
     summary="A BDK is the only act of its session.",
     rationale=(
         "The BDK is billed in addition to the act of the session it is done in; a session holding only "
-        "the bilan usually lost its rehabilitation act. The notes rest this on one good source (M), "
-        "hence a warning."
+        "the bilan usually lost its rehabilitation act. The NGAP only says the bilan's cotation is a flat rate; "
+        "billing it beside the act rests on one good secondary source (M), hence a warning."
     ),
-    source=f"{_DECISION}; ngap-kine.md §4 and §6 (M)",
+    source=f"{_DECISION} (the bilan's cotation is a flat rate: M for billing it beside the act)",
     bad_example='session 1: AMK 10.7 "bdk": true alone',
     good_example='session 1: AMK 10.7 "bdk": true plus RIC 8.12',
 )
@@ -83,7 +84,7 @@ TELECARE_INITIAL = Rule(
     severity="error",
     summary="The first session, with the initial BDK, is billed as telecare.",
     rationale="The first session with the initial bilan must be done in person; it cannot be telecare.",
-    source="ameli.fr, masseurs-kinésithérapeutes: télésoin; ngap-kine.md §4 and §6 (H)",
+    source="ameli.fr, entrée en vigueur de nouvelles mesures prévues à l'avenant 7 (télésoin) (H)",
     bad_example='session 1 with AMK 10.7 "bdk": true, "place": "telesoin"',
     good_example='session 1 with AMK 10.7 "bdk": true, "place": "cabinet"; later sessions may be telecare',
 )
@@ -94,7 +95,7 @@ SHORT_SERIES = Rule(
     severity="error",
     summary="Before 2018-07-01, a BDK is billed for a prescription of fewer sessions than the minimum series.",
     rationale="Until 2018-06-30 the BDK was only due for series of 10 sessions or more.",
-    source="NGAP Titre XIV before the UNCAM decision of 16 Apr 2018; ngap-kine.md §4 (H)",
+    source="arrêté of 13 Oct 2003 (JORF 17 Oct 2003), NGAP Titre XIV chap. I section 2, 3 before the UNCAM decision of 16 Apr 2018 (H)",
     bad_example='prescription of 8 sessions, AMK 8.1 "bdk": true on 2018-03-05',
     good_example='prescription of 10 sessions, AMK 8.1 "bdk": true on 2018-03-05',
 )

@@ -4,10 +4,12 @@ Which coefficient is valid when comes from the nomenclature data, never from her
 """
 
 from kinelint.findings import Rule
+from kinelint.rulekit import NGAP
 
-_SOURCES = ("Avenant 8 to the kiné convention (JORF 19 Dec 2025): +0.60 on the orthopaedic acts and "
-            "balneotherapy AMK 1.2/2.2 -> 2.5/3.5 from 2026-01-01; TER/APM steps of 2026-05-28 and the "
-            "announced NMI step (ngap-kine.md §3, confidence M); UNCAM decision of 14 Dec 2023 (JORF 8 Feb 2024)")
+_SOURCES = (f"{NGAP}, Titre XIV (the coefficients in force); the 2026-01-01 steps (+0.60 on the article 1 "
+            "acts, balneotherapy 1.2/2.2 -> 2.5/3.5) of avenant 7 (arrêté 21 Aug 2023) and the UNCAM decision "
+            "of 14 Dec 2023, postponed from 2025-07-01 by the ONDAM alert; TER and two-limb APM moved to "
+            "2026-05-28 by avenant 8 (JORF 19 Dec 2025); announced steps (2026-09-01, 2027-07-01) are warnings")
 
 SUPERSEDED_COEFFICIENT = Rule(
     code="COE001",
@@ -38,12 +40,12 @@ UNKNOWN_COEFFICIENT = Rule(
     code="COE003",
     name="unknown-coefficient",
     severity="error",
-    summary="An act is billed with a coefficient its letter never had on the date of care.",
-    rationale=("Each letter has a short list of coefficients, one per act; any other value is a typing or "
-               "mapping error. Most per-act lists are reconstructed from a single source, so the finding "
-               "is a warning where the list is uncertain."),
-    source=("UNCAM decision of 14 Dec 2023 (JORF 8 Feb 2024), NGAP Titre XIV; per-act coefficients as in "
-            "the kinelint nomenclature data, with their confidence"),
+    summary="An act is billed with a coefficient that is no act of its letter on the date of care.",
+    rationale=("Since 2024-02-22 an act is its (letter, coefficient) pair and each letter has a short list of "
+               "acts; any other value is a typing or mapping error. The lists are complete from 2024-02-22, so "
+               "the finding is an error; before that date kinelint has no complete list and says nothing."),
+    source=(f"{NGAP}, Titre XIV chapters I, II and IV (every act of the table, in kinelint's act catalogue); "
+            "UNCAM decision of 14 Dec 2023 (JORF 8 Feb 2024)"),
     bad_example="RIC 9 on 2026-01-05",
     good_example="RIC 8.12 on 2026-01-05",
 )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from kinelint.findings import Rule
+from kinelint.rulekit import NGAP
 
-_SEQUENCE = "NGAP Titre XIV and the prescription: care follows the medical prescription and precedes the invoice"
+_SEQUENCE = (f"{NGAP}, Titre XIV (acts on a written medical prescription): care follows the prescription "
+             "and precedes the invoice")
 
 CARE_BEFORE_PRESCRIPTION = Rule(
     code="CON001",
@@ -13,7 +15,7 @@ CARE_BEFORE_PRESCRIPTION = Rule(
     summary="A session's date of care is earlier than the prescription's date.",
     rationale=("Care billed to the Assurance Maladie on prescription must follow the prescription; a session "
                "dated before it is either a typing error or care that is not covered."),
-    source=_SEQUENCE + " (ngap-kine.md §6)",
+    source=_SEQUENCE,
     bad_example="prescription of 2025-12-20, session 1 on 2025-12-18",
     good_example="prescription of 2025-12-20, session 1 on 2026-01-12",
 )
@@ -24,7 +26,7 @@ CARE_AFTER_ISSUE = Rule(
     severity="error",
     summary="A session's date of care is later than the invoice's issue date.",
     rationale="An invoice can only bill care already given; a later date of care is a typing error or billing in advance.",
-    source=_SEQUENCE + " (ngap-kine.md §6)",
+    source=_SEQUENCE,
     bad_example='"issued_on": "2026-02-03", a session on 2026-02-05',
     good_example='"issued_on": "2026-02-03", sessions up to 2026-02-03',
 )
@@ -60,7 +62,7 @@ BEYOND_PRESCRIBED = Rule(
     summary="A session number is above the number of sessions written on the prescription.",
     rationale=("Sessions beyond those prescribed are not covered by that prescription; a new prescription "
                "(and, past some thresholds, a prior agreement) is needed."),
-    source="the medical prescription (prescription.sessions_prescribed); ngap-kine.md §6",
+    source=f"the medical prescription (prescription.sessions_prescribed); {NGAP}, Titre XIV",
     bad_example='"sessions_prescribed": 15, session 16',
     good_example='"sessions_prescribed": 15, sessions 1 to 15',
 )
@@ -72,7 +74,7 @@ NIR_KEY = Rule(
     summary="The patient's NIR key is not 97 − (the first 13 digits mod 97), Corsica 2A read as 19 and 2B as 18.",
     rationale=("A NIR whose key does not match was mistyped; the invoice would be charged to another person or "
                "rejected by the Assurance Maladie."),
-    source="INSEE, NIR key (clé de contrôle); ngap-kine.md §6 (M); python-stdnum stdnum.fr.nir",
+    source="INSEE, NIR key (clé de contrôle: 97 minus the first 13 digits mod 97, 2A/2B as 19/18) (M); python-stdnum stdnum.fr.nir",
     bad_example="a NIR whose two last digits are not its key",
     good_example="a NIR whose two last digits are 97 − (first 13 digits mod 97)",
 )
@@ -84,7 +86,7 @@ RPPS_KEY = Rule(
     summary="An RPPS number (practitioner or prescriber) does not end with its Luhn check digit.",
     rationale=("An RPPS number with a wrong check digit was mistyped; the invoice is rejected or attributed to "
                "another professional."),
-    source="RPPS: 11 digits, the last a Luhn key (ngap-kine.md §6, M); python-stdnum stdnum.luhn",
+    source="RPPS (répertoire partagé des professionnels de santé): 11 digits, the last a Luhn key (M); python-stdnum stdnum.luhn",
     bad_example='"rpps": "10101234564"',
     good_example='"rpps": "10101234563"',
 )
@@ -119,7 +121,7 @@ ISSUED_IN_THE_FUTURE = Rule(
     summary="The invoice's issue date is after the reference date (today, or --today).",
     rationale=("An invoice cannot be issued on a day that has not come: the date was mistyped or the export's "
                "clock is wrong, and the care it bills would then look future too."),
-    source="kinelint invoice format (issued_on is the date the invoice was issued); ngap-kine.md §6",
+    source="kinelint invoice format (issued_on is the date the invoice was issued): care precedes its invoice",
     bad_example='"issued_on": "2026-12-01" checked on 2026-11-25',
     good_example='"issued_on": "2026-11-25" checked on 2026-11-25',
 )

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from kinelint.findings import Rule
+from kinelint.rulekit import NGAP
 
 _SPECIFIC_SOURCE = (
-    "NGAP Titre XIV (kinés), indemnités forfaitaires de déplacement spécifiques IFO/IFR/IFN/IFP, "
-    "not cumulable with each other nor with IFD; from 2026-01-01 the single IFS (avenant 8, JORF "
-    "19 Dec 2025) and IFD are mutually exclusive; ngap-kine.md §5 (H; IFV/IFK L)"
+    "ameli.fr, prise en charge à domicile : indemnités et forfaits (2 Aug 2024): the specific indemnities "
+    "IFO/IFR/IFN/IFP are not cumulable with each other nor with IFD (H); from 2026-01-01 the single IFS, "
+    f"{NGAP}, dispositions générales art. 13 E, billed in place of IFD (M)"
 )
 
 SPECIFIC_TOGETHER = Rule(
@@ -16,9 +17,9 @@ SPECIFIC_TOGETHER = Rule(
     severity="error",
     summary="Two or more different specific indemnities are billed in one session.",
     rationale=(
-        "A visit earns at most one specific travel indemnity (IFO, IFR, IFN, IFP, IFS, and per the seed "
-        "article IFV, IFK); the Assurance Maladie pays one and recovers the other. Since 2026-01-01 "
-        "IFS is the single specific indemnity."
+        "A visit earns at most one specific travel indemnity (IFO, IFR, IFN, IFP or IFS); the Assurance "
+        "Maladie pays one and recovers the other. Since 2026-01-01 IFS is the single specific indemnity. "
+        "IFV and IFK do not exist for physiotherapists (OBS005)."
     ),
     source=_SPECIFIC_SOURCE,
     bad_example="IFO + IFR at home on 2025-06-03",
@@ -48,7 +49,7 @@ DUPLICATE_FEE = Rule(
         "Indemnities and majorations are due once per visit, and kilometres are one line whose quantity "
         "is the distance billed; a repeated line is a double payment or an export error."
     ),
-    source="NGAP Titre XIV and dispositions générales (one indemnity per visit); ngap-kine.md §5",
+    source=f"{NGAP}, dispositions générales art. 13 (one travel indemnity per visit) and art. 14",
     bad_example="IFD + IFD in one session on 2026-01-12, or IK 3 + IK 3",
     good_example="IFD once, IK with quantity 6",
 )
@@ -62,8 +63,8 @@ TRAVEL_OUTSIDE_HOME = Rule(
         "Travel indemnities and kilometres pay the practitioner's trip to the patient; they are due only "
         "for care at the patient's home, never at the practice, in an establishment or in telecare."
     ),
-    source=("NGAP dispositions générales (frais de déplacement), ameli.fr 'prise en charge à domicile'; "
-            "ngap-kine.md §5 (H)"),
+    source=(f"{NGAP}, dispositions générales art. 13 (frais de déplacement pour actes effectués au domicile "
+            "du malade); ameli.fr, prise en charge à domicile (H)"),
     bad_example='IFD on a session with "place": "cabinet"',
     good_example='IFD on a session with "place": "domicile"',
 )
@@ -77,7 +78,7 @@ NIGHT_AND_SUNDAY = Rule(
         "Both majorations pay the same thing, urgent care outside working hours; urgent care on a Sunday "
         "night earns one of them, not both."
     ),
-    source="NGAP dispositions générales (majorations de nuit, de dimanche et jours fériés); ngap-kine.md §5 (H)",
+    source=f"{NGAP}, dispositions générales art. 14 (actes effectués la nuit ou le dimanche) (H)",
     bad_example="MN + MD in one session on Sunday 2026-01-11",
     good_example="MN alone for urgent care at 23:00 on Sunday 2026-01-11",
 )

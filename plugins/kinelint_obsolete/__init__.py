@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from kinelint.findings import Edit, Violation
 from kinelint.hookspecs import hookimpl
-from kinelint.rulekit import cents, coefficient_fix, plain_number, ruling, session_label, with_total
+from kinelint.rulekit import act_name, cents, coefficient_fix, plain_number, ruling, session_label, with_total
 
 from .rules import NO_KNOWN_PRICE, NOT_YET_IN_FORCE, RETIRED_ACT, RETIRED_FEE, RETIRED_LETTER, RULES, UNKNOWN_CODE
 
@@ -65,8 +65,9 @@ def _check_act(act, session, invoice, nomenclature):
         return
     coefficient = nomenclature.coefficient_status(act.letter, act.coefficient, on)
     if coefficient.state == "act_deleted":
-        fix, money = coefficient_fix(invoice, act, coefficient.replacement, nomenclature.on(on, territory))
-        yield _retired_act(act, coefficient, session_label(session), fix, money)
+        instead = (act.letter, coefficient.replacement) if coefficient.replacement is not None else None
+        fix, money = coefficient_fix(invoice, act, instead, nomenclature.on(on, territory))
+        yield _retired_act(act, coefficient, session_label(session), nomenclature, territory, fix, money)
 
 
 def _check_fee(fee, session, invoice, nomenclature):
@@ -111,10 +112,15 @@ def _unknown_message(code, kind, where, known, known_other):
     return f"{message}; known {kind} codes: {', '.join(sorted(known))}"
 
 
-def _retired_act(act, status, where, fix, money):
+def _retired_act(act, status, where, nomenclature, territory, fix=(), money=None):
+    """'RPE 6 (walking ...) is retired since 2026-01-01; bill RPE 8.5 (lower limbs, ...)': both acts named."""
+    last_day = nomenclature.on(status.valid_until, territory) if status.valid_until else None
+    billed = act_name(last_day, act.letter, act.coefficient) if last_day else f"{act.letter} {plain_number(act.coefficient)}"
     since = f" since {(status.valid_until + timedelta(days=1)).isoformat()}" if status.valid_until else ""
-    instead = f"; bill {act.letter} {plain_number(status.replacement)}" if status.replacement is not None else ""
-    message = f"{where}: {act.letter} {plain_number(act.coefficient)} is retired{since}{instead}"
+    instead = ""
+    if status.replacement is not None:
+        instead = f"; bill {act_name(nomenclature.on(_act_date(status), territory), act.letter, status.replacement)}"
+    message = f"{where}: {billed} is retired{since}{instead}"
     return ruling(RETIRED_ACT.code, message, act.pointer + "/coefficient", [status.fact], fix=fix, money=money)
 
 
@@ -129,6 +135,11 @@ def _replaced_fee(invoice, fee, replaced_by, day):
     expected = cents(price.amount)
     return with_total(invoice, Edit(fee.pointer + "/code", replaced_by), Edit(fee.pointer + "/amount", expected)), \
         fee.amount - expected
+
+
+def _act_date(status):
+    """The first day the act is retired: where its replacement is named."""
+    return status.valid_until + timedelta(days=1)
 
 
 def _no_price(what, territory, pointer, where):

@@ -5,9 +5,11 @@ from the nomenclature data, never from here.
 """
 
 from kinelint.findings import Rule
+from kinelint.rulekit import NGAP
 
-_UNCAM_2023 = "UNCAM decision of 14 Dec 2023 (JORF 8 Feb 2024), NGAP Titre XIV, in force 2024-02-22"
-_AVENANT_8 = "Avenant 8 to the kiné convention (JORF 19 Dec 2025), in force 2026-01-01"
+_UNCAM_2023 = f"UNCAM decision of 14 Dec 2023 (JORF 8 Feb 2024), in force 2024-02-22; {NGAP}, annexe 2 (key letters)"
+_AVENANT_8 = (f"{NGAP}, Titre XIV and dispositions générales art. 13 E; the 2026-01-01 steps of avenant 7 "
+              "(arrêté 21 Aug 2023) and the UNCAM decision of 14 Dec 2023, postponed from 2025-07-01 by the ONDAM alert")
 
 RETIRED_LETTER = Rule(
     code="OBS001",
@@ -15,8 +17,8 @@ RETIRED_LETTER = Rule(
     severity="error",
     summary="An act uses a key letter that was deleted before the date of care.",
     rationale=("AMS and AMC were deleted on 2024-02-22 when the new kiné nomenclature came in; care billed "
-               "on a deleted letter is rejected or paid at an old price. Until 2024-06-01 the acceptance of "
-               "treatments begun earlier is not known, so the finding is a warning there."),
+               "on a deleted letter is rejected or paid at an old price (no transitional acceptance for "
+               "treatments begun earlier was found)."),
     source=_UNCAM_2023,
     bad_example="AMS 7.5 on 2024-07-01",
     good_example="RIC 7.52 on 2024-07-01 (the new letter of the act)",
@@ -66,7 +68,7 @@ UNKNOWN_CODE = Rule(
     summary="A letter or fee code that the NGAP for physiotherapists does not know.",
     rationale=("A code outside the nomenclature is usually a typing or mapping error of the billing program; "
                "the Assurance Maladie rejects it."),
-    source="NGAP Titre XIV (physiotherapists), as in force on the date of care",
+    source=f"{NGAP}, Titre XIV and annexe 2, as in force on the date of care",
     bad_example='{"letter": "RIX", "coefficient": 8.12}',
     good_example='{"letter": "RIC", "coefficient": 8.12}',
 )
@@ -78,7 +80,7 @@ NO_KNOWN_PRICE = Rule(
     summary="A letter or fee code in force on the date of care has no known value in the practitioner's territory.",
     rationale=("The amount of such an act or fee cannot be checked (the tariff rules stay silent), so the "
                "user is told rather than left to believe it was checked: e.g. no DOM value of TMK was found."),
-    source="NGAP Titre XIV letter values; kinelint nomenclature data (§1 of the domain notes)",
+    source="letter and fee values: ameli.fr (the NGAP prints none); kinelint's nomenclature data says which are known",
     bad_example="TMK 8.12 in a DOM practice (no DOM value known)",
     good_example="TMK 8.12 in a metropole practice",
 )

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from kinelint.findings import Edit, Violation
 from kinelint.hookspecs import hookimpl
-from kinelint.rulekit import cents, money, plain_number, ruling, session_label, with_total
+from kinelint.rulekit import act_name, cents, money, plain_number, ruling, session_label, with_total
 
 from kinelint_tariffs.rules import ACT_AMOUNT, FEE_AMOUNT, FEE_QUANTITY, RULES, TOTAL
 
@@ -47,7 +47,7 @@ def _check_act(invoice, session, act, day) -> Violation | None:
     expected = cents(product)
     if act.amount == expected:
         return None
-    message = (f"{session_label(session)}: {act.letter} {plain_number(act.coefficient)} × {_exact(value.amount)} = "
+    message = (f"{session_label(session)}: {act_name(day, act.letter, act.coefficient)} × {_exact(value.amount)} = "
                f"{_exact(product)}, billed {money(act.amount)}; expected {money(expected)} "
                f"{_when(session, day)}")
     return ruling(ACT_AMOUNT.code, message, act.pointer + "/amount", [value.fact],

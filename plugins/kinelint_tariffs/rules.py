@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from kinelint.findings import Rule
+from kinelint.rulekit import NGAP
 
-_LETTER_VALUES = ("NGAP Titre XIV (price = coefficient × letter value, rounded half-up to the cent); "
-                  "letter values: avenant 7 (arrêté 21 Aug 2023, JORF 25 Aug 2023) and UNCAM decision of "
+_LETTER_VALUES = (f"{NGAP}, dispositions générales art. 2 (an act is a key letter and a coefficient; price = "
+                  "coefficient × letter value, rounded half-up to the cent: M); letter values (ameli.fr): avenant 7 (arrêté 21 Aug 2023, JORF 25 Aug 2023) and UNCAM decision of "
                   "14 Dec 2023 (JORF 8 Feb 2024), 2.15/2.36 until 2024-02-21, 2.21/2.43 from 2024-02-22")
-_FEES = ("ameli.fr, tarifs conventionnels des masseurs-kinésithérapeutes (indemnities, IK, majorations); "
-         "avenant 8 (JORF 19 Dec 2025) for the single specific indemnity IFS from 2026-01-01")
+_FEES = (f"{NGAP}, dispositions générales art. 13 and 14 (the fees; no amounts); amounts: ameli.fr and the "
+         "profession's tables (M)")
 
 ACT_AMOUNT = Rule(
     code="TAR001",
