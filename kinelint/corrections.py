@@ -16,7 +16,6 @@ corrected, whichever fixes touched it.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,10 +23,10 @@ from decimal import Decimal, InvalidOperation
 
 from kinelint.findings import Edit, Finding, Region, document_key
 from kinelint.privacy import patient_values, scrub
+from kinelint.sources import LINE_SUFFIXES
 
 TOTAL = "/total"
 _DOCUMENT = re.compile(r"^(/[0-9]+)?")  # an array file's element index, if any
-LINE_SUFFIXES = (".jsonl", ".ndjson")
 
 
 def located_fix(fix: Iterable[Edit], regions: dict[str, Region], base: str, secrets: tuple[str, ...]) -> tuple[Edit, ...]:
@@ -60,18 +59,18 @@ class Corrections:
 
     def __init__(self) -> None:
         self._files: dict[str, dict[tuple, _Document]] = {}
-        self.notes: list[str] = []
-        self.count = 0
+        self.notes: list[str] = []  # why a file's corrections are not shown, which of two corrections was kept
 
     def add(self, finding: Finding) -> None:
         if not finding.fix:
             return
         documents = self._files.setdefault(finding.file, {})
         documents.setdefault(document_key(finding), _Document()).fixes.append((finding.code, finding.fix))
-        self.count += 1
 
     def diff(self) -> str:
         """The unified diff of every file that a fix would change, patient data masked."""
+        import difflib  # only for --diff: the runner imports this module for located_fix
+
         out = []
         for name in self._files:
             texts = self.corrected(name)
@@ -126,6 +125,7 @@ class Corrections:
         return [(edit.region, edit.text) for edit in edits + ([total] if total is not None else [])]
 
     def _applied(self, name: str, text: str, replacements: list[tuple[Region, str]]) -> str | None:
+        """The text with each region replaced; None (and a note) when a region no longer holds what was checked."""
         starts = [0] + [match.end() for match in re.finditer("\n", text)]
         spans = []
         for region, new in replacements:
@@ -134,7 +134,7 @@ class Corrections:
                 end = starts[region.end_line - 1] + region.end_column - 1
             except IndexError:
                 start = end = -1
-            if text[start:end] != region.text or start < 0:
+            if start < 0 or text[start:end] != region.text:
                 self.notes.append(f"{name}: changed since it was checked; its corrections are not shown")
                 return None
             spans.append((start, end, new))
