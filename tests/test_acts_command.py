@@ -118,3 +118,11 @@ def test_end_to_end_through_the_installed_command():
     assert done.returncode == 0, done.stderr
     [pll] = json.loads(done.stdout)["acts"]
     assert (pll["coefficient"], pll["price"], pll["article"]) == ("12", "26.52", "II-11")
+
+
+def test_the_readme_example_is_what_kinelint_prints():
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("$ kinelint acts TER --on 2026-06-21\n", 1)[1].split("```", 1)[0]
+    assert acts("TER", "--on", "2026-06-21").output == block
