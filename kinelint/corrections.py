@@ -17,7 +17,8 @@ corrected, whichever fixes touched it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -26,6 +27,7 @@ from kinelint.privacy import patient_values, scrub
 from kinelint.sources import LINE_SUFFIXES
 
 TOTAL = "/total"
+CONTEXT = 3  # lines of context around a change, as diff -u
 _DOCUMENT = re.compile(r"^(/[0-9]+)?")  # an array file's element index, if any
 
 
@@ -69,18 +71,76 @@ class Corrections:
 
     def diff(self) -> str:
         """The unified diff of every file that a fix would change, patient data masked."""
+        return "".join(self.diff_parts())
+
+    def diff_parts(self) -> Iterator[str]:
+        """The diff, file by file. A JSON Lines file is read as a stream, one line at a time (a batch may be
+        larger than memory); a JSON file is held whole, as it was to be checked."""
         import difflib  # only for --diff: the runner imports this module for located_fix
 
-        out = []
         for name in self._files:
+            if name != "-" and name.lower().endswith(LINE_SUFFIXES):
+                yield self._lines_diff(name)
+                continue
             texts = self.corrected(name)
             if texts is None or texts[0] == texts[1]:
                 continue
             before, after = texts
-            secrets = _patient_values_of(before, name.lower().endswith(LINE_SUFFIXES))
+            secrets = _patient_values_of(before)
             lines = difflib.unified_diff(_lines(before), _lines(after), fromfile=name, tofile=name)
-            out.append("".join(_terminated(scrub(line, secrets)) for line in lines))
-        return "".join(out)
+            yield "".join(_terminated(scrub(line, secrets)) for line in lines)
+
+    def _lines_diff(self, name: str) -> str:
+        """The diff of a JSON Lines file, hunk by hunk as difflib would make them (3 lines of context),
+        each line masked with the patient values of its own invoice."""
+        changes: dict[int, list[tuple[Region, str]]] = {}
+        for document in self._files[name].values():
+            for region, new in self._combined(name, document):
+                changes.setdefault(region.line, []).append((region, new))
+        numbers = sorted(changes)
+        hunks, hunk, before = [], None, deque(maxlen=CONTEXT)
+        try:
+            handle = open(name, "rb")
+        except OSError as error:
+            self.notes.append(f"{name}: cannot read it again to show its corrections ({error.strerror or error})")
+            return ""
+        with handle:
+            for number, raw in enumerate(handle, start=1):
+                text = (raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw).decode("utf-8", errors="replace")
+                if number in changes:
+                    after = self._applied(name, text, [(Region(1, r.column, 1, r.end_column, r.text), new)
+                                                       for r, new in changes[number]])
+                    if after is None:
+                        return ""
+                    if hunk is None:
+                        hunk = _Hunk(number - len(before), [" " + line for _, line in before])
+                    hunk.lines.append("-" + text)
+                    hunk.added.append("+" + after)  # a run of changed lines: its "-" lines, then its "+" lines
+                    hunk.last_change = number
+                elif hunk is not None:
+                    hunk.lines += hunk.added
+                    hunk.added = []
+                    following = next((n for n in numbers if n > number), None)
+                    if number - hunk.last_change <= CONTEXT or (
+                            following is not None and following - hunk.last_change - 1 <= 2 * CONTEXT):
+                        hunk.lines.append(" " + text)
+                    else:
+                        hunks.append(hunk)
+                        hunk = None
+                before.append((number, text))
+                if hunk is None and number > numbers[-1] + CONTEXT:
+                    break  # nothing left to show
+        if hunk is not None:
+            hunk.lines += hunk.added
+            hunks.append(hunk)
+        if not hunks:
+            return ""
+        out = [f"--- {name}\n", f"+++ {name}\n"]
+        for hunk in hunks:
+            span = _range(hunk.start, len(hunk.lines) - sum(1 for line in hunk.lines if line[0] == "+"))
+            out.append(f"@@ -{span} +{span} @@\n")
+            out.extend(_terminated(scrub(line, _patient_values_of(line[1:]))) for line in hunk.lines)
+        return scrub("".join(out[:2])) + "".join(out[2:])
 
     def corrected(self, name: str) -> tuple[str, str] | None:
         """(the file's text, the text with every correction made), or None (and a note) when it cannot be shown.
@@ -187,16 +247,26 @@ def _terminated(line: str) -> str:
     return line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
 
 
-def _patient_values_of(text: str, lines: bool) -> tuple[str, ...]:
-    """The patient values of every invoice in a file's text (the diff shows lines of it)."""
+def _patient_values_of(text: str) -> tuple[str, ...]:
+    """The patient values of the invoices in a text (a JSON file, or one line of JSON Lines)."""
     from kinelint.parsing import ParseProblem, parse
 
-    values: list[str] = []
-    for chunk in (text.split("\n") if lines else [text]):
-        try:
-            value = parse(chunk.encode("utf-8"))
-        except (ParseProblem, ValueError, RecursionError):
-            continue
-        for document in value if isinstance(value, list) else [value]:
-            values.extend(patient_values(document))
-    return tuple(dict.fromkeys(values))
+    try:
+        value = parse(text.encode("utf-8"))
+    except (ParseProblem, ValueError, RecursionError):
+        return ()
+    documents = value if isinstance(value, list) else [value]
+    return tuple(dict.fromkeys(secret for document in documents for secret in patient_values(document)))
+
+
+@dataclass
+class _Hunk:
+    start: int  # the first line shown
+    lines: list[str]  # " ", "-" or "+" and the line
+    last_change: int = 0
+    added: list[str] = field(default_factory=list)  # the "+" lines of the run of changes being read
+
+
+def _range(start: int, length: int) -> str:
+    """A hunk's range as difflib writes it: "12" for one line, "10,7" for more."""
+    return f"{start}" if length == 1 else f"{start},{length}"

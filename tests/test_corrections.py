@@ -348,3 +348,32 @@ def test_diff_masks_patient_data_written_next_to_a_corrected_value(tmp_path):
     diff = run_cli("check", "--diff", "a.json", cwd=tmp_path).stdout.decode()
     assert '"amount": 18.79' in diff and '"label": "patient [redacted] née le [redacted]"' in diff
     assert not leaks_in(diff)
+
+
+@pytest.mark.parametrize("faulty", [{1}, {5}, {1, 2}, {3, 10}, {3, 11}, {3, 12}, {20}, {1, 9, 17, 18, 25}])
+def test_json_lines_diff_is_streamed_hunk_by_hunk_exactly_as_difflib_makes_it(tmp_path, faulty):
+    import difflib
+
+    from kinelint.api import lint_paths
+    from kinelint.corrections import Corrections
+
+    lines = []
+    for number in range(1, 21):
+        invoice = make_invoice(invoice_id=f"F-{number}", prescription_id=f"RX-{number}")
+        if number in faulty:
+            invoice["total"] += Decimal("0.01")
+        lines.append(dumps(invoice))
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(lines) + ("\n" if 25 not in faulty else ""))  # 25: no newline at the end
+    findings, _ = lint_paths([str(path)])
+    corrections = Corrections()
+    for finding in findings:
+        corrections.add(finding)
+    before, after = corrections.corrected(str(path))
+    from kinelint.corrections import _lines, _terminated
+
+    expected = "".join(_terminated(line) for line in difflib.unified_diff(_lines(before), _lines(after),
+                                                                          fromfile=str(path), tofile=str(path)))
+    unmasked = corrections._lines_diff(str(path)).replace("[redacted]", "")
+    assert unmasked == expected.replace(lines[0].split('"nir": "')[1].split('"')[0], "").replace(
+        lines[0].split('"birth_date": "')[1].split('"')[0], "")
