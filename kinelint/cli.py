@@ -179,7 +179,8 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
         if reporter is not None:
             reporter.finish(summary)
     if corrections is not None:
-        terminal.write(corrections.diff())
+        for part in corrections.diff_parts():
+            terminal.write(part)
         terminal.flush()
         for note in corrections.notes:
             click.echo(f"kinelint: {note}", err=True)
