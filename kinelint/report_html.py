@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from html import escape
@@ -87,11 +88,12 @@ class HtmlReporter(Reporter):
             _by_family(self._statistics),
             _by_code(self._statistics, rules),
             _chart(self._findings),
-            _findings(self._findings, rules),
-            _rules(sorted({f.code for f in self._findings}), rules),
-            f"</main><script>{_SCRIPT}</script></body></html>\n",
         ]
-        self.stream.write("\n".join(part for part in parts if part))
+        self.stream.write("\n".join(part for part in parts if part) + "\n")
+        for chunk in _findings(self._findings, rules):  # written as made: a large report is not held twice
+            self.stream.write(chunk)
+        self.stream.write(_rules(sorted({f.code for f in self._findings}), rules))
+        self.stream.write(f"\n</main><script>{_SCRIPT}</script></body></html>\n")
 
 
 # -- the parts of the page --------------------------------------------------------------------------
@@ -179,29 +181,28 @@ def _chart(findings: list[Finding]) -> str:
             f"<p class=\"legend muted\">{legend}</p>{note}</section>")
 
 
-def _findings(findings: list[Finding], rules) -> str:
+def _findings(findings: list[Finding], rules) -> Iterator[str]:
+    """The findings by file, then invoice (in the order the run met them), a table each."""
     if not findings:
-        return ""
+        return
     files: dict[str, dict[tuple, list[Finding]]] = {}
     for finding in findings:
         files.setdefault(finding.file, {}).setdefault(document_key(finding), []).append(finding)
     opened = " open" if len(findings) <= OPEN_UP_TO else ""
-    out = ["<section id=\"findings\"><h2>Findings by file and invoice</h2>"]
+    yield "<section id=\"findings\"><h2>Findings by file and invoice</h2>"
     for name, documents in files.items():
-        out.append(f"<section class=\"file\" data-file=\"{escape(name)}\"><h3>{escape(name)}</h3>")
+        yield f"<section class=\"file\" data-file=\"{escape(name)}\"><h3>{escape(name)}</h3>"
         for key, found in documents.items():
             found.sort(key=lambda f: (f.line, f.column, f.code, f.pointer))
             stake = _sum(MoneyAtStake(*_split(f.money)) for f in found if f.money is not None)
             money = f" · billed {_signed(stake.over - stake.under)}" if any(f.money is not None for f in found) else ""
             rows = "".join(_finding_row(f, rules.get(f.code)) for f in found)
-            out.append(f"<details class=\"invoice\"{opened} "
-                       f"data-invoice=\"{escape(found[0].invoice_id or '')}\"><summary><b>{escape(_invoice_label(found[0], key))}"
-                       f"</b> · {len(found)} finding(s){money}</summary><table><thead><tr><th>severity</th><th>code</th>"
-                       f"<th>where</th><th>message</th><th class=\"num\">money</th><th>correction</th></tr></thead>"
-                       f"<tbody>{rows}</tbody></table></details>")
-        out.append("</section>")
-    out.append("</section>")
-    return "".join(out)
+            yield (f"<details class=\"invoice\"{opened} data-invoice=\"{escape(found[0].invoice_id or '')}\"><summary>"
+                   f"<b>{escape(_invoice_label(found[0], key))}</b> · {len(found)} finding(s){money}</summary><table>"
+                   f"<thead><tr><th>severity</th><th>code</th><th>where</th><th>message</th><th class=\"num\">money"
+                   f"</th><th>correction</th></tr></thead><tbody>{rows}</tbody></table></details>")
+        yield "</section>"
+    yield "</section>\n"
 
 
 def _finding_row(finding: Finding, rule: Rule | None) -> str:
