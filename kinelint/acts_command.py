@@ -50,11 +50,12 @@ def acts(letter: str | None, on: date, territory: str, output_format: str) -> No
             sys.exit(2)
     listed = [act for act in nomenclature.acts_on(on) if letter is None or act.letter == letter]
     rows = [_row(nomenclature, act, on, territory) for act in listed]
+    meanings = {code: nomenclature.letter_meaning(code) for code in sorted({row["letter"] for row in rows})}
     if output_format == "json":
-        click.echo(json.dumps({"date": on.isoformat(), "territory": territory, "acts": rows},
+        click.echo(json.dumps({"date": on.isoformat(), "territory": territory, "letters": meanings, "acts": rows},
                               ensure_ascii=False, indent=2))
     else:
-        click.echo(_text(rows, letter, on, territory))
+        click.echo(_text(rows, letter, on, territory, nomenclature.letter_meaning(letter) if letter else None))
 
 
 def _row(nomenclature, act, on: date, territory: str) -> dict:
@@ -88,7 +89,7 @@ def _approval(threshold: int | None) -> str:
     return "before session 1" if threshold == 0 else f"from session {threshold + 1}"
 
 
-def _text(rows: list[dict], letter: str | None, on: date, territory: str) -> str:
+def _text(rows: list[dict], letter: str | None, on: date, territory: str, meaning: str | None) -> str:
     what = f"{letter} acts" if letter else "Acts"
     if not rows:
         return f"No {letter + ' ' if letter else ''}act of kinelint's table is in force on {on.isoformat()}."
@@ -103,6 +104,8 @@ def _text(rows: list[dict], letter: str | None, on: date, territory: str) -> str
                       _approval(row["prior_approval"]), confidence, f"[{note}]"))
     widths = [max(len(line[i]) for line in table) for i in range(len(table[0]) - 1)]
     lines = [f"{what} in force on {on.isoformat()} ({territory}), NGAP Titre XIV:"]
+    if meaning:
+        lines.append(f"{letter}: {meaning}")
     for line in table:
         cells = [cell.ljust(width) for cell, width in zip(line, widths)]
         lines.append("  ".join(cells + [line[-1]]).rstrip())

@@ -44,6 +44,14 @@ def test_one_act_in_full():
     assert "NGAP-21062026.pdf" in ric["source"] and "art. 1 C" in ric["source"]
 
 
+def test_json_gives_the_official_meaning_of_each_letter_listed():
+    result = json.loads(acts("TER", "--on", "2026-06-21", "--format", "json").output)
+    assert result["letters"] == {"TER": "orthopaedic and rheumatologic affections of at least two territories "
+                                        "(limbs, or spine and limbs)"}
+    everything = json.loads(acts("--on", "2026-06-21", "--format", "json").output)["letters"]
+    assert len(everything) == 21 and all(everything.values())  # AMK and the twenty letters of 2024
+
+
 def test_a_letter_filters_and_is_case_insensitive():
     rows = listed("ric", "--on", "2026-01-12")
     assert {r["letter"] for r in rows} == {"RIC"}
@@ -84,7 +92,8 @@ def test_text_format_is_a_table_with_numbered_sources():
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[0] == "RIC acts in force on 2026-01-12 (metropole), NGAP Titre XIV:"
-    assert lines[1].split() == ["act", "price", "article", "label", "home", "visit", "prior", "approval", "conf.",
+    assert lines[1] == "RIC: lower limb, operated, under a reference situation"
+    assert lines[2].split() == ["act", "price", "article", "label", "home", "visit", "prior", "approval", "conf.",
                                 "source"]
     [knee] = [line for line in lines if line.startswith("RIC 8.12")]
     assert "17.95" in knee and "total knee arthroplasty" in knee and "IFD or IFS" in knee
@@ -126,3 +135,9 @@ def test_the_readme_example_is_what_kinelint_prints():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     block = readme.split("$ kinelint acts TER --on 2026-06-21\n", 1)[1].split("```", 1)[0]
     assert acts("TER", "--on", "2026-06-21").output == block
+
+
+def test_without_on_the_date_is_today():
+    assert listed("PLL") == listed("PLL", "--on", date.today().isoformat())
+    result = acts("PLL", "--format", "json")
+    assert json.loads(result.output)["date"] == date.today().isoformat()

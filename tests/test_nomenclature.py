@@ -809,3 +809,24 @@ def test_every_shipped_fact_cites_its_source_and_the_ngap_where_it_prints_it():
                 assert "NGAP-21062026.pdf" in act.fact.source, act
     for path in DATA.glob("*.toml"):
         assert "ngap-kine" not in path.read_text(encoding="utf-8"), path  # users do not have the notes
+
+
+def test_an_act_may_include_a_supplement_kind():
+    lymphoedema = N.on(date(2026, 1, 5), "metropole").act("RAV", D("15.5"))
+    assert lymphoedema.includes == {"bandage"}
+    assert N.on(date(2026, 1, 5), "metropole").act("RAV", D("8")).includes == frozenset()
+
+
+def test_includes_must_name_supplement_kinds(tmp_path):
+    message = _broken(tmp_path, "acts.toml", 'includes = ["bandage"]', 'includes = ["massage"]')
+    assert "acts.toml" in message and "(RAV)" in message and "includes" in message
+
+
+def test_meanings_must_name_known_letters(tmp_path):
+    message = _broken(tmp_path, "letters.toml", 'RIC = "lower limb', 'RIX = "lower limb')
+    assert "letters.toml" in message and "[meanings]" in message and "RIX" in message
+
+
+def test_bdk_labels_must_be_text(tmp_path):
+    message = _broken(tmp_path, "bdk.toml", 'general = "bilan diagnostic kinésithérapique (BDK)"', "general = 1")
+    assert "bdk.toml" in message and "[labels]" in message

@@ -83,8 +83,8 @@ def _likely() -> dict[str, st.SearchStrategy]:
     from kinelint.nomenclature import load_nomenclature
 
     nomenclature = load_nomenclature()
-    data = resources.files("kinelint").joinpath("nomenclature", "data", "coefficients.toml").read_text("utf-8")
-    listed = sorted({c for entry in tomllib.loads(data).get("listed", []) for c in entry.get("coefficients", [])})
+    data = resources.files("kinelint").joinpath("nomenclature", "data", "acts.toml").read_text("utf-8")
+    listed = sorted({w["coefficient"] for entry in tomllib.loads(data).get("act", []) for w in entry["windows"]})
     dates = st.dates(date(2017, 1, 1), date(2027, 12, 31)).map(date.isoformat)
     return {
         "letter": st.sampled_from(sorted(nomenclature.known_letters())),

@@ -1,4 +1,4 @@
-"""OBS: letters, acts and fee codes not in force on the date of care (ngap-kine.md §2, §3, §5)."""
+"""OBS: letters, acts and fee codes not in force on the date of care (NGAP 21/06/2026, annexe 2 and Titre XIV)."""
 
 from __future__ import annotations
 

@@ -35,7 +35,7 @@ DATA_DIR = Path(__file__).parent / "data"
 CONFIDENCES = ("H", "M", "L")
 COVERAGE_MODES = ("complete", "partial", "unknown")
 ACT_KINDS = ("rehabilitation", "isolated_bilan", "balneotherapy", "bandage")  # "bdk" acts come from bdk.toml
-DATA_START = date(2012, 7, 15)  # the first date kinelint's data covers
+SUPPLEMENT_KINDS = ("balneotherapy", "bandage")
 _CODE = re.compile(r"[A-Z]{2,4}")
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
 
@@ -344,6 +344,16 @@ def _act_windows(entry: _Entry) -> tuple[tuple[date, date | None, Decimal, Fact]
     return tuple(windows)
 
 
+def _included_supplements(entry: _Entry) -> frozenset[str]:
+    """``includes``: the supplement kinds the act's coting already pays (RAV 15.5: the bandage)."""
+    value = entry.get("includes", False)
+    if value is None:
+        return frozenset()
+    if not isinstance(value, list) or any(kind not in SUPPLEMENT_KINDS for kind in value):
+        entry.fail(f"'includes' must be a list of supplement kinds {SUPPLEMENT_KINDS}, not {value!r}")
+    return frozenset(value)
+
+
 def _acts(path: Path, document: dict, letters: set[str], groups: set[str]) -> tuple[list[ActEntry], list[tuple]]:
     """The [[act]] entries, and the deletions they declare: (letter, on, old, billed_as, fact)."""
     acts, deletions = [], []
@@ -368,6 +378,7 @@ def _acts(path: Path, document: dict, letters: set[str], groups: set[str]) -> tu
             two_a_day=entry.flag("two_a_day"),
             note=entry.text("note", required=False) or "",
             windows=_act_windows(entry),
+            includes=_included_supplements(entry),
         )
         deleted = entry.table("deleted", required=False)
         if deleted:

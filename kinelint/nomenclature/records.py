@@ -136,6 +136,9 @@ class Act:
     two_a_day: bool
     fact: Fact
     note: str = ""  # the act's own remark (conditions of the text), "" when none
+    # Supplement kinds ("bandage", "balneotherapy") its coting already pays: not billed on top of it
+    # (RAV 15.5 includes the bandage). Empty for nearly every act.
+    includes: frozenset[str] = frozenset()
 
     @property
     def name(self) -> str:

@@ -123,25 +123,18 @@ class Coverage:
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """What coefficients become on a date: an explicit map, or a shift over a range."""
+    """What coefficients become on a date: from one window of an act to its next, or a deletion."""
 
     on: date
     fact: Fact
     mapping: dict[Decimal, Decimal] = field(default_factory=dict)
-    shift: Decimal | None = None
-    low: Decimal | None = None
-    high: Decimal | None = None
-    deleted: bool = False
+    deleted: bool = False  # the act itself was deleted; the mapping gives what that care is billed as
 
     def apply(self, coefficient: Decimal) -> Decimal | None:
         """The successor of `coefficient`, or None if this change does not touch it."""
-        if self.shift is not None:
-            return coefficient + self.shift if self.low <= coefficient <= self.high else None
         return self.mapping.get(coefficient)
 
     def produces(self, coefficient: Decimal) -> bool:
-        if self.shift is not None:
-            return self.low <= coefficient - self.shift <= self.high
         return coefficient in self.mapping.values()
 
 
@@ -265,6 +258,7 @@ class ActEntry:
     two_a_day: bool
     note: str
     windows: tuple[tuple[date, date | None, Decimal, Fact], ...]  # (start, end, coefficient, fact), by start
+    includes: frozenset[str] = frozenset()  # supplement kinds its coting already pays (RAV 15.5: "bandage")
 
 
 class ActCatalogue:
@@ -291,7 +285,8 @@ class ActCatalogue:
     def _act(self, entry: ActEntry, window, on: date) -> Act:
         start, end, coefficient, fact = window
         return Act(entry.letter, coefficient, start, end, entry.article, entry.label, entry.kind,
-                   self.indemnities(entry.home, on), entry.prior_approval, entry.two_a_day, fact, entry.note)
+                   self.indemnities(entry.home, on), entry.prior_approval, entry.two_a_day, fact, entry.note,
+                   entry.includes)
 
     def on(self, on: date) -> tuple[Act, ...]:
         """The acts in force that day, ordered by letter, then coefficient, then label."""
