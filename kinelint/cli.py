@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections import Counter
 from contextlib import ExitStack
 from pathlib import Path
 

@@ -148,10 +148,6 @@ class Finding:
             found["money"] = self.money
         return found
 
-    @property
-    def family(self) -> str:
-        return self.code[:3]
-
 
 @dataclass(slots=True)
 class MoneyAtStake:
