@@ -7,11 +7,12 @@ Every invoice is realistic and, unless chosen for a fault or a schema error,
 clean for every built-in rule: care dated in 2025 and 2026 (orthopaedic
 coefficients 7.48-7.53 in 2025, +0.60 from 2026-01-01; RPE 6 only in 2025;
 TER's 2026-05-28 step; the NMI step of 2026-09-01), metropole and DOM letter
-values, home visits with IFD or a specific indemnity (IFO/IFN/IFP in 2025, IFS
-from 2026) plus kilometres (IK/IKM with a quantity), the BDK (AMK 10.7, or 10.8
+values, home visits with IFD or the specific indemnity the act opens that day
+(the nomenclature's act catalogue: IFO/IFR/IFN/IFP/IFS in 2025, IFS from 2026) plus kilometres (IK/IKM with a quantity), the BDK (AMK 10.7, or 10.8
 for neurological care) at session 1, several sessions per invoice, amounts
 priced from ``kinelint.nomenclature`` on exact decimals rounded half-up, exact
-totals, valid NIR and RPPS keys, unique invoice and prescription ids.
+totals, valid NIR and RPPS keys, unique invoice and prescription ids, and a recorded
+prior approval where a session passes its act's reference number of sessions.
 
 ``--fault-rate`` of the invoices carry exactly one rule fault (one finding,
 its code is in ``Generated.kind``); ``--invalid-rate`` are schema-invalid.
@@ -146,7 +147,7 @@ class Treatment:
     kind: str
     letter: str
     base: Decimal  # the act's coefficient as of 2025 (or its first window)
-    specific: str | None  # the 2025 specific indemnity of this kind, None: IFD only before 2026
+    specific: str | None  # not None: home visits may carry a specific indemnity (which one: the act catalogue)
     neurological: bool = False
 
     def act(self, on: date, territory: str) -> tuple[str, Decimal]:
@@ -162,12 +163,37 @@ class Treatment:
             coefficient = coefficient + 1
         return self.letter, coefficient
 
-    def travel_code(self, on: date, use_specific: bool) -> str:
+    def travel_code(self, on: date, territory: str, use_specific: bool) -> str:
+        """IFD, or the specific indemnity the act opens that day (the nomenclature's act catalogue)."""
         if not use_specific:
             return "IFD"
-        if on >= Y2026:
-            return "IFS"  # the single specific indemnity, extended to RPE
-        return self.specific or "IFD"
+        letter, coefficient = self.act(on, territory)
+        return _opened(letter, coefficient, on, territory) or "IFD"
+
+
+@lru_cache(maxsize=None)
+def _opened(letter: str, coefficient: Decimal, on: date, territory: str) -> str | None:
+    known = nomenclature().on(on, territory).act(letter, coefficient)
+    return min(known.specific_indemnities) if known is not None and known.specific_indemnities else None
+
+
+@lru_cache(maxsize=None)
+def _approval_after(letter: str, coefficient: Decimal, on: date, territory: str) -> int | None:
+    """The act's reference number of sessions that day (approval needed past it), None: no reference."""
+    known = nomenclature().on(on, territory).act(letter, coefficient)
+    return None if known is None else known.prior_approval
+
+
+def needs_prior_approval(sessions: list[dict], territory: str) -> bool:
+    for session in sessions:
+        on = date.fromisoformat(session["date"])
+        for act in session["acts"]:
+            if act.get("bdk"):
+                continue
+            threshold = _approval_after(act["letter"], act["coefficient"], on, territory)
+            if threshold is not None and session["number"] > threshold:
+                return True
+    return False
 
 
 def pick_treatment(rng: Random, kind: str | None = None) -> Treatment:
@@ -336,7 +362,7 @@ class Generator:
             data = {"number": number, "date": on.isoformat(), "place": session_place, "acts": acts}
             fees = []
             if session_place == "domicile":
-                fees.append(self._fee(treatment.travel_code(on, use_specific), on, territory))
+                fees.append(self._fee(treatment.travel_code(on, territory, use_specific), on, territory))
                 if km_code:
                     fees.append(self._fee(km_code, on, territory, km))
                 if flat_return and number == 1:
@@ -349,6 +375,9 @@ class Generator:
                 data["fees"] = []
             sessions.append(data)
 
+        if "prior_approval" not in prescription and needs_prior_approval(sessions, territory):
+            # requested with the prescription: before every session, as the DAP rules expect
+            prescription["prior_approval"] = {"requested_on": prescription["date"]}
         issued = dates[-1] + timedelta(days=rng.choice((0, 0, 1, 2, 5)))
         invoice = {
             "version": 1,

@@ -1,5 +1,19 @@
-"""``python -m kinelint`` is the ``kinelint`` command."""
+"""``python -m kinelint`` is the ``kinelint`` command.
 
-from kinelint.cli import main
+``run`` is also the console script: a Ctrl-C while the command is still
+importing its modules exits 130 with no traceback, as it does later on.
+"""
 
-main()
+import sys
+
+
+def run() -> None:
+    try:
+        from kinelint.cli import main
+    except KeyboardInterrupt:
+        sys.exit(130)
+    main()
+
+
+if __name__ == "__main__":
+    run()

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kinelint.findings import Finding
+from kinelint.findings import Finding, printable
 
 FORMAT_VERSION = 1
 FIELDS = ("file", "invoice_id", "code", "pointer")
@@ -126,8 +126,9 @@ def load(path: Path) -> Baseline:
 
 
 def toml_string(text: str) -> str:
-    """A TOML basic string (JSON's escapes are TOML's, bar surrogates and DEL)."""
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+    """A TOML basic string (JSON's escapes are TOML's, bar surrogates and DEL: a lone surrogate is written
+    as the text of its escape, as every report shows it)."""
+    return json.dumps(printable(text), ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def write(path: Path, findings: Iterable[Finding]) -> int:
@@ -143,8 +144,9 @@ def write(path: Path, findings: Iterable[Finding]) -> int:
         pairs = [(name, getattr(key, name)) for name in FIELDS if getattr(key, name) or name in ("file", "code")]
         lines.append("  { " + ", ".join(f"{name} = {toml_string(value)}" for name, value in pairs) + " },")
     lines.append("]")
-    try:
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    content = ("\n".join(lines) + "\n").encode("utf-8")  # encoded before the file is opened:
+    try:  # a text that cannot be written must not leave the old baseline truncated
+        path.write_bytes(content)
     except OSError as error:
         raise BaselineError(f"cannot write the baseline {path}: {error.strerror or error}") from None
     return len(keys)

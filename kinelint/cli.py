@@ -4,7 +4,8 @@ Options are parsed here and handed to the stages (configuration, run, filter,
 reporter, baseline); nothing else lives here.
 Exit status: 0 no finding that fails the check (errors; warnings too under
 ``fail-on = "warning"``), 1 at least one, 2 usage, configuration or internal
-error (including a plugin that failed: the check was incomplete).
+error (including a plugin that failed: the check was incomplete), 130 on
+Ctrl-C; a closed pipe (``| head``) ends the run as it ends ``cat``, by SIGPIPE.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from pathlib import Path
 import click
 
 from kinelint import __version__
+from kinelint.budget import DEFAULT_SECONDS
 from kinelint.config import FAIL_ON
 from kinelint.reporters import FORMATS
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_INCOMPLETE = 0, 1, 2
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_INTERRUPTED = 0, 1, 2, 130
 STALE_SHOWN = 20  # stale baseline entries listed one by one
 
 
@@ -30,11 +32,15 @@ def _fail(message: str):
     sys.exit(EXIT_INCOMPLETE)
 
 
-def _load_host():
+def _load_host(plugin_timeout: float = DEFAULT_SECONDS):
+    from kinelint.budget import TimeBudget
     from kinelint.host import PluginConflict, PluginHost
 
+    from kinelint.streams import plugin_output_dropped
+
     try:
-        return PluginHost.from_entry_points()
+        with plugin_output_dropped():  # what a plugin prints at import is not the command's output
+            return PluginHost.from_entry_points(budget=TimeBudget(plugin_timeout).start())
     except PluginConflict as conflict:
         click.echo(f"kinelint: {conflict}", err=True)
         sys.exit(EXIT_INCOMPLETE)
@@ -51,7 +57,34 @@ def _print_version(ctx: click.Context, _param, value: bool) -> None:
     ctx.exit(EXIT_INCOMPLETE if host.incidents else EXIT_CLEAN)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Kinelint(click.Group):
+    """The command group, ending every command alike on Ctrl-C (130, no traceback) and on a closed pipe."""
+
+    def invoke(self, ctx: click.Context):
+        from kinelint.streams import ReportWriteError, end_on_closed_pipe
+
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            _interrupted()
+        except BrokenPipeError:
+            end_on_closed_pipe()
+        except ReportWriteError as error:
+            if error.closed_pipe:
+                end_on_closed_pipe()
+            raise
+
+
+def _interrupted():
+    """Ctrl-C: exit 130 with no traceback (worker processes were stopped on the way out)."""
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        pass
+    sys.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=_Kinelint, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
               help="Show the version and the installed plugins, then exit.")
 def main() -> None:
@@ -101,21 +134,34 @@ def _config_options(function):
 @_config_options
 @click.option("--jobs", "-j", default="auto", metavar="N|auto", callback=lambda _c, _p, v: _jobs(v),
               help="Worker processes. auto (default): one for a few files, every core from 16 MiB of input.")
+@click.option("--plugin-timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_SECONDS, show_default=True,
+              metavar="SECONDS", help="Time budget of each call into plugin code; one that outlasts it is stopped, "
+                                      "reported, and the check is incomplete.")
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of failing plugins (patient data masked).")
 def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, statistics: bool, diff: bool,
-          exit_zero: bool, baseline: Path | None, write_baseline: Path | None, jobs: int | None, verbose: bool,
+          exit_zero: bool, baseline: Path | None, write_baseline: Path | None, jobs: int | None, plugin_timeout: float,
+          verbose: bool,
           **overrides) -> None:
     """Check invoice files (.json, .jsonl, .ndjson), directories, or - for standard input."""
+    from kinelint.streams import STANDARD_OUTPUT, ReportStream, ReportWriteError, end_on_full_output, \
+        plugin_output_dropped
+
     if baseline is not None and write_baseline is not None:
         raise click.UsageError("--baseline and --write-baseline cannot be combined; --write-baseline alone refreshes it")
     for option, target in (("--output-file", output_file), ("--write-baseline", write_baseline)):
         _guard_output(option, target, paths)
-    host = _load_host()
-    settings = _settings(host, overrides)
-    known = _or_exit(_load_baseline, baseline)
+    terminal = ReportStream(click.get_text_stream("stdout"), STANDARD_OUTPUT)  # taken before plugins can print
     try:
-        summary, kept = _run_check(host, settings, paths, output_format, output_file, statistics, known,
-                                   write_baseline is not None, jobs, diff)
+        with plugin_output_dropped():
+            host = _load_host(plugin_timeout)
+            settings = _settings(host, overrides)
+            known = _or_exit(_load_baseline, baseline)
+            summary, kept = _run_check(host, settings, paths, output_format, output_file, statistics, known,
+                                       write_baseline is not None, jobs, terminal, diff)
+    except ReportWriteError as error:
+        if error.closed_pipe:
+            raise
+        end_on_full_output(error, EXIT_INCOMPLETE)
     except Exception as error:  # the last guard: a message, never a traceback
         _internal_error(error, verbose)
     _report_incidents(host, verbose)
@@ -135,7 +181,8 @@ def _jobs(value: str) -> int | None:
     return int(value)
 
 
-def _run_check(host, settings, paths, output_format, output_file, statistics, baseline, keep, jobs=None, diff=False):
+def _run_check(host, settings, paths, output_format, output_file, statistics, baseline, keep, jobs, terminal,
+               diff=False):
     """The run, the filter, the reporter (to the terminal or the file) and the terminal summary.
 
     The terminal's standard output holds the report, or the statistics, or (``--diff``) the diff alone;
@@ -153,7 +200,7 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
 
     run = Run(host, load_nomenclature(), today=settings.today, jobs=jobs or auto_jobs(paths))
     selected = Filter(settings, baseline)
-    terminal, kept = click.get_text_stream("stdout"), []
+    kept = []
     counted = Statistics() if statistics else None
     corrections = Corrections() if diff else None
     with ExitStack() as stack:
@@ -187,13 +234,19 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
         terminal.write(counted.json_text(output_format, host.rules, summary))
     elif output_file is not None or statistics or diff:
         for line in (counted.lines(host.rules) if counted is not None else []) + [summary_line(summary)]:
-            click.echo(line, err=diff)
+            if diff:  # standard output holds the diff alone
+                click.echo(line, err=True)
+            else:
+                terminal.write(line + "\n")
+    terminal.flush()  # here, where a full disk is a message, not at exit
     return summary, kept
 
 
 def _open_report(path: Path):
+    from kinelint.streams import ReportStream
+
     try:
-        return open(path, "w", encoding="utf-8")
+        return ReportStream(open(path, "w", encoding="utf-8"), str(path))
     except OSError as error:
         _fail(f"cannot write the report to {path}: {error.strerror or error}")
 

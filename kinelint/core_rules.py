@@ -41,6 +41,10 @@ CORE_RULES: tuple[Rule, ...] = (
     _prs("PRS007", "unreadable", "The file cannot be read (permissions, a dangling link, an I/O error).",
          "A file kinelint cannot read is a file nobody checked; it must not pass silently.",
          "a .json file with mode 000", "a readable file", source="kinelint"),
+    _prs("PRS008", "not-checked", "kinelint failed while checking this document (an internal failure).",
+         "A document kinelint could not judge is a document nobody checked; it must not pass silently, "
+         "nor stop the other files from being checked. The message names the failure; please report it.",
+         "a document that makes the checker fail", "the same document once the failure is fixed", source="kinelint"),
     _sch("SCH001", "missing-field", "A required field is missing.",
          '{"version": 1, "invoice_id": "F-1", ...} without "total"', "the same invoice with its total"),
     _sch("SCH002", "unknown-field", "A field that the format does not define (objects are closed).",

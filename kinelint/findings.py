@@ -216,7 +216,39 @@ class Incident:
     def describe(self) -> str:
         where = f" {self.first_seen}" if self.first_seen else ""
         more = f" (and {self.count - 1} more time(s))" if self.count > 1 else ""
-        return f"plugin {self.plugin!r} {self.message}{where}{more}"
+        who = f"plugin {self.plugin!r} " if self.plugin else ""  # "": the run itself (a worker process died)
+        return f"{who}{self.message}{where}{more}"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """Text every report can encode: a lone surrogate (a JSON key written ``"\\ud800"``) becomes its escape.
+
+    A lone surrogate is a valid Python string but no UTF-8 text: written as is,
+    it stopped the JSON, SARIF, JUnit and baseline writers mid-way.
+    """
+    if text.isascii() or _SURROGATE.search(text) is None:
+        return text
+    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def printable_pointer(pointer: str) -> str:
+    """The pointer, cut before the first token that cannot be written as UTF-8 (it still resolves:
+    it names the object or array that holds that key)."""
+    if pointer.isascii() or _SURROGATE.search(pointer) is None:
+        return pointer
+    return pointer[:pointer.rfind("/", 0, _SURROGATE.search(pointer).start())]
+
+
+def printable_file_name(name: str) -> str:
+    """A file name as reports can show it: the bytes of a name that is not UTF-8 (which Python reads as
+    lone surrogates) are written ``\\xff``; the file itself is still read by its real name."""
+    if name.isascii() or _SURROGATE.search(name) is None:
+        return name
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") \
+        if all(0xDC80 <= ord(c) <= 0xDCFF for c in _SURROGATE.findall(name)) else printable(name)
 
 
 _ELEMENT = re.compile(r"^/[0-9]+(?=/|$)")

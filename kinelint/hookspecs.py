@@ -39,7 +39,11 @@ def kinelint_check_invoice(invoice, nomenclature, today) -> Iterable:
     each session's date of care instead.
 
     ``invoice`` is a ``kinelint.invoice.Invoice`` (typed, read-only view with
-    exact Decimals and parsed dates; ``invoice.data`` is the raw dict).
+    exact Decimals and parsed dates; ``invoice.data`` is the raw document as a
+    read-only mapping: writing into it raises ``TypeError``).
+    Whatever a plugin prints goes nowhere: standard output carries the report.
+    Each call has a time budget (``--plugin-timeout``); a call that outlasts
+    it is stopped, reported, and the plugin is not called again in that run.
     ``nomenclature`` is the dated NGAP model (``kinelint.nomenclature``):
     ask it for values on the session's date of care, never hold tables;
     ``nomenclature.on(session.date, invoice.territory)`` is that day's view,

@@ -4,6 +4,11 @@ pluggy keeps the registry and checks every implementation against the hook
 specifications; the host then calls each plugin's implementation itself, so
 that a plugin that fails to import, raises, or returns garbage is named in an
 ``Incident`` and skipped, while every other plugin's findings stand.
+
+The guard catches ``BaseException``: a plugin calling ``sys.exit(0)`` (or
+argparse, at import) must not end the run green. Only ``KeyboardInterrupt``
+goes through (an interrupt is the user's). Every value a plugin returns is
+checked inside the guard, and every call has a time budget (``budget``).
 """
 
 from __future__ import annotations
@@ -18,11 +23,21 @@ from importlib.metadata import entry_points
 import pluggy
 
 from kinelint import hookspecs
+from kinelint.budget import PluginTimeout, TimeBudget
 from kinelint.core_rules import CORE_RULES
-from kinelint.findings import Edit, Incident, Rule, Violation
+from kinelint.findings import SEVERITIES, Edit, Incident, Rule, Violation
 
 ENTRY_POINT_GROUP = "kinelint"
-_NO_KEYS = object()  # a checker's keys() raised: it does not observe that invoice
+
+
+class _NoKeys:
+    """A checker's keys() failed: it does not observe that invoice (the same marker after a trip to a worker)."""
+
+    def __reduce__(self) -> str:
+        return "_NO_KEYS"
+
+
+_NO_KEYS = _NoKeys()
 
 
 class PluginConflict(Exception):
@@ -51,19 +66,32 @@ class PluginHost:
         self._incidents: dict[tuple[str, str], Incident] = {}
         self.rules: dict[str, Rule] = {rule.code: rule for rule in CORE_RULES}
         self._invoice_impls: list[_Impl] = []
+        self.budget = TimeBudget(None)  # the CLI and the workers arm one (``--plugin-timeout``)
+        self._timed_out: set[str] = set()  # plugins stopped at their budget: not called again
 
     # -- loading -----------------------------------------------------------
 
     @classmethod
-    def from_entry_points(cls, extra: Iterable[tuple[str, object]] = ()) -> PluginHost:
-        """Load every plugin of the ``kinelint`` group, then ``extra`` (name, object) pairs."""
+    def from_entry_points(cls, extra: Iterable[tuple[str, object]] = (), budget: TimeBudget | None = None) -> PluginHost:
+        """Load every plugin of the ``kinelint`` group, then ``extra`` (name, object) pairs.
+
+        ``budget`` (started) limits each call into plugin code, imports included; none by default (the
+        API runs in the caller's process, whose signals are its own).
+        """
         host = cls()
+        if budget is not None:
+            host.budget = budget
         for entry_point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name):
+            host.budget.enter(entry_point.name, "import")
             try:
                 plugin = entry_point.load()
-            except Exception as error:  # a broken plugin must not stop the run
+            except KeyboardInterrupt:
+                raise
+            except BaseException as error:  # a broken plugin must not stop the run, nor end it (sys.exit)
                 host._incident(entry_point.name, f"failed to load ({type(error).__name__}: {error})", error)
                 continue
+            finally:
+                host.budget.leave()
             dist = entry_point.dist
             host._register(entry_point.name, plugin, dist.name if dist else "?", dist.version if dist else "?")
         for name, plugin in extra:
@@ -75,7 +103,9 @@ class PluginHost:
     def _register(self, name: str, plugin: object, distribution: str, version: str) -> None:
         try:
             self.manager.register(plugin, name=name)
-        except Exception as error:  # pluggy refuses hooks that do not match the specs
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:  # pluggy refuses hooks that do not match the specs
             self._incident(name, f"could not be registered ({type(error).__name__}: {error})", error)
             return
         self.plugins.append(LoadedPlugin(name, distribution, version))
@@ -108,7 +138,9 @@ class PluginHost:
         arguments = {"invoice": invoice, "nomenclature": nomenclature, "today": today or date.today()}
         where = f"on invoice {invoice.invoice_id}"
         for impl in self._invoice_impls:
-            yield from self._checked(impl, self._call(impl, arguments, "kinelint_check_invoice", where), where)
+            results = self._call(impl, arguments, "kinelint_check_invoice", where)
+            if results:
+                yield from self._checked(impl, results, where)
 
     def batch_checkers(self, nomenclature) -> list[tuple[str, object]]:
         checkers = []
@@ -126,47 +158,107 @@ class PluginHost:
         """
         keys = []
         for plugin, checker in checkers:
+            if plugin in self._timed_out:
+                keys.append(_NO_KEYS)
+                continue
+            self.budget.enter(plugin, "its batch checker (keys)")
             try:
                 keys.append(checker.keys(invoice) if hasattr(checker, "keys") else invoice)
-            except Exception as error:
-                self._incident(plugin, f"raised {type(error).__name__} in its batch checker (keys)", error)
+            except KeyboardInterrupt:
+                raise
+            except BaseException as error:
+                self._failed(plugin, "its batch checker (keys)", error)
                 keys.append(_NO_KEYS)
+            finally:
+                self.budget.leave()
         return keys
+
+    def sendable_keys(self, checkers, keys: list) -> list:
+        """``keys`` with those that cannot travel from a worker process to the main one (pickle) left out,
+        each an incident of its plugin; called only when the whole list would not travel."""
+        import pickle
+
+        sendable = []
+        for (plugin, _), key in zip(checkers, keys):
+            try:
+                pickle.loads(pickle.dumps(key))
+            except KeyboardInterrupt:
+                raise
+            except BaseException as error:
+                self._incident(plugin, "returned batch keys that cannot be sent between processes "
+                                       f"({type(error).__name__}; --jobs 1 would not need to)", error)
+                key = _NO_KEYS
+            sendable.append(key)
+        return sendable
 
     def observe_keys(self, checkers, keys: list, ref) -> None:
         for (plugin, checker), key in zip(list(checkers), keys):
             if key is _NO_KEYS or (plugin, checker) not in checkers:
                 continue
+            self.budget.enter(plugin, "its batch checker (observe)")
             try:
                 checker.observe(key, ref)
-            except Exception as error:
-                self._incident(plugin, f"raised {type(error).__name__} in its batch checker (observe)", error)
+            except KeyboardInterrupt:
+                raise
+            except BaseException as error:
+                self._failed(plugin, "its batch checker (observe)", error)
                 checkers.remove((plugin, checker))
+            finally:
+                self.budget.leave()
 
     def observe(self, checkers, invoice, ref) -> None:
         self.observe_keys(checkers, self.batch_keys(checkers, invoice), ref)
 
     def finish(self, checkers) -> Iterator[tuple[object, Violation, Rule]]:
+        from kinelint.sources import DocRef
+
         for plugin, checker in checkers:
+            if plugin in self._timed_out:
+                continue
+            self.budget.enter(plugin, "its batch checker (finish)")
             try:
                 pairs = list(checker.finish())
-            except Exception as error:
-                self._incident(plugin, f"raised {type(error).__name__} in its batch checker (finish)", error)
+            except KeyboardInterrupt:
+                raise
+            except BaseException as error:
+                self._failed(plugin, "its batch checker (finish)", error)
                 continue
+            finally:
+                self.budget.leave()
             for pair in pairs:
                 ref, violation = pair if isinstance(pair, tuple) and len(pair) == 2 else (None, pair)
                 rule = self._rule_for(plugin, violation, "in its batch checker")
-                if rule is not None and ref is not None:
-                    yield ref, self._sound(plugin, violation, "in its batch checker"), rule
+                if rule is None:
+                    continue
+                if not isinstance(ref, DocRef):  # only a ref it was handed can be located
+                    self._incident(plugin, f"returned a ref of type {type(ref).__name__}, not one it was given",
+                                   where="in its batch checker")
+                    continue
+                yield ref, self._sound(plugin, violation, "in its batch checker"), rule
 
     def _call(self, impl: _Impl, arguments: dict, hook_name: str, where: str = ""):
+        if impl.plugin in self._timed_out:
+            return None
+        self.budget.enter(impl.plugin, hook_name)
         try:
             result = impl.function(**{name: arguments[name] for name in impl.argnames})
             # Generators run here, inside the guard, not later in the caller.
             return list(result) if result is not None and hook_name != "kinelint_batch_checker" else result
-        except Exception as error:
-            self._incident(impl.plugin, f"raised {type(error).__name__} in {hook_name}", error, where)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:  # SystemExit too: a plugin does not decide how the run ends
+            self._failed(impl.plugin, hook_name, error, where)
             return None
+        finally:
+            self.budget.leave()
+
+    def _failed(self, plugin: str, hook: str, error: BaseException, where: str = "") -> None:
+        if isinstance(error, PluginTimeout):
+            self._timed_out.add(plugin)
+            self._incident(plugin, f"took longer than its time budget ({self.budget.seconds:g} s) in {hook}",
+                           where=where)
+        else:
+            self._incident(plugin, f"raised {type(error).__name__} in {hook}", error, where)
 
     def _checked(self, impl: _Impl, results, where: str) -> Iterator[tuple[Violation, Rule]]:
         for violation in results or ():
@@ -196,6 +288,10 @@ class PluginHost:
     def _rule_for(self, plugin: str, violation: object, where: str) -> Rule | None:
         if not isinstance(violation, Violation):
             self._incident(plugin, f"returned {type(violation).__name__}, not a Violation", where=where)
+            return None
+        malformed = _malformed(violation)
+        if malformed:
+            self._incident(plugin, f"returned {malformed}", where=where)
             return None
         rule = self.rules.get(violation.code)
         if rule is None or rule.plugin != plugin:
@@ -227,6 +323,26 @@ class PluginHost:
             return
         detail = "".join(traceback.format_exception(error)) if error is not None else ""
         self._incidents[(plugin, message)] = Incident(plugin, message, where, 1, detail)
+
+
+def _malformed(violation: Violation) -> str:
+    """What is wrong with a violation's fields ("" if nothing): it must be reported and located as is."""
+    for name in ("code", "message", "pointer"):
+        value = getattr(violation, name)
+        if type(value) is not str:
+            return f"a {name} of type {type(value).__name__}, not a string"
+    pointer, severity = violation.pointer, violation.severity
+    if pointer and pointer[0] != "/":
+        return f"a pointer {_short(pointer)!r} that does not start with '/' (JSON pointers do; '' is the invoice)"
+    if severity is not None and (type(severity) is not str or severity not in SEVERITIES):
+        shown = repr(_short(severity)) if type(severity) is str else f"of type {type(severity).__name__}"
+        return f"a severity {shown}, not one of {', '.join(SEVERITIES)}"
+    return ""
+
+
+def _short(value: object, limit: int = 40) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 _MONEY_POINTER_ENDS = ("/amount",)

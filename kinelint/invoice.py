@@ -13,6 +13,8 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
+from kinelint.frozen import FrozenDict
+
 _fromisoformat = date.fromisoformat
 
 
@@ -59,8 +61,17 @@ class Session(NamedTuple):
         return self.place == "domicile"
 
 
+class PriorApproval(NamedTuple):
+    """The prior approval (accord préalable) recorded on the prescription; silence in the legal delay is agreement."""
+
+    requested_on: date
+    granted_on: date | None
+
+    pointer = "/prescription/prior_approval"
+
+
 class Invoice(NamedTuple):
-    data: dict
+    data: FrozenDict  # the raw document, read-only: a plugin cannot change what another plugin sees
     invoice_id: str
     issued_on: date
     territory: str
@@ -72,13 +83,14 @@ class Invoice(NamedTuple):
     sessions_prescribed: int | None
     sessions: tuple[Session, ...]
     total: Decimal
+    prior_approval: PriorApproval | None  # None: no approval recorded (most invoices)
 
     @classmethod
     def from_dict(cls, data: dict) -> Invoice:
         prescription = data["prescription"]
         practitioner = data["practitioner"]
         return _new(cls, (
-            data,
+            FrozenDict(data),
             data["invoice_id"],
             _fromisoformat(data["issued_on"]),
             practitioner["territory"],
@@ -90,12 +102,21 @@ class Invoice(NamedTuple):
             _whole(prescription.get("sessions_prescribed")),
             tuple([_session(i, s) for i, s in enumerate(data["sessions"])]),
             _decimal(data["total"]),
+            _approval(prescription.get("prior_approval")),
         ))
 
 
 def _decimal(number) -> Decimal:
     """Numbers are exact already; a whole number may have been read as an int."""
     return number if type(number) is Decimal else Decimal(number)
+
+
+def _approval(raw: dict | None) -> PriorApproval | None:
+    if raw is None:
+        return None
+    granted_on = raw.get("granted_on")
+    return _new(PriorApproval, (_fromisoformat(raw["requested_on"]),
+                                None if granted_on is None else _fromisoformat(granted_on)))
 
 
 def _whole(number):

@@ -13,6 +13,7 @@ Nesting is bounded where it matters: absurd depth stops the scanner
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -65,11 +66,37 @@ _LONG_INT_DECODER = json.JSONDecoder(parse_float=Decimal, parse_int=_exact_int, 
                                      object_pairs_hook=_unique_keys)
 
 
+# Deeper than this, a text is refused before it is parsed. The parser's own limit is the interpreter's
+# recursion limit minus the frames already on the stack, which differ between the main process and a
+# worker; near it, the validators' recursion failed too. A fixed limit far from both gives one verdict.
+PARSE_DEPTH_LIMIT = 512
+_STRUCTURE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+
+
+def nests_deeper_than(text: str, limit: int = PARSE_DEPTH_LIMIT) -> bool:
+    """Whether containers nest deeper than ``limit`` (strings skipped); only texts with that many brackets
+    are scanned, so an invoice costs two counts in C."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    depth = 0
+    for match in _STRUCTURE.finditer(text):
+        mark = text[match.start()]
+        if mark == "[" or mark == "{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif mark == "]" or mark == "}":
+            depth -= 1
+    return False
+
+
 def parse(data: bytes) -> object:
     """Parse one JSON text into Python values, every number exact. Raises ``ParseProblem``."""
     if not data.strip():
         raise ParseProblem("PRS006", "the file (or line) is empty: expected an invoice")
     text = decode(data)
+    if nests_deeper_than(text):
+        raise ParseProblem("PRS005", "nesting far deeper than the invoice format allows")
     try:
         try:
             return _DECODER.decode(text)

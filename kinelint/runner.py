@@ -3,6 +3,8 @@
 Data goes one way. A document that breaks the schema gets its SCH findings and
 is not handed to the rule plugins; positions are computed only for documents
 that have findings, so the clean path never scans text.
+Whatever goes wrong while one document is judged stays with that document: a
+finding on it (PRS008 at worst), and the run goes on with the others.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from functools import partial
 from datetime import date
 
 from kinelint.corrections import located_fix
-from kinelint.findings import Finding, Rule, Summary, Violation
+from kinelint.findings import Finding, Rule, Summary, Violation, printable, printable_pointer
 from kinelint.host import PluginHost
 from kinelint.invoice import Invoice
 from kinelint.parsing import MAX_DEPTH, too_deep
@@ -65,20 +67,46 @@ class Run:
         source.forget_text()
 
     def document_findings(self, document: Document, observe=None) -> list[Finding]:
-        """The findings of one document; ``observe(invoice, ref)`` sees each schema-valid invoice."""
+        """The findings of one document; ``observe(invoice, ref)`` sees each schema-valid invoice.
+
+        Plugin failures are the host's incidents; any other failure is a
+        finding on this document (PRS008), never the end of the run.
+        """
+        try:
+            return self._judge(document, observe)
+        except Exception as error:  # RecursionError, MemoryError on one absurd document, a bug not yet found
+            rule = self.host.rules["PRS008"]
+            message = (f"kinelint could not check this document ({type(error).__name__}); the other documents "
+                       "were checked. Please report it")
+            return [self._count(Finding("PRS008", rule.severity, message, document.ref.source.display,
+                                        document.ref.line, 1, document.ref.base, document.ref.invoice_id, rule.name,
+                                        rule.plugin))]
+
+    def _judge(self, document: Document, observe) -> list[Finding]:
         value = document.value
-        violations = self.schema.check(value, document.raw)
+        secrets = patient_values(value)  # read before any plugin runs
+        try:
+            violations = self.schema.check(value, document.raw)
+        except RecursionError:  # ~980 levels: deep enough for the validators, not for the parser
+            violations = [_too_deep()]
         if violations and too_deep(value):  # one finding, not a cascade of schema errors
-            violations = [Violation("PRS005", f"nesting deeper than the invoice format allows ({MAX_DEPTH} levels)")]
+            violations = [_too_deep()]
         pairs = [(v, self.host.rules[v.code]) for v in violations]
         if not pairs:
-            invoice = Invoice.from_dict(value)
+            try:
+                invoice = Invoice.from_dict(value)
+            except ValueError:  # a date the compiled validator accepts and Python cannot read (year 0000)
+                violations = self.schema.explain(value, compiled=False)
+                if not violations:
+                    raise
+                return self._locate(document.ref, document.positions(), value,
+                                    [(v, self.host.rules[v.code]) for v in violations], secrets)
             pairs = list(self.host.check_invoice(invoice, self.nomenclature, self.today))
             if observe is not None:
                 observe(invoice, document.ref)
         if not pairs:
             return []
-        return self._locate(document.ref, document.positions(), value, pairs)
+        return self._locate(document.ref, document.positions(), value, pairs, secrets)
 
     def _batch_findings(self, checkers) -> Iterator[Finding]:
         by_document: dict[DocRef, list[tuple[Violation, Rule]]] = {}
@@ -90,22 +118,24 @@ class Run:
         found.sort(key=lambda f: (f.file, f.line, f.column, f.code, f.pointer))
         yield from found
 
-    def _locate(self, ref: DocRef, positions, value, pairs) -> list[Finding]:
+    def _locate(self, ref: DocRef, positions, value, pairs, secrets=None) -> list[Finding]:
         where = positions.locate({v.pointer for v, _ in pairs}, ref.base)
         edited = {edit.pointer for v, _ in pairs for edit in v.fix}
         regions = positions.regions(edited, ref.base) if edited else {}
-        secrets = patient_values(value)
+        if secrets is None:
+            secrets = patient_values(value)
+        file = ref.source.display
         findings = []
         for violation, rule in pairs:
             line, column = where[violation.pointer]
             findings.append(self._count(Finding(
                 code=violation.code,
                 severity=violation.severity or rule.severity,
-                message=scrub(violation.message, secrets),
-                file=ref.source.display,
+                message=printable(scrub(violation.message, secrets)),
+                file=file,
                 line=line,
                 column=column,
-                pointer=ref.base + violation.pointer,
+                pointer=printable_pointer(ref.base + violation.pointer),
                 invoice_id=ref.invoice_id,
                 rule=rule.name,
                 plugin=rule.plugin,
@@ -118,12 +148,17 @@ class Run:
 
     def _problem_finding(self, problem: Problem) -> Finding:
         rule = self.host.rules[problem.code]
-        return self._count(Finding(problem.code, rule.severity, problem.message, problem.source.display,
-                                   problem.line, problem.column, problem.pointer, None, rule.name, rule.plugin))
+        return self._count(Finding(problem.code, rule.severity, printable(problem.message),
+                               problem.source.display, problem.line, problem.column,
+                               printable_pointer(problem.pointer), None, rule.name, rule.plugin))
 
     def _count(self, finding: Finding) -> Finding:
         self.summary.count(finding)
         return finding
+
+
+def _too_deep() -> Violation:
+    return Violation("PRS005", f"nesting deeper than the invoice format allows ({MAX_DEPTH} levels)")
 
 
 _IN_SESSION = re.compile(r"/sessions/([0-9]+)(?:/|$)")

@@ -160,8 +160,11 @@ class SchemaChecker:
 
     def is_valid(self, invoice: object, raw: bytes | None = None) -> bool:
         """Valid or not; ``raw`` (the text it was read from) lets most documents skip the exact check."""
-        if not self._fast.is_valid(invoice):
-            return False
+        try:
+            if not self._fast.is_valid(invoice):
+                return False
+        except UnicodeEncodeError:  # a lone surrogate ("\ud800") the compiled validator cannot take
+            return self._detailed.is_valid(invoice)
         if raw is not None and not self._may_break_multiple_of(raw):
             return True
         if self._confirmed_multiple_of_break(invoice):

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kinelint.findings import printable_file_name
 from kinelint.parsing import BOM, ParseProblem, decode, parse
 from kinelint.positions import TextPositions
 from kinelint.privacy import patient_values, shows_patient_data
@@ -34,6 +35,9 @@ class SourceFile:
     data: bytes | None = None  # kept for standard input only
     _text: TextPositions | None = field(default=None, repr=False)
     _value: object = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.display = printable_file_name(self.display)  # every report can write it; ``path`` reads the file
 
     def read(self) -> bytes:
         return self.data if self.data is not None else self.path.read_bytes()

@@ -66,8 +66,12 @@ class Batch:
         number = len(self.invoices)
         invoice_id = f"F-ACC-{number:05d}"
         built, index = _session(window, coefficient, on, territory)
-        self.invoices.append(make_invoice([built], invoice_id=invoice_id, prescription_id=f"RX-ACC-{number}",
-                                          territory=territory, prescription_date=on.isoformat()))
+        invoice = make_invoice([built], invoice_id=invoice_id, prescription_id=f"RX-ACC-{number}",
+                               territory=territory, prescription_date=on.isoformat())
+        # Billed correctly: an act the text puts under prior approval before its first session
+        # (carpal tunnel release) has it recorded; for the others it is harmless.
+        invoice["prescription"]["prior_approval"] = {"requested_on": on.isoformat()}
+        self.invoices.append(invoice)
         self.cases[invoice_id] = (case, index)
         return invoice_id
 

@@ -5,7 +5,7 @@ from conftest import REPO, run_cli
 from kinelint.docs import builtin_rules, rules_reference
 from kinelint.host import PluginHost
 
-FAMILIES = ("PRS", "SCH", "CUM", "BDK", "OBS", "COE", "TAR", "CON")
+FAMILIES = ("PRS", "SCH", "CUM", "BDK", "OBS", "COE", "TAR", "CON", "DAP")
 
 
 def test_docs_rules_md_is_up_to_date():

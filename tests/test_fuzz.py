@@ -39,7 +39,7 @@ from kinelint.parsing import BOM
 DEFAULT_CASES = 2_000
 TOKENS = [b"{", b"}", b"[", b"]", b'"', b",", b":", b"\\", b"\n", b"\r\n", b" ", BOM, b"NaN", b"-Infinity", b"-",
           b"0", b"1e999", b".", b"e", b"\xff", b"\xc3", b"\xe2\x80\xa8", b"null", b"true", b"\x00", b"\\u0000",
-          b'"version"', b'"sessions"', b'"amount"', b"99999999999999999999", b"0.001"]
+          b'"version"', b'"sessions"', b'"amount"', b"99999999999999999999", b"0.001", b"\\ud800", b"0000-"]
 
 
 # -- seeds ---------------------------------------------------------------------------------------
@@ -130,6 +130,7 @@ def swap_keys(data: bytes, rng: random.Random) -> bytes:
 
 INTERESTING = [0, -1, 1, 2, 100_000, 10**30, Decimal("0.001"), Decimal("26.00"), Decimal("1E+400"), Decimal("-0.0"),
                "", " ", "x" * 300, "2026-02-30", "2026-13-01", "0001-01-01", "9999-12-31", "2024-02-29", "1970-01-01",
+               "0000-01-01", "\ud800",
                None, True, False, [], {}, "AMK", "RIC", "AMS", "IFD", "IK", "domicile", "dom", "telesoin"]
 
 
@@ -158,7 +159,10 @@ def _rewrite(data: bytes, rng: random.Random, change, indent) -> bytes:
     except (ValueError, RecursionError):
         return data
     change(document, rng)
-    return dumps(document, indent=indent, ensure_ascii=False).encode()
+    try:
+        return dumps(document, indent=indent, ensure_ascii=False).encode()
+    except UnicodeEncodeError:  # a lone surrogate: written as JSON writes it, "\ud800"
+        return dumps(document, indent=indent).encode()
 
 
 def _swap_in(document: object, rng: random.Random) -> None:
@@ -286,6 +290,10 @@ def check_case(path: Path, data: bytes, tally: Tally | None = None) -> list[Find
             problems.append("column outside the line")
         if finding.pointer and not finding.pointer.startswith("/"):
             problems.append("not a JSON pointer")
+        try:
+            json.dumps(finding.as_dict(), ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            problems.append("a report could not write it (not UTF-8)")
         if any(SEED_NIR in str(part) for part in finding.as_dict().values()):
             problems.append("the patient's NIR is printed")
         if problems:
@@ -390,3 +398,110 @@ def test_long_fuzz(tmp_path):
                  report_every=10_000)
     assert tally.cases == cases
     print(f"{tally.cases} cases in {tally.seconds:.0f}s: findings by family {dict(tally.findings)}")
+
+
+# -- plugins that misbehave at random: BaseException, malformed results, bad refs --------------------
+
+class _ChaosPlugin:
+    """A plugin whose every call does one random wrong (or right) thing: raise any BaseException but an
+    interrupt, return a malformed Violation, garbage, a generator that fails half-way, a bad batch ref."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+
+    def _value(self):
+        return self.rng.choice([None, 42, 4.5, b"bytes", ["ZZX001"], {"a": 1}, "", "total", "/total", "fatal",
+                                "ERROR", "/sessions/0/acts/9", "\ud800", "/\ud800", "x" * 10_000, Decimal("1")])
+
+    def _violation(self):
+        from kinelint.findings import Violation
+
+        fields = ["ZZX001", "a message", "/total", None]
+        for index in range(4):
+            if self.rng.random() < 0.3:
+                fields[index] = self._value()
+        return Violation(*fields)
+
+    def _misbehave(self):
+        choice = self.rng.randrange(6)
+        if choice == 0:
+            raise self.rng.choice([SystemExit(0), SystemExit(2), GeneratorExit(), RuntimeError("x"), MemoryError(),
+                                   RecursionError(), StopIteration(), ValueError(SEED_NIR)])
+        if choice == 1:
+            return self._value()
+        if choice == 2:
+            def half_way():
+                yield self._violation()
+                raise SystemExit(0)
+            return half_way()
+        return [self._violation() for _ in range(self.rng.randrange(3))]
+
+    def kinelint_rules(self):
+        from kinelint.findings import Rule
+
+        return [Rule("ZZX001", "chaos", "error", "A test rule.", "For tests.", "tests")]
+
+    def kinelint_check_invoice(self, invoice):
+        return self._misbehave()
+
+    def kinelint_batch_checker(self):
+        plugin = self
+
+        class Checker:
+            refs: list = []
+
+            def keys(self, invoice):
+                if plugin.rng.random() < 0.2:
+                    plugin._misbehave()
+                return invoice.invoice_id
+
+            def observe(self, keys, ref):
+                if plugin.rng.random() < 0.1:
+                    raise SystemExit(0)
+                self.refs.append(ref)
+
+            def finish(self):
+                if plugin.rng.random() < 0.2:
+                    plugin._misbehave()
+                return [(plugin.rng.choice([ref, "ref", None, 0]), plugin._violation()) for ref in self.refs]
+
+        return Checker()
+
+
+def _mark_hooks(plugin) -> None:
+    from kinelint.hookspecs import hookimpl
+
+    for name in ("kinelint_rules", "kinelint_check_invoice", "kinelint_batch_checker"):
+        hookimpl(getattr(plugin, name))
+
+
+def test_plugins_that_misbehave_at_random_never_stop_the_run(tmp_path):
+    """BaseException and malformed results from a plugin: incidents of that plugin, never an escape, and
+    every other plugin's findings exactly those of a run without it."""
+    from kinelint.host import PluginHost
+    from kinelint.nomenclature import load_nomenclature
+    from kinelint.runner import Run
+
+    _mark_hooks(_ChaosPlugin)
+    corpus = seeds()
+    chaos = _ChaosPlugin(random.Random())
+    host, nomenclature = PluginHost.from_entry_points(extra=[("zz_chaos", chaos)]), load_nomenclature()
+    for index in range(int(os.environ.get("KINELINT_FUZZ_QUICK_CASES", DEFAULT_CASES)) // 5):
+        chaos.rng = random.Random(f"chaos:{index}")
+        host.take_incidents()
+        name, data = corpus[index % len(corpus)]
+        path = tmp_path / name
+        path.write_bytes(data)
+        run = Run(host, nomenclature)
+        try:
+            found = list(run.findings([str(path)]))
+        except BaseException as error:  # noqa: BLE001 - the point of the exercise
+            raise FuzzFailure(f"case {index} ({name}): {type(error).__name__} escaped") from error
+        assert {incident.plugin for incident in run.host.incidents} <= {"zz_chaos"}, run.host.incidents
+        for finding in found:
+            assert finding.severity in SEVERITIES and isinstance(finding.message, str), finding
+            assert not finding.pointer or finding.pointer.startswith("/"), finding
+            json.dumps(finding.as_dict(), ensure_ascii=False).encode("utf-8")
+            assert SEED_NIR not in finding.message
+        others = [f for f in found if f.plugin != "zz_chaos"]
+        assert others == check_case(tmp_path / name, data), (index, name)

@@ -87,6 +87,7 @@ def option_runs(out: Path) -> list[list[str]]:
         "ignore": lambda: ["--ignore", "CON"],
         "today": lambda: ["--today", "2026-02-01"],
         "jobs": lambda: ["--jobs", "2"],  # worker processes read too, and only read
+        "plugin_timeout": lambda: ["--plugin-timeout", "30"],
     }
     runs: list[list[str]] = [[]]
     for param in check_command.params:

@@ -78,7 +78,8 @@ def test_dates_going_backwards():
     found = only(lint(numbered(1, 2, days=["2026-01-14", "2026-01-12"])), "CON")
     assert [(f.code, f.pointer) for f in found] == [("CON004", "/sessions/1/date")]
     assert "session 2 (2026-01-12)" in found[0].message and "session 1 (2026-01-14)" in found[0].message
-    assert con(numbered(1, 2, days=["2026-01-12", "2026-01-12"])) == []  # same day: not out of order
+    # same day: not out of order (two sessions of one prescription that day are CON011's, test_rules_same_day.py)
+    assert con(numbered(1, 2, days=["2026-01-12", "2026-01-12"])) == [("CON011", "/sessions/1/date")]
 
 
 # -- CON005: beyond the prescription -----------------------------------------------
@@ -230,9 +231,10 @@ def test_batch_messages_carry_no_patient_data(tmp_path):
 def test_batch_checker_keeps_only_fingerprints():
     from kinelint.invoice import Invoice
     from kinelint.keystore import KeyStore
+    from kinelint.nomenclature import load_nomenclature
     from kinelint_consistency import kinelint_batch_checker
 
-    checker = kinelint_batch_checker()
+    checker = kinelint_batch_checker(nomenclature=load_nomenclature())
     for n in range(1, 4):
         invoice = Invoice.from_dict(make_invoice([session(n, on=f"2026-01-1{n}")], invoice_id=f"F-{n}"))
         checker.observe(checker.keys(invoice), ref=n)

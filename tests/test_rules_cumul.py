@@ -8,10 +8,11 @@ HOME = "domicile"
 
 
 def cum(*fees, on="2026-01-12", place=HOME, number=2):
-    """CUM findings of one session holding ``fees`` (the uncertain test fee is known to the nomenclature)."""
+    """The fee rules' findings (CUM001-CUM005) of one session holding ``fees`` (the uncertain test fee is
+    known to the nomenclature). Which act opens which indemnity (CUM006) is test_rules_acts.py's."""
     invoice = make_invoice([session(number, on, place, fees=list(fees))])
     nomenclature = nomenclature_with_uncertain_fee() if any(f["code"] == UNCERTAIN_FEE for f in fees) else None
-    return only(lint(invoice, nomenclature), "CUM")
+    return [f for f in only(lint(invoice, nomenclature), "CUM") if f.code <= "CUM005"]
 
 
 def ifu():

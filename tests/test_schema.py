@@ -66,6 +66,14 @@ INVALID = [
     (["sessions", 0, "fees", 1, "quantity"], 0, "SCH006", "/sessions/0/fees/1/quantity"),
     (["prescription", "sessions_prescribed"], 0, "SCH006", "/prescription/sessions_prescribed"),
     (["sessions"], [], "SCH007", "/sessions"),
+    (["prescription", "prior_approval"], {"granted_on": "2026-01-05"}, "SCH001", "/prescription/prior_approval"),
+    (["prescription", "prior_approval"], {"requested_on": "2026-01-05", "answer": "yes"}, "SCH002",
+     "/prescription/prior_approval/answer"),
+    (["prescription", "prior_approval"], {"requested_on": "2026-1-5"}, "SCH004",
+     "/prescription/prior_approval/requested_on"),
+    (["prescription", "prior_approval"], {"requested_on": "2026-01-05", "granted_on": "2026-02-30"}, "SCH004",
+     "/prescription/prior_approval/granted_on"),
+    (["prescription", "prior_approval"], "2026-01-05", "SCH003", "/prescription/prior_approval"),
     (["sessions", 0, "acts"], [], "SCH007", "/sessions/0/acts"),
 ]
 
@@ -81,6 +89,9 @@ STILL_VALID = [
     (["prescription", "prescriber_rpps"], DELETE),
     (["sessions", 0, "fees"], DELETE),
     (["sessions", 0, "fees"], []),
+    # the optional prior approval (VALID itself, without it, is a file written before it existed)
+    (["prescription", "prior_approval"], {"requested_on": "2026-01-05"}),
+    (["prescription", "prior_approval"], {"requested_on": "2026-01-05", "granted_on": "2026-01-09"}),
 ]
 
 
@@ -177,3 +188,22 @@ def test_the_text_of_an_array_file_is_scanned_once_not_once_per_element(monkeypa
     for element in [{}] * 50 + [copy.deepcopy(VALID)] * 50:
         checker.check(element, whole_file)
     assert len(scanned) == 1
+
+
+def test_files_written_before_the_prior_approval_field_stay_valid():
+    assert "prior_approval" not in VALID["prescription"]
+    assert CHECKER.check(copy.deepcopy(VALID)) == []
+
+
+def test_the_view_reads_the_prior_approval():
+    from datetime import date
+
+    from kinelint.invoice import Invoice
+
+    assert Invoice.from_dict(copy.deepcopy(VALID)).prior_approval is None
+    approved = Invoice.from_dict(mutated(["prescription", "prior_approval"],
+                                         {"requested_on": "2026-01-05", "granted_on": "2026-01-09"}))
+    assert approved.prior_approval == (date(2026, 1, 5), date(2026, 1, 9))
+    assert approved.prior_approval.pointer == "/prescription/prior_approval"
+    asked = Invoice.from_dict(mutated(["prescription", "prior_approval"], {"requested_on": "2026-01-05"}))
+    assert asked.prior_approval.granted_on is None

@@ -2,7 +2,8 @@
 
 Within one invoice: care before the prescription or after the issue date,
 sessions out of order or beyond those prescribed, NIR and RPPS check digits.
-Across a batch: a repeated invoice id, a session billed on two invoices.
+Two sessions of one prescription on one date. Across a batch: a repeated invoice id, a session
+billed on two invoices, two sessions of one prescription on one date on two invoices.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from kinelint.hookspecs import hookimpl
 
 from kinelint_consistency.batch import BatchChecker
-from kinelint_consistency.checks import check_dates, check_identifiers, check_order, check_prescribed
+from kinelint_consistency.checks import check_dates, check_identifiers, check_order, check_prescribed, check_same_day
 from kinelint_consistency.rules import RULES
 
 
@@ -20,13 +21,14 @@ def kinelint_rules():
 
 
 @hookimpl
-def kinelint_check_invoice(invoice, today):
+def kinelint_check_invoice(invoice, nomenclature, today):
     yield from check_dates(invoice, today)
     yield from check_order(invoice)
+    yield from check_same_day(invoice, nomenclature)
     yield from check_prescribed(invoice)
     yield from check_identifiers(invoice)
 
 
 @hookimpl
-def kinelint_batch_checker():
-    return BatchChecker()
+def kinelint_batch_checker(nomenclature):
+    return BatchChecker(nomenclature)

@@ -1,10 +1,13 @@
-"""The CON checks across the invoices of a batch: repeated invoice ids, sessions billed twice.
+"""The CON checks across the invoices of a batch: repeated invoice ids, sessions billed twice, two
+sessions of one prescription on one date.
 
 A batch may hold a million invoices, so the checker keeps fingerprints, not
-strings, in the core's compact ``KeyStore``: one per invoice id, and per
+strings, in the core's compact ``KeyStore``: one per invoice id; per
 prescription one with a bit mask of the session numbers billed so far
-(numbers above 62 get a key of their own). About 40 bytes an invoice. The
-price: a finding cannot name the earlier invoice, only say that there is one.
+(numbers above 62 get a key of their own); and per prescription and month of
+care one with a bit mask of the days that have a session (an invoice's
+sessions span a month or two: one or two keys). About 70 bytes an invoice.
+The price: a finding cannot name the earlier invoice, only say that there is one.
 """
 
 from __future__ import annotations
@@ -12,21 +15,33 @@ from __future__ import annotations
 from kinelint.findings import Violation
 from kinelint.keystore import KeyStore
 
-from kinelint_consistency.rules import DUPLICATE_INVOICE_ID, SESSION_BILLED_TWICE
+from kinelint_consistency import same_day
+from kinelint_consistency.rules import DUPLICATE_INVOICE_ID, SESSION_BILLED_TWICE, TWO_SESSIONS_ONE_DAY_BATCH
 
 _MASK_BITS = 62  # session numbers 1..62 live in the prescription's mask; beyond, a key each
 
 
 class BatchChecker:
-    def __init__(self) -> None:
+    def __init__(self, nomenclature=None) -> None:
+        self._nomenclature = nomenclature  # asked in keys() only: which sessions count for one-a-day
         self._invoice_ids = KeyStore(values=False)
-        self._billed = KeyStore()  # prescription id -> mask of session numbers; "id\0number" beyond the mask
+        # prescription id -> mask of session numbers; "id\0number" beyond the mask;
+        # "id\1year-month" -> mask of the days of that month with a session (bit = day of month)
+        self._billed = KeyStore()
         self._found: list[tuple[object, Violation]] = []
 
-    @staticmethod
-    def keys(invoice) -> tuple:
-        """What this checker needs of an invoice: small, picklable (it may travel between processes)."""
-        return invoice.invoice_id, invoice.prescription_id, tuple((s.index, s.number, s.date) for s in invoice.sessions)
+    def keys(self, invoice) -> tuple:
+        """What this checker needs of an invoice: small, picklable (it may travel between processes).
+
+        Per session: index, number, date, and whether it counts for one-session-a-day (``same_day``).
+        """
+        nomenclature, territory, counts = self._nomenclature, invoice.territory, same_day.counts
+        if nomenclature is None:
+            return invoice.invoice_id, invoice.prescription_id, tuple(
+                [(s.index, s.number, s.date, False) for s in invoice.sessions])
+        on = nomenclature.on
+        return invoice.invoice_id, invoice.prescription_id, tuple(
+            [(s.index, s.number, s.date, counts(s, on(s.date, territory), nomenclature)) for s in invoice.sessions])
 
     def observe(self, keys: tuple, ref) -> None:
         invoice_id, prescription_id, sessions = keys
@@ -38,27 +53,59 @@ class BatchChecker:
                 f"each invoice needs its own id", "/invoice_id")))
             return
         billed_now, beyond_mask = 0, False
-        for _, number, _ in sessions:
+        for _, number, _, _ in sessions:
             if number <= _MASK_BITS:
                 billed_now |= 1 << number
             else:
                 beyond_mask = True
         mask = self._billed.merge(prescription_id, billed_now) if billed_now else self._billed.get(prescription_id)
+        billed_twice = ()
         if mask & billed_now or beyond_mask:  # nearly always neither: no session to look at one by one
-            self._billed_again(mask, prescription_id, sessions, ref)
+            billed_twice = self._billed_again(mask, prescription_id, sessions, ref)
+        self._same_day(prescription_id, sessions, billed_twice, ref)
 
-    def _billed_again(self, mask: int, prescription_id: str, sessions: tuple, ref) -> None:
-        """Report each session billed before; record the sessions numbered beyond the mask."""
-        for index, number, on in sessions:
+    def _billed_again(self, mask: int, prescription_id: str, sessions: tuple, ref) -> set[int]:
+        """Report each session billed before; record the sessions numbered beyond the mask.
+
+        Returns the indexes of the sessions reported (their date is not reported again by CON012).
+        """
+        reported = set()
+        for index, number, on, _ in sessions:
             if self._already_billed(mask, prescription_id, number):
+                reported.add(index)
                 self._found.append((ref, Violation(
                     SESSION_BILLED_TWICE.code,
                     f"session {number} ({on.isoformat()}): session {number} of prescription {prescription_id} "
                     f"is already billed by an earlier invoice of this batch; a session is billed once",
                     f"/sessions/{index}/number")))
-        for _, number, _ in sessions:
+        for _, number, _, _ in sessions:
             if number > _MASK_BITS:
                 self._billed.add(f"{prescription_id}\0{number}")
+        return reported
+
+    def _same_day(self, prescription_id: str, sessions: tuple, billed_twice, ref) -> None:
+        """Days of this invoice that an earlier invoice of the prescription already has a session on."""
+        days_by_month: dict[tuple[int, int], int] = {}
+        for _, _, on, counts in sessions:
+            if counts:
+                month = (on.year, on.month)
+                days_by_month[month] = days_by_month.get(month, 0) | 1 << on.day
+        for (year, month), days in days_by_month.items():
+            taken = self._billed.merge(f"{prescription_id}\1{year}-{month}", days) & days
+            if not taken:  # nearly always: the earlier invoices were on other days
+                continue
+            for index, number, on, counts in sessions:
+                if not (counts and on.year == year and on.month == month and taken >> on.day & 1):
+                    continue
+                taken &= ~(1 << on.day)  # one finding a day: the invoice's own second session is CON011's
+                if index in billed_twice:
+                    continue  # the same session billed again: CON009 says so
+                self._found.append((ref, Violation(
+                    TWO_SESSIONS_ONE_DAY_BATCH.code,
+                    f"session {number} ({on.isoformat()}): an earlier invoice of this batch already bills a "
+                    f"session of prescription {prescription_id} on that date; one prescription gives one "
+                    f"session a day, save urgent airway clearance, cystic fibrosis and burns",
+                    f"/sessions/{index}/date")))
 
     def _already_billed(self, mask: int, prescription_id: str, number: int) -> bool:
         if number <= _MASK_BITS:

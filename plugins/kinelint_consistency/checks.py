@@ -10,8 +10,10 @@ from stdnum.fr import nir as stdnum_nir
 from kinelint.findings import Violation
 from kinelint.rulekit import session_label
 
+from kinelint_consistency import same_day
 from kinelint_consistency.rules import (BEYOND_PRESCRIBED, CARE_AFTER_ISSUE, CARE_BEFORE_PRESCRIPTION,
-                                        ISSUED_IN_THE_FUTURE, NIR_KEY, RPPS_KEY, SESSION_DATES, SESSION_NUMBERS)
+                                        ISSUED_IN_THE_FUTURE, NIR_KEY, RPPS_KEY, SESSION_DATES, SESSION_NUMBERS,
+                                        TWO_SESSIONS_ONE_DAY)
 
 
 @lru_cache(maxsize=65536)
@@ -65,6 +67,24 @@ def check_order(invoice):
                                 f"they were given, or correct the date", session.pointer + "/date")
         seen.add(session.number)
         previous = session
+
+
+def check_same_day(invoice, nomenclature):
+    """Two sessions of this invoice's prescription on one date (a repeated number is CON003's finding)."""
+    sessions = invoice.sessions
+    if len(sessions) < 2 or len({session.date for session in sessions}) == len(sessions):
+        return  # nearly every invoice: one session a day
+    first_on: dict = {}
+    for session in sessions:
+        if not same_day.counts(session, nomenclature.on(session.date, invoice.territory), nomenclature):
+            continue
+        earlier = first_on.setdefault(session.date, session)
+        if earlier is not session and earlier.number != session.number:
+            yield Violation(TWO_SESSIONS_ONE_DAY.code,
+                            f"{session_label(session)}: session {earlier.number} of the same prescription is "
+                            f"on the same date; one prescription gives one session a day (two sessions that "
+                            f"day need two prescriptions, for affections of different articles, on two regions), "
+                            f"save urgent airway clearance, cystic fibrosis and burns", session.pointer + "/date")
 
 
 def check_prescribed(invoice):

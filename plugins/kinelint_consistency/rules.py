@@ -126,5 +126,52 @@ ISSUED_IN_THE_FUTURE = Rule(
     good_example='"issued_on": "2026-11-25" checked on 2026-11-25',
 )
 
+_ONE_A_DAY = (
+    "NGAP Titre XIV, version of 21/06/2026 (Assurance Maladie), dispositions liminaires: « Il est possible "
+    "d'effectuer deux séances le même jour à la condition d'avoir deux prescriptions distinctes, pour des "
+    "affections en rapport avec des articles de la NGAP différents, portant sur deux régions anatomiques "
+    "distinctes »; art. 5 (urgent airway clearance up to 2 a day; cystic fibrosis, two non-consecutive "
+    "sessions each coted ARL 10) and art. 10 (burns); in force since 2024-02-22 (UNCAM decision of 14 Dec "
+    "2023); ngap-kine.md §5, ngap-official.md §6 (H). Which acts allow two a day is the nomenclature's data "
+    "(act catalogue, two_a_day)"
+)
+
+TWO_SESSIONS_ONE_DAY = Rule(
+    code="CON011",
+    name="two-sessions-one-day",
+    severity="error",
+    summary=("Two sessions of one invoice (one prescription) are dated on the same day, on or after 2024-02-22, "
+             "neither billing an act that allows two a day (ARL 8.49, ARL 10, RPB)."),
+    rationale=(
+        "Since 2024-02-22 two sessions on one day are both paid only with two distinct prescriptions, for "
+        "affections of different NGAP articles, on two regions: two sessions of one prescription on one date "
+        "are a typing error in a date or a second session that is not due. Urgent airway clearance, cystic "
+        "fibrosis and burns allow two sessions a day; a session billing one of those acts is not counted. "
+        "Before 2024-02-22 the general rule (a second act at half rate) applied, which this format cannot "
+        "tell apart: not judged. Two sessions with the same number are CON003's finding."
+    ),
+    source=_ONE_A_DAY,
+    bad_example="sessions 4 and 5 of one invoice both on 2026-01-14 with RIC 8.12",
+    good_example="sessions 4 and 5 of ARL 8.49 (urgent airway clearance) both on 2026-01-14",
+)
+
+TWO_SESSIONS_ONE_DAY_BATCH = Rule(
+    code="CON012",
+    name="two-sessions-one-day-across-invoices",
+    severity="error",
+    summary=("Two invoices of one batch bill sessions of the same prescription on the same day (on or after "
+             "2024-02-22), neither with an act that allows two a day."),
+    rationale=(
+        "The rule of CON011, across invoices: a prescription gives one session a day whichever invoice bills "
+        "it. The finding is on the later invoice of the run; kinelint keeps a bit mask of days per "
+        "prescription and month, not the invoices, so it cannot name the earlier one. The same session billed "
+        "twice (same number) is CON009's finding, not this one's."
+    ),
+    source=_ONE_A_DAY,
+    bad_example="session 3 of RX-7781 on 2026-01-14 on invoice F-41, session 4 of RX-7781 on 2026-01-14 on F-42",
+    good_example="session 3 on 2026-01-14 on F-41, session 4 on 2026-01-16 on F-42",
+)
+
 RULES = (CARE_BEFORE_PRESCRIPTION, CARE_AFTER_ISSUE, SESSION_NUMBERS, SESSION_DATES, BEYOND_PRESCRIBED,
-         NIR_KEY, RPPS_KEY, DUPLICATE_INVOICE_ID, SESSION_BILLED_TWICE, ISSUED_IN_THE_FUTURE)
+         NIR_KEY, RPPS_KEY, DUPLICATE_INVOICE_ID, SESSION_BILLED_TWICE, ISSUED_IN_THE_FUTURE,
+         TWO_SESSIONS_ONE_DAY, TWO_SESSIONS_ONE_DAY_BATCH)

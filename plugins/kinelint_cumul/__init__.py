@@ -1,4 +1,4 @@
-"""kinelint's CUM rules: indemnities, travel fees and majorations that may not be billed together or there."""
+"""kinelint's CUM rules: acts, indemnities, travel fees and majorations that may not be billed together or there."""
 
 from __future__ import annotations
 
@@ -14,6 +14,6 @@ def kinelint_rules():
 
 @hookimpl
 def kinelint_check_invoice(invoice, nomenclature):
-    from kinelint_cumul.checks import check_invoice
+    from kinelint_cumul import acts, checks
 
-    return list(check_invoice(invoice, nomenclature))
+    return [*checks.check_invoice(invoice, nomenclature), *acts.check_invoice(invoice, nomenclature)]

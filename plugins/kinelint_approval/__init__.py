@@ -1,0 +1,23 @@
+"""DAP: prior approval (accord préalable) of the medical service, where an act's reference situation needs it.
+
+The thresholds are the nomenclature's (``Act.prior_approval`` of the act
+catalogue), asked on each session's date; this plugin holds none.
+"""
+
+from __future__ import annotations
+
+from kinelint.hookspecs import hookimpl
+
+
+@hookimpl
+def kinelint_rules():
+    from kinelint_approval.rules import RULES
+
+    return list(RULES)
+
+
+@hookimpl
+def kinelint_check_invoice(invoice, nomenclature):
+    from kinelint_approval.checks import check_invoice
+
+    return list(check_invoice(invoice, nomenclature))

@@ -1,0 +1,81 @@
+"""The DAP checks: each act's reference threshold, asked of the nomenclature on the session's date.
+
+One finding per act and invoice, at the first session that needs the
+approval, naming how many of the invoice's sessions do: an invoice of ten
+sessions past a threshold is one fault (no approval recorded), not ten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kinelint.findings import Violation
+from kinelint.rulekit import ruling, session_label
+
+from kinelint_approval.rules import GRANTED_BEFORE_REQUESTED, MISSING_APPROVAL, REQUESTED_AFTER_SESSION
+
+
+def check_invoice(invoice, nomenclature) -> Iterator[Violation]:
+    approval = invoice.prior_approval
+    if approval is not None and approval.granted_on is not None and approval.granted_on < approval.requested_on:
+        yield Violation(
+            GRANTED_BEFORE_REQUESTED.code,
+            f"the prior approval is granted on {approval.granted_on.isoformat()}, before it was requested on "
+            f"{approval.requested_on.isoformat()}; the dates are swapped or mistyped", approval.pointer + "/granted_on")
+    needing = _sessions_needing_approval(invoice, nomenclature)
+    for known, sessions in needing.values():
+        if approval is None:
+            yield _missing(known, sessions)
+        else:
+            early = [(session, act) for session, act in sessions if session.date < approval.requested_on]
+            if early:
+                yield _requested_late(known, early, approval.requested_on)
+
+
+def _sessions_needing_approval(invoice, nomenclature) -> dict:
+    """Per catalogue act with a threshold (by name: one act, whatever day it was asked on): the act and
+    the (session, billed act) pairs past its threshold, in invoice order."""
+    needing: dict = {}
+    territory = invoice.territory
+    for session in invoice.sessions:
+        day = nomenclature.on(session.date, territory)
+        for act in session.acts:
+            if act.bdk:
+                continue
+            known = day.act(act.letter, act.coefficient)
+            if known is None or known.prior_approval is None or session.number <= known.prior_approval:
+                continue
+            needing.setdefault(known.name, (known, []))[1].append((session, act))
+    return needing
+
+
+def _threshold(known) -> str:
+    if known.prior_approval == 0:
+        return f"{known.name} needs prior approval before its first session"
+    return (f"{known.name} has a reference number of {known.prior_approval} session(s); from session "
+            f"{known.prior_approval + 1} on, prior approval of the medical service is needed")
+
+
+def _which(sessions) -> str:
+    numbers = [session.number for session, _ in sessions]
+    if len(numbers) == 1:
+        return "this session"
+    return f"{len(numbers)} sessions of this invoice ({numbers[0]} to {numbers[-1]})"
+
+
+def _missing(known, sessions) -> Violation:
+    session, act = sessions[0]
+    return ruling(
+        MISSING_APPROVAL.code,
+        f"{session_label(session)}: {_threshold(known)}; {_which(sessions)} need(s) it and the invoice records "
+        f"none: request it (accord préalable) and record it as prescription.prior_approval",
+        act.pointer, facts=[known.fact])
+
+
+def _requested_late(known, sessions, requested_on) -> Violation:
+    session, act = sessions[0]
+    return ruling(
+        REQUESTED_AFTER_SESSION.code,
+        f"{session_label(session)}: {_threshold(known)}; the approval was requested on "
+        f"{requested_on.isoformat()}, after {_which(sessions)} that need(s) it: the request comes before the "
+        f"sessions it covers", act.pointer, facts=[known.fact])

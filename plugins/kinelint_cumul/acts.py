@@ -1,0 +1,154 @@
+"""The CUM checks on acts: one coting per session, supplements, isolated bilans, and which act opens
+which specific indemnity.
+
+Every act is looked up once in the nomenclature's act catalogue on its
+session's date (``Day.act``): its kind ("rehabilitation", "isolated_bilan",
+"bdk", "balneotherapy", "bandage"), its article and the specific indemnities
+a home visit for it may add that day. No act table lives here. An act the
+catalogue does not know that day (a wrong or obsolete coefficient) is COE's
+or OBS's finding: the checks below do not guess what it was meant to be, and
+stay silent where it could change their answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kinelint.rulekit import ruling, session_label
+
+from kinelint_cumul.rules import (SUPPLEMENT_INCLUDED, ISOLATED_BILAN_WITH_TREATMENT, SPECIFIC_WITHOUT_ITS_ACT,
+                                  SUPPLEMENT_WITHOUT_ACT, TWO_CODINGS)
+
+REHABILITATION = "rehabilitation"
+SUPPLEMENTS = ("balneotherapy", "bandage")
+
+
+def check_invoice(invoice, nomenclature) -> Iterator:
+    rehabilitation_seen = None  # the first (session, act, known) of a rehabilitation act on the invoice
+    bilans = []  # isolated bilans: (session, act, known)
+    on, territory, group = nomenclature.on, invoice.territory, nomenclature.fee_group
+    for session in invoice.sessions:
+        day = on(session.date, territory)
+        acts = []
+        treatments = others = 0  # acts other than BDKs: rehabilitation ones, and the rest (or unknown)
+        for act in session.acts:
+            known = day.act(act.letter, act.coefficient)
+            acts.append((act, known))
+            if act.bdk:
+                continue
+            if known is not None and known.kind == REHABILITATION:
+                treatments += 1
+                if rehabilitation_seen is None:
+                    rehabilitation_seen = (session, act, known)
+            else:
+                others += 1
+                if known is not None and known.kind == "isolated_bilan":
+                    bilans.append((session, act, known))
+        one_treatment = treatments == 1 and not others
+        specific = session.at_home and session.fees and any(group(fee.code) == "specific" for fee in session.fees)
+        if specific or not one_treatment:  # most sessions (one act, beside a BDK or not, no indemnity) skip this
+            judged = _Session(session, day, nomenclature, acts)
+            if specific:
+                yield from judged.specific_without_its_act()
+            if not one_treatment:
+                yield from judged.codings()
+    if bilans and rehabilitation_seen is not None:
+        for session, act, known in bilans:
+            yield _isolated_bilan(session, act, known, *rehabilitation_seen)
+
+
+class _Session:
+    """The act checks of one session: its acts with what the catalogue says of each."""
+
+    def __init__(self, session, day, nomenclature, acts) -> None:
+        self.session = session
+        self.day = day
+        self.nomenclature = nomenclature
+        self.acts = acts  # (billed act, catalogue act or None)
+
+    @property
+    def where(self) -> str:
+        return session_label(self.session)
+
+    def specific_without_its_act(self) -> Iterator:
+        """A specific indemnity none of the session's acts opens that day (asked for home visits with a
+        specific indemnity only: elsewhere CUM004 says the fee is out of place)."""
+        if any(known is None for act, known in self.acts if not act.bdk):
+            return  # an act kinelint cannot name might be the one that opens it
+        opened = set()
+        for _, known in self.acts:
+            opened |= known.specific_indemnities if known is not None else set()
+        reported = set()
+        for fee in self.session.fees:
+            if fee.code in opened or fee.code in reported or self.nomenclature.fee_group(fee.code) != "specific":
+                continue
+            status = self.day.fee_status(fee.code)
+            if status.state != "in_force":
+                continue  # retired, not yet created or unknown: OBS says so and what replaced it
+            reported.add(fee.code)
+            yield ruling(
+                SPECIFIC_WITHOUT_ITS_ACT.code,
+                f"{self.where}: {fee.code} is billed but no act of this session opens it on "
+                f"{self.session.date.isoformat()}: {self._what_they_open()}; bill the indemnity the act opens, "
+                f"or IFD",
+                fee.pointer, facts=[status.fact, *(known.fact for _, known in self.acts if known is not None)])
+
+    def _what_they_open(self) -> str:
+        main = [(act, known) for act, known in self.acts if known is not None and known.kind not in SUPPLEMENTS
+                and not act.bdk and known.kind != "bdk"] or [(act, known) for act, known in self.acts if known]
+        return "; ".join(f"{known.name} opens {_opens(known)}" for _, known in main)
+
+    def codings(self) -> Iterator:
+        """Two rehabilitation acts, a supplement with nothing to supplement, or one its act already
+        includes (the bandage of RAV 15.5)."""
+        treatments = [(act, known) for act, known in self.acts
+                      if known is not None and known.kind == REHABILITATION and not act.bdk]
+        if len(treatments) > 1:
+            (_, first), (second_act, second) = treatments[0], treatments[1]
+            yield ruling(
+                TWO_CODINGS.code,
+                f"{self.where}: {first.name} and {second.name} are two codings in one session; a session has one "
+                f"coting, that of the affection or territory treated (several limbs, or trunk and limbs: the "
+                f"TER act); bill one act, or two sessions on two prescriptions",
+                second_act.pointer, facts=[first.fact, second.fact])
+        unknown = any(known is None for act, known in self.acts if not act.bdk)
+        for act, known in self.acts:
+            if known is None or known.kind not in SUPPLEMENTS:
+                continue
+            supplemented = [other for _, other in treatments if known.kind == "balneotherapy"
+                            or other.article == known.article]
+            if not supplemented and not unknown:
+                yield self._unsupplemented(act, known)
+            else:
+                for other in supplemented:
+                    if known.kind in other.includes:
+                        yield ruling(
+                            SUPPLEMENT_INCLUDED.code,
+                            f"{self.where}: {known.name} is billed with {other.name}, whose coting already "
+                            f"includes the {known.kind}; remove the supplement",
+                            act.pointer, facts=[known.fact, other.fact])
+
+    def _unsupplemented(self, act, known):
+        what = "a chapter II rehabilitation act" if known.kind == "balneotherapy" else (
+            f"a rehabilitation act of the same article ({known.article})")
+        return ruling(
+            SUPPLEMENT_WITHOUT_ACT.code,
+            f"{self.where}: {known.name} is a supplement and this session bills no act it supplements; it is "
+            f"billed on top of {what} of the same session",
+            act.pointer, facts=[known.fact])
+
+
+def _opens(known) -> str:
+    if not known.specific_indemnities:
+        return "no specific indemnity (IFD only)"
+    return " or ".join(sorted(known.specific_indemnities))
+
+
+def _isolated_bilan(session, act, known, treated_session, treated_act, treatment):
+    where = "in this session" if treated_session is session else f"in {session_label(treated_session)}"
+    return ruling(
+        ISOLATED_BILAN_WITH_TREATMENT.code,
+        f"{session_label(session)}: {known.name} is an isolated bilan, billed only when no rehabilitation is "
+        f"ongoing or co-prescribed, and this invoice bills {treatment.name} {where}; during a treatment the "
+        f"assessment is the bilan-diagnostic kinésithérapique (BDK), not an isolated bilan",
+        act.pointer, facts=[known.fact, treatment.fact])
