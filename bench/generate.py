@@ -8,8 +8,9 @@ clean for every built-in rule: care dated in 2025 and 2026 (orthopaedic
 coefficients 7.48-7.53 in 2025, +0.60 from 2026-01-01; RPE 6 only in 2025;
 TER's 2026-05-28 step; the NMI step of 2026-09-01), metropole and DOM letter
 values, home visits with IFD or the specific indemnity the act opens that day
-(the nomenclature's act catalogue: IFO/IFR/IFN/IFP/IFS in 2025, IFS from 2026) plus kilometres (IK/IKM with a quantity), the BDK (AMK 10.7, or 10.8
-for neurological care) at session 1, several sessions per invoice, amounts
+(the nomenclature's act catalogue: IFO/IFR/IFN/IFP/IFS in 2025, IFS from 2026)
+plus kilometres (IK/IKM with a quantity), the BDK (AMK 10.7, or 10.8 for
+neurological care) at session 1, several sessions per invoice, amounts
 priced from ``kinelint.nomenclature`` on exact decimals rounded half-up, exact
 totals, valid NIR and RPPS keys, unique invoice and prescription ids, and a recorded
 prior approval where a session passes its act's reference number of sessions.

@@ -45,6 +45,11 @@ CORE_RULES: tuple[Rule, ...] = (
          "A document kinelint could not judge is a document nobody checked; it must not pass silently, "
          "nor stop the other files from being checked. The message names the failure; please report it.",
          "a document that makes the checker fail", "the same document once the failure is fixed", source="kinelint"),
+    _prs("PRS009", "too-many-findings", "The invoice has more findings than are shown (the first 100 are).",
+         "An invoice with hundreds of findings is broken as a whole (an export gone wrong, or an attack on the "
+         "checker): the first findings say what to fix, and listing every one would cost the run its memory "
+         "and time. This finding counts the others and carries the worst severity among them.",
+         "an invoice with 200,000 empty acts", "an invoice with a few findings, each shown", source="kinelint"),
     _sch("SCH001", "missing-field", "A required field is missing.",
          '{"version": 1, "invoice_id": "F-1", ...} without "total"', "the same invoice with its total"),
     _sch("SCH002", "unknown-field", "A field that the format does not define (objects are closed).",
@@ -57,7 +62,7 @@ CORE_RULES: tuple[Rule, ...] = (
          '{"place": "home"}', '{"place": "domicile"}'),
     _sch("SCH006", "bad-number", "A number out of range or with more than two decimals.",
          '{"amount": 17.951}', '{"amount": 17.95}'),
-    _sch("SCH007", "bad-count", "An array with too few items.",
+    _sch("SCH007", "bad-count", "An array with too few or too many items (the bounds are far above any real invoice).",
          '{"sessions": []}', '{"sessions": [{...}]}'),
     _sch("SCH099", "schema", "Another schema error.", "", ""),
 )

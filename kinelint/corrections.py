@@ -16,6 +16,7 @@ corrected, whichever fixes touched it.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -80,7 +81,7 @@ class Corrections:
 
         for name in self._files:
             if name != "-" and name.lower().endswith(LINE_SUFFIXES):
-                yield self._lines_diff(name)
+                yield from self._lines_diff_parts(name)
                 continue
             texts = self.corrected(name)
             if texts is None or texts[0] == texts[1]:
@@ -91,19 +92,22 @@ class Corrections:
             yield "".join(_terminated(scrub(line, secrets)) for line in lines)
 
     def _lines_diff(self, name: str) -> str:
-        """The diff of a JSON Lines file, hunk by hunk as difflib would make them (3 lines of context),
-        each line masked with the patient values of its own invoice."""
+        return "".join(self._lines_diff_parts(name))
+
+    def _lines_diff_parts(self, name: str) -> Iterator[str]:
+        """The diff of a JSON Lines file, hunk by hunk as difflib would make them (3 lines of context), each
+        written when it is complete and each line masked with the patient values of its own invoice."""
         changes: dict[int, list[tuple[Region, str]]] = {}
         for document in self._files[name].values():
             for region, new in self._combined(name, document):
                 changes.setdefault(region.line, []).append((region, new))
         numbers = sorted(changes)
-        hunks, hunk, before = [], None, deque(maxlen=CONTEXT)
+        hunk, before, shown = None, deque(maxlen=CONTEXT), False
         try:
             handle = open(name, "rb")
         except OSError as error:
             self.notes.append(f"{name}: cannot read it again to show its corrections ({error.strerror or error})")
-            return ""
+            return
         with handle:
             for number, raw in enumerate(handle, start=1):
                 text = (raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw).decode("utf-8", errors="replace")
@@ -111,7 +115,9 @@ class Corrections:
                     after = self._applied(name, text, [(Region(1, r.column, 1, r.end_column, r.text), new)
                                                        for r, new in changes[number]])
                     if after is None:
-                        return ""
+                        if shown:
+                            self.notes[-1] = f"{name}: changed since it was checked; its diff stops before line {number}"
+                        return
                     if hunk is None:
                         hunk = _Hunk(number - len(before), [" " + line for _, line in before])
                     hunk.lines.append("-" + text)
@@ -120,27 +126,20 @@ class Corrections:
                 elif hunk is not None:
                     hunk.lines += hunk.added
                     hunk.added = []
-                    following = next((n for n in numbers if n > number), None)
+                    later = bisect.bisect_right(numbers, number)
+                    following = numbers[later] if later < len(numbers) else None
                     if number - hunk.last_change <= CONTEXT or (
                             following is not None and following - hunk.last_change - 1 <= 2 * CONTEXT):
                         hunk.lines.append(" " + text)
                     else:
-                        hunks.append(hunk)
-                        hunk = None
+                        yield _hunk_text(name, hunk, shown)
+                        shown, hunk = True, None
                 before.append((number, text))
                 if hunk is None and number > numbers[-1] + CONTEXT:
                     break  # nothing left to show
         if hunk is not None:
             hunk.lines += hunk.added
-            hunks.append(hunk)
-        if not hunks:
-            return ""
-        out = [f"--- {name}\n", f"+++ {name}\n"]
-        for hunk in hunks:
-            span = _range(hunk.start, len(hunk.lines) - sum(1 for line in hunk.lines if line[0] == "+"))
-            out.append(f"@@ -{span} +{span} @@\n")
-            out.extend(_terminated(scrub(line, _patient_values_of(line[1:]))) for line in hunk.lines)
-        return scrub("".join(out[:2])) + "".join(out[2:])
+            yield _hunk_text(name, hunk, shown)
 
     def corrected(self, name: str) -> tuple[str, str] | None:
         """(the file's text, the text with every correction made), or None (and a note) when it cannot be shown.
@@ -265,6 +264,14 @@ class _Hunk:
     lines: list[str]  # " ", "-" or "+" and the line
     last_change: int = 0
     added: list[str] = field(default_factory=list)  # the "+" lines of the run of changes being read
+
+
+def _hunk_text(name: str, hunk: _Hunk, after_the_first: bool) -> str:
+    """One hunk, with the file's header before the first; each line masked with its own invoice's values."""
+    head = "" if after_the_first else scrub(f"--- {name}\n+++ {name}\n")
+    span = _range(hunk.start, len(hunk.lines) - sum(1 for line in hunk.lines if line[0] == "+"))
+    lines = "".join(_terminated(scrub(line, _patient_values_of(line[1:]))) for line in hunk.lines)
+    return f"{head}@@ -{span} +{span} @@\n{lines}"
 
 
 def _range(start: int, length: int) -> str:

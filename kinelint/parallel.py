@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kinelint.findings import Finding, Incident
-from kinelint.sources import LINE_SUFFIXES, DocRef, Problem, SourceFile, lines_of, read, read_lines
+from kinelint.sources import DocRef, Problem, SourceFile, holds_lines, lines_of, read, read_lines
 
 CHUNK_BYTES = 1 << 20  # about a thousand invoices a task
 IN_FLIGHT_PER_JOB = 3
@@ -148,9 +148,9 @@ def _tasks(run, items):
             yield item, None
             continue
         run.summary.files += 1
-        if item.path is None:  # standard input: read here, checked as one task
+        if item.path is None:  # a text held in memory: checked as one task
             yield item, ("data", item.display, item.read())
-        elif item.display.endswith(LINE_SUFFIXES):
+        elif holds_lines(item):  # a .jsonl file, or JSON Lines on standard input (spooled to a file)
             yield from ((item, task) for task in _line_chunks(item))
         else:
             yield item, ("file", item.display, str(item.path))
@@ -201,10 +201,10 @@ def _collect(run, observe_keys, workers, source, task, future) -> Iterator[Findi
     observations = pickle.loads(observations)
     run.summary.invoices += invoices
     run.host.merge_incidents(incidents)
-    for base, line, offset, length, invoice_id in documents:
-        run.on_document(DocRef(source, base, line, offset, length, invoice_id))
-    for (base, line, offset, length, invoice_id), keys in observations:
-        observe_keys(keys, DocRef(source, base, line, offset, length, invoice_id))
+    for where in documents:
+        run.on_document(DocRef(source, *where))
+    for where, keys in observations:
+        observe_keys(keys, DocRef(source, *where))
     for finding in findings:
         run.summary.count(finding)
         yield finding
@@ -278,4 +278,4 @@ def _sendable(host, checkers, observations: list) -> bytes:
 
 
 def _where(ref: DocRef) -> tuple:
-    return ref.base, ref.line, ref.offset, ref.length, ref.invoice_id
+    return ref.base, ref.line, ref.offset, ref.length, ref.invoice_id, ref.column

@@ -97,26 +97,72 @@ def parse(data: bytes) -> object:
     text = decode(data)
     if nests_deeper_than(text):
         raise ParseProblem("PRS005", "nesting far deeper than the invoice format allows")
+    return parse_text(text)
+
+
+def parse_text(text: str) -> object:
+    """``parse`` of text already decoded. Raises ``ParseProblem`` (its offset counts characters)."""
+    return _decoded(text, 0, whole=True)[0]
+
+
+def parse_at(text: str, start: int) -> tuple[object, int]:
+    """The value that starts at ``start`` in ``text`` and where it ends (for a text read in blocks).
+
+    Raises ``ParseProblem`` (offset from the start of ``text``); a bare
+    ``json.JSONDecodeError`` escapes only for the caller to tell a value cut
+    by the end of its buffer from a broken one (``is_cut_short``).
+    """
+    value, end = _decoded(text, start, whole=False)
+    # An element of an array nests one level less than its file: the limit a whole-file parse would apply.
+    limit = PARSE_DEPTH_LIMIT - 1
+    if text.count("[", start, end) + text.count("{", start, end) > limit and nests_deeper_than(text[start:end], limit):
+        raise ParseProblem("PRS005", "nesting far deeper than the invoice format allows", start)
+    return value, end
+
+
+def is_cut_short(error: json.JSONDecodeError, length: int) -> bool:
+    """Whether a decoding error may only mean that the text stops too early (more text may mend it).
+
+    The C scanner fails at the end of the text for a value cut anywhere but
+    inside a string (which it reports at the string's start); a token cut short
+    (``-Infinit``, ``\\u12``, ``tru``) fails a few characters before the end.
+    """
+    return error.pos >= length - 16 or error.msg.startswith("Unterminated string")
+
+
+def _decoded(text: str, start: int, whole: bool) -> tuple[object, int]:
     try:
         try:
-            return _DECODER.decode(text)
+            if whole:
+                return _DECODER.decode(text), len(text)
+            return _DECODER.raw_decode(text, start)
         except ValueError as error:
             if isinstance(error, json.JSONDecodeError) or "digits" not in str(error):
                 raise
-            return _LONG_INT_DECODER.decode(text)  # an integer of thousands of digits: rare, kept exact
-    except _DuplicateKey:
-        raise _duplicate_key_problem(text) from None
-    except _NotANumber as error:
-        name = str(error)
-        raise ParseProblem("PRS004", f"{name} is not a JSON number (NaN and Infinity are not allowed)",
-                           _bare_token_offset(text, name)) from None
-    except RecursionError:
-        raise ParseProblem("PRS005", "nesting far deeper than the invoice format allows") from None
+            # an integer of thousands of digits: rare, kept exact
+            return (_LONG_INT_DECODER.decode(text), len(text)) if whole else _LONG_INT_DECODER.raw_decode(text, start)
     except json.JSONDecodeError as error:
+        if not whole:
+            raise
+        raise problem_of(error, text, start) from None
+    except (_DuplicateKey, _NotANumber, RecursionError) as error:
+        raise problem_of(error, text, start) from None
+
+
+def problem_of(error: BaseException, text: str, start: int = 0) -> ParseProblem:
+    """What a decoding error of the value at ``start`` means for the user, located in ``text``."""
+    if isinstance(error, _DuplicateKey):
+        return _duplicate_key_problem(text, start)
+    if isinstance(error, _NotANumber):
+        name = str(error)
+        return ParseProblem("PRS004", f"{name} is not a JSON number (NaN and Infinity are not allowed)",
+                            _bare_token_offset(text, name, start))
+    if isinstance(error, json.JSONDecodeError):
         if text.startswith("\ufeff", error.pos):
-            raise ParseProblem("PRS002", "a byte order mark inside the text (only one, at the very start, "
-                               "is tolerated)", error.pos) from None
-        raise ParseProblem("PRS002", f"invalid JSON: {error.msg}", error.pos) from None
+            return ParseProblem("PRS002", "a byte order mark inside the text (only one, at the very start, "
+                                "is tolerated)", error.pos)
+        return ParseProblem("PRS002", f"invalid JSON: {error.msg}", error.pos)
+    return ParseProblem("PRS005", "nesting far deeper than the invoice format allows", start)
 
 
 def too_deep(value: object, limit: int = MAX_DEPTH) -> bool:
@@ -146,19 +192,19 @@ def decode(data: bytes) -> str:
         ) from None
 
 
-def _bare_token_offset(text: str, name: str) -> int:
+def _bare_token_offset(text: str, name: str, start: int = 0) -> int:
     from kinelint.positions import bare_token_offset
 
-    return bare_token_offset(text, name)
+    return bare_token_offset(text, name, start)
 
 
-def _duplicate_key_problem(text: str) -> ParseProblem:
+def _duplicate_key_problem(text: str, start: int = 0) -> ParseProblem:
     from kinelint.positions import find_duplicate_key
     from kinelint.privacy import safe_pointer, shows_patient_data
 
-    found = find_duplicate_key(text)
+    found = find_duplicate_key(text, start)
     if found is None:  # the reader said so; be safe rather than silent
-        return ParseProblem("PRS003", "an object repeats a key")
+        return ParseProblem("PRS003", "an object repeats a key", start)
     pointer, offset, key = found
     if shows_patient_data(key, dates=True):  # a NIR or a date written as a key: say where, not what
         return ParseProblem("PRS003", "duplicate key (not shown: it looks like patient data): "

@@ -30,7 +30,7 @@ def _decode_key(token: str) -> str:
 _VALUE_END = json.JSONDecoder(parse_int=str, parse_float=str, parse_constant=str)
 
 
-def _value_end(text: str, offset: int) -> int | None:
+def value_end(text: str, offset: int) -> int | None:
     """Where the value starting at ``offset`` ends; None if the C scanner cannot say (absurd depth)."""
     try:
         return _VALUE_END.raw_decode(text, offset)[1]
@@ -85,7 +85,7 @@ def _walk(text: str, start: int = 0, enter: set[str] | None = None):
             frame[2] += 1
         yield "value", pointer, match.start(), None
         if head in "{[" and enter is not None and pointer not in enter:
-            end = _value_end(text, match.start())
+            end = value_end(text, match.start())
             if end is not None:  # step over the whole container
                 position = end
                 if not stack:
@@ -100,17 +100,17 @@ def _walk(text: str, start: int = 0, enter: set[str] | None = None):
             return
 
 
-def bare_token_offset(text: str, name: str) -> int:
-    """Where a bare token (NaN, Infinity) first stands outside strings; 0 if nowhere."""
-    for match in _TOKEN.finditer(text):
+def bare_token_offset(text: str, name: str, start: int = 0) -> int:
+    """Where a bare token (NaN, Infinity) first stands outside strings, from ``start``; ``start`` if nowhere."""
+    for match in _TOKEN.finditer(text, start):
         if match.group().lstrip("-") == name.lstrip("-"):
             return match.start()
-    return 0
+    return start
 
 
-def find_duplicate_key(text: str) -> tuple[str, int, str] | None:
-    """The first repeated key: (pointer of its value, offset of the key, key)."""
-    for event, pointer, offset, key in _walk(text):
+def find_duplicate_key(text: str, start: int = 0) -> tuple[str, int, str] | None:
+    """The first repeated key of the value at ``start``: (pointer of its value, offset of the key, key)."""
+    for event, pointer, offset, key in _walk(text, start):
         if event == "dup":
             return pointer, offset, key
     return None
@@ -120,12 +120,14 @@ class TextPositions:
     """Line and column of pointers in one JSON text.
 
     ``first_line`` numbers the text's first line: a JSON Lines line keeps its
-    number in the file.
+    number in the file; ``first_column`` is where the text starts on that line
+    (an element of an array file is located in its own text).
     """
 
-    def __init__(self, text: str, first_line: int = 1) -> None:
+    def __init__(self, text: str, first_line: int = 1, first_column: int = 1) -> None:
         self._text = text
         self._first_line = first_line
+        self._first_column = first_column  # an element of an array may start in the middle of a line
         self._line_starts: list[int] | None = None
         self._element_starts: list[int] | None = None
 
@@ -133,7 +135,7 @@ class TextPositions:
         if self._line_starts is None:
             self._line_starts = [0] + [m.end() for m in re.finditer("\n", self._text)]
         index = bisect.bisect_right(self._line_starts, offset) - 1
-        return self._first_line + index, offset - self._line_starts[index] + 1
+        return self._first_line + index, offset - self._line_starts[index] + (1 if index else self._first_column)
 
     def locate(self, pointers: Iterable[str], base: str = "") -> dict[str, tuple[int, int]]:
         """Positions of pointers (each relative to ``base``, an element of the root array or "").
@@ -158,7 +160,7 @@ class TextPositions:
         found = {}
         for pointer in pointers:
             offset = offsets.get(pointer)
-            end = _value_end(self._text, offset) if offset is not None else None
+            end = value_end(self._text, offset) if offset is not None else None
             if end is not None:
                 found[pointer] = Region(*self.offset_to_position(offset), *self.offset_to_position(end),
                                         self._text[offset:end])

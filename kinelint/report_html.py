@@ -6,6 +6,7 @@ page holds the totals and the money at stake by family and by code, a chart of
 findings by date of care, then the findings grouped by file and invoice, each
 code one click away from its rule's documentation (the rule's own metadata).
 
+Findings wait in a spool on disk, not in memory, until the page is written.
 Self-contained: the styles, the chart (SVG) and a few lines of script are
 inline, and a Content-Security-Policy forbids the page any fetch. It shows
 what the other reports show (messages, pointers, ids already free of patient
@@ -25,6 +26,7 @@ from kinelint import __version__
 from kinelint.docs import FAMILY_NAMES
 from kinelint.findings import Finding, MoneyAtStake, Rule, Summary, document_key
 from kinelint.reporters import Reporter, summary_line
+from kinelint.spool import FindingSpool
 from kinelint.statistics import Statistics
 
 SEVERITIES = ("error", "warning", "info")
@@ -64,16 +66,24 @@ _COLOURS = {"error": "#b42318", "warning": "#dc6803", "info": "#2e90fa"}
 
 
 class HtmlReporter(Reporter):
-    """Holds the findings (a page is written whole), then writes the page at the end."""
+    """Counts as findings come and keeps them in a spool on disk (a page is written whole, at the end)."""
 
     def __init__(self, stream, context=None) -> None:
         super().__init__(stream, context)
-        self._findings: list[Finding] = []
+        self._spool = FindingSpool()
+        self._documents: dict[str, dict[tuple, list[int]]] = {}  # file -> document -> offsets in the spool
         self._statistics = Statistics()
+        self._dated: dict[date, Counter] = {}  # date of care -> findings by severity
+        self._undated = 0
 
     def finding(self, finding: Finding) -> None:
-        self._findings.append(finding)
+        offset = self._spool.add(finding)
+        self._documents.setdefault(finding.file, {}).setdefault(document_key(finding), []).append(offset)
         self._statistics.add(finding)
+        if finding.care_date is None:
+            self._undated += 1
+        else:
+            self._dated.setdefault(finding.care_date, Counter())[finding.severity] += 1
 
     def finish(self, summary: Summary) -> None:
         rules = self.context.rules
@@ -87,13 +97,14 @@ class HtmlReporter(Reporter):
             _totals(summary),
             _by_family(self._statistics),
             _by_code(self._statistics, rules),
-            _chart(self._findings),
+            _chart(self._dated, self._undated),
         ]
         self.stream.write("\n".join(part for part in parts if part) + "\n")
-        for chunk in _findings(self._findings, rules):  # written as made: a large report is not held twice
+        for chunk in _findings(self._spool, self._documents, rules):  # written as made
             self.stream.write(chunk)
-        self.stream.write(_rules(sorted({f.code for f in self._findings}), rules))
+        self.stream.write(_rules(sorted(self._statistics.counts), rules))
         self.stream.write(f"\n</main><script>{_SCRIPT}</script></body></html>\n")
+        self._spool.close()
 
 
 # -- the parts of the page --------------------------------------------------------------------------
@@ -138,19 +149,17 @@ def _by_code(statistics: Statistics, rules) -> str:
             f"</tr></thead><tbody>{''.join(rows)}</tbody></table></section>")
 
 
-def _chart(findings: list[Finding]) -> str:
+def _chart(dated: dict[date, Counter], undated: int) -> str:
     """Findings by date of care, stacked by severity: one bar a day, a month or a year, by the span."""
-    dated = [f for f in findings if f.care_date is not None]
-    undated = len(findings) - len(dated)
     head = "<section id=\"by-date\"><h2>Findings by date of care</h2>"
     note = (f"<p class=\"muted\" id=\"undated\">{undated} finding(s) not about one session (a total, a file, the "
             f"schema of an invoice) have no date of care and are not charted.</p>" if undated else "")
     if not dated:
         return head + "<p>No finding is about a dated session.</p>" + note + "</section>"
-    period, label = _periods([f.care_date for f in dated])
+    period, label = _periods(list(dated))
     counts: dict[str, Counter] = {}
-    for finding in dated:
-        counts.setdefault(period(finding.care_date), Counter())[finding.severity] += 1
+    for day, tally in dated.items():
+        counts.setdefault(period(day), Counter()).update(tally)
     keys = _all_periods(min(counts), max(counts), label)
     width, height, left, right, bottom, top = 1040, 240, 40, 40, 40, 16
     highest = max(sum(c.values()) for c in counts.values())
@@ -181,19 +190,16 @@ def _chart(findings: list[Finding]) -> str:
             f"<p class=\"legend muted\">{legend}</p>{note}</section>")
 
 
-def _findings(findings: list[Finding], rules) -> Iterator[str]:
+def _findings(spool: FindingSpool, files: dict[str, dict[tuple, list[int]]], rules) -> Iterator[str]:
     """The findings by file, then invoice (in the order the run met them), a table each."""
-    if not findings:
+    if not spool.count:
         return
-    files: dict[str, dict[tuple, list[Finding]]] = {}
-    for finding in findings:
-        files.setdefault(finding.file, {}).setdefault(document_key(finding), []).append(finding)
-    opened = " open" if len(findings) <= OPEN_UP_TO else ""
+    opened = " open" if spool.count <= OPEN_UP_TO else ""
     yield "<section id=\"findings\"><h2>Findings by file and invoice</h2>"
     for name, documents in files.items():
         yield f"<section class=\"file\" data-file=\"{escape(name)}\"><h3>{escape(name)}</h3>"
-        for key, found in documents.items():
-            found.sort(key=lambda f: (f.line, f.column, f.code, f.pointer))
+        for key, offsets in documents.items():
+            found = sorted((spool.at(offset) for offset in offsets), key=lambda f: (f.line, f.column, f.code, f.pointer))
             stake = _sum(MoneyAtStake(*_split(f.money)) for f in found if f.money is not None)
             money = f" · billed {_signed(stake.over - stake.under)}" if any(f.money is not None for f in found) else ""
             rows = "".join(_finding_row(f, rules.get(f.code)) for f in found)

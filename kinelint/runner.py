@@ -16,13 +16,23 @@ from functools import partial
 from datetime import date
 
 from kinelint.corrections import located_fix
-from kinelint.findings import Finding, Rule, Summary, Violation, printable, printable_pointer
+from kinelint.findings import SEVERITIES, Finding, Rule, Summary, Violation, printable, printable_pointer
 from kinelint.host import PluginHost
 from kinelint.invoice import Invoice
 from kinelint.parsing import MAX_DEPTH, too_deep
 from kinelint.privacy import patient_values, scrub
 from kinelint.schema import SchemaChecker
 from kinelint.sources import DocRef, Document, Problem, SourceFile, discover, read
+
+# Findings shown per document: beyond this, an invoice is broken as a whole and one finding counts the rest
+# (200,000 empty acts would otherwise give 200,000 findings, each located and reported).
+MAX_FINDINGS = 100
+CAP_CODE = "PRS009"
+
+
+def _pointer_order(pointer: str) -> tuple:
+    """Pointers in document order for arrays: /sessions/2 before /sessions/10."""
+    return tuple((0, int(token), "") if token.isdigit() else (1, 0, token) for token in pointer.split("/"))
 
 
 @dataclass
@@ -64,7 +74,6 @@ class Run:
                 if self.on_document is not None:
                     self.on_document(item.ref)
                 yield from self.document_findings(item, observe)
-        source.forget_text()
 
     def document_findings(self, document: Document, observe=None) -> list[Finding]:
         """The findings of one document; ``observe(invoice, ref)`` sees each schema-valid invoice.
@@ -100,13 +109,25 @@ class Run:
                 if not violations:
                     raise
                 return self._locate(document.ref, document.positions(), value,
-                                    [(v, self.host.rules[v.code]) for v in violations], secrets)
+                                    self._capped([(v, self.host.rules[v.code]) for v in violations]), secrets)
             pairs = list(self.host.check_invoice(invoice, self.nomenclature, self.today))
             if observe is not None:
                 observe(invoice, document.ref)
         if not pairs:
             return []
-        return self._locate(document.ref, document.positions(), value, pairs, secrets)
+        return self._locate(document.ref, document.positions(), value, self._capped(pairs), secrets)
+
+    def _capped(self, pairs: list[tuple[Violation, Rule]]) -> list[tuple[Violation, Rule]]:
+        """At most ``MAX_FINDINGS`` of one document (the first in the document), then one that counts the rest."""
+        if len(pairs) <= MAX_FINDINGS:
+            return pairs
+        pairs = sorted(pairs, key=lambda pair: (_pointer_order(pair[0].pointer), pair[0].code))
+        hidden = pairs[MAX_FINDINGS:]
+        worst = min((v.severity or r.severity for v, r in hidden), key=SEVERITIES.index)
+        count = f"{len(hidden)} more finding" + ("s" if len(hidden) > 1 else "")
+        more = Violation(CAP_CODE, f"and {count} on this invoice, not shown: fix the first ones and check it again",
+                         "", worst)
+        return pairs[:MAX_FINDINGS] + [(more, self.host.rules[CAP_CODE])]
 
     def _batch_findings(self, checkers) -> Iterator[Finding]:
         by_document: dict[DocRef, list[tuple[Violation, Rule]]] = {}
@@ -119,9 +140,10 @@ class Run:
         yield from found
 
     def _locate(self, ref: DocRef, positions, value, pairs, secrets=None) -> list[Finding]:
-        where = positions.locate({v.pointer for v, _ in pairs}, ref.base)
+        base = "" if ref.own_text else ref.base  # where the document starts in the text positions read
+        where = positions.locate({v.pointer for v, _ in pairs}, base)
         edited = {edit.pointer for v, _ in pairs for edit in v.fix}
-        regions = positions.regions(edited, ref.base) if edited else {}
+        regions = positions.regions(edited, base) if edited else {}
         if secrets is None:
             secrets = patient_values(value)
         file = ref.source.display

@@ -1,21 +1,28 @@
 """Paths to documents: walk directories, read files, split batches, report what cannot be read.
 
 A ``.json`` file holds one invoice or an array of invoices; a ``.jsonl`` or
-``.ndjson`` file one invoice per line, read as a stream so that a 1 GB batch is
-never loaded whole; ``-`` is standard input, its shape chosen by content.
-Every problem becomes a ``Problem`` on that file or line and reading goes on.
+``.ndjson`` file one invoice per line. Both are read as a stream (an array
+element by element, ``kinelint.arrays``) so that a 1 GB batch is never loaded
+whole; ``-`` is standard input, its shape chosen by content, copied to a
+temporary file as it is read (so are pipes given as paths) so that it can be
+read again like a file. Nothing of a file is kept: a late finding reads its
+document again. Every problem becomes a ``Problem`` on that file or line and
+reading goes on.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import shutil
 import stat
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kinelint.arrays import BLOCK, Broken, elements
 from kinelint.findings import printable_file_name
 from kinelint.parsing import BOM, ParseProblem, decode, parse
 from kinelint.positions import TextPositions
@@ -24,17 +31,22 @@ from kinelint.privacy import patient_values, shows_patient_data
 SUFFIXES = (".json", ".jsonl", ".ndjson")
 LINE_SUFFIXES = (".jsonl", ".ndjson")
 STDIN = "-"
+PEEK = 1 << 16  # how far the start of a file is looked at to tell an array from an object
 
 
 @dataclass(eq=False)
 class SourceFile:
-    """One file (or standard input); re-readable so findings can be located late."""
+    """One file (or standard input); re-readable so findings can be located late.
+
+    Nothing of the file is kept in memory: a late finding reads its document
+    again. Standard input is copied as it is read into ``spool``, a temporary
+    file removed when the source is dropped, so it is re-readable too.
+    """
 
     display: str
     path: Path | None = None
-    data: bytes | None = None  # kept for standard input only
-    _text: TextPositions | None = field(default=None, repr=False)
-    _value: object = field(default=None, repr=False)
+    data: bytes | None = None  # a text held in memory (the API's ``lint_invoice``)
+    spool: object = field(default=None, repr=False)  # the temporary copy of standard input, kept open
 
     def __post_init__(self) -> None:
         self.display = printable_file_name(self.display)  # every report can write it; ``path`` reads the file
@@ -42,22 +54,14 @@ class SourceFile:
     def read(self) -> bytes:
         return self.data if self.data is not None else self.path.read_bytes()
 
-    def whole_text(self, data: bytes | None = None) -> TextPositions:
-        """Positions in the whole file (cached: several invoices of an array share it)."""
-        if self._text is None:
-            raw = self.read() if data is None else data
-            self._text = TextPositions(raw.removeprefix(BOM).decode("utf-8", errors="replace"))
-        return self._text
+    def whole_text(self) -> TextPositions:
+        """Positions in the whole text (for a text held in memory)."""
+        return TextPositions(self.read().removeprefix(BOM).decode("utf-8", errors="replace"))
 
-    def whole_value(self) -> object:
-        """The parsed file (cached: the batch findings of an array file share it)."""
-        if self._value is None:
-            self._value = parse(self.read().removeprefix(BOM))
-        return self._value
-
-    def forget_text(self) -> None:
-        self._text = None
-        self._value = None
+    def read_range(self, offset: int, length: int) -> bytes:
+        if self.data is not None:
+            return self.data[offset:offset + length]
+        return _read_range(self.path, offset, length)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,28 +70,32 @@ class DocRef:
 
     source: SourceFile
     base: str  # "" or the index pointer of an element of a root array ("/3")
-    line: int  # the JSON Lines line number, or 1
-    offset: int = -1  # byte offset of the JSON Lines line, -1 for a whole file
+    line: int  # the line where the document starts
+    offset: int = -1  # byte offset of the document's text in the file, -1 for a text held in memory
     length: int = 0
     invoice_id: str | None = None
+    column: int = 1  # where the document starts on its line (an element of an array)
+
+    @property
+    def own_text(self) -> bool:
+        """Whether ``positions`` are those of the document's own text (pointers relative to it, not to ``base``)."""
+        return self.offset >= 0
 
     def positions(self) -> TextPositions:
         if self.offset < 0:
             return self.source.whole_text()
-        if self.source.data is not None:
-            raw = self.source.data[self.offset:self.offset + self.length]
-        else:
-            raw = _read_range(self.source.path, self.offset, self.length)
-        return TextPositions(raw.removeprefix(BOM).decode("utf-8", errors="replace"), self.line)
+        try:
+            raw = self.source.read_range(self.offset, self.length)
+        except OSError:  # gone since (a pipe, a deleted file): the document's start is all there is to say
+            raw = b""
+        return TextPositions(raw.removeprefix(BOM).decode("utf-8", errors="replace"), self.line, self.column)
 
     def value(self) -> object:
         """The document read again (for a late finding to know whose data to keep out); None if it no longer parses."""
         try:
             if self.offset >= 0:
-                raw = self.source.read()[self.offset:self.offset + self.length] if self.source.data is not None \
-                    else _read_range(self.source.path, self.offset, self.length)
-                return parse(raw.removeprefix(BOM))
-            whole = self.source.whole_value()
+                return parse(self.source.read_range(self.offset, self.length).removeprefix(BOM))
+            whole = parse(self.source.read().removeprefix(BOM))
             return whole[int(self.base[1:])] if self.base else whole
         except (ParseProblem, OSError, IndexError, TypeError, ValueError):
             return None
@@ -103,12 +111,13 @@ def _read_range(path: Path, offset: int, length: int) -> bytes:
 class Document:
     ref: DocRef
     value: object
-    line_bytes: bytes | None = None  # the JSON Lines line, while the document is being checked
-    raw: bytes | None = None  # the text it was read from (its line, or its whole file), for the schema's shortcut
+    line_bytes: bytes | None = None  # its own text (a JSON Lines line, an array element), while it is checked
+    raw: bytes | None = None  # the text it was read from, for the schema's shortcut
 
     def positions(self) -> TextPositions:
         if self.line_bytes is not None:
-            return TextPositions(self.line_bytes.removeprefix(BOM).decode("utf-8", errors="replace"), self.ref.line)
+            return TextPositions(self.line_bytes.removeprefix(BOM).decode("utf-8", errors="replace"), self.ref.line,
+                                 self.ref.column)
         return self.ref.positions()
 
 
@@ -133,7 +142,7 @@ def discover(paths: Iterable[str]) -> Iterator[SourceFile | Problem]:
     seen: set[str] = set()
     for given in paths:
         if given == STDIN:
-            yield SourceFile(STDIN, data=sys.stdin.buffer.read())
+            yield _spooled_stdin()
             continue
         path = Path(given)
         if path.is_dir():
@@ -181,21 +190,86 @@ def _is_special(path: Path) -> bool:
     return not stat.S_ISREG(mode)
 
 
+def _spooled_stdin() -> SourceFile | Problem:
+    """Standard input, copied block by block into a temporary file: read as a file, never held whole."""
+    source = SourceFile(STDIN)
+    try:
+        _spool(source, sys.stdin.buffer)
+    except (OSError, AttributeError, ValueError) as error:  # no standard input at all, or a full disk
+        reason = getattr(error, "strerror", None) or type(error).__name__
+        return Problem(source, "PRS007", f"cannot read standard input: {reason}", 1, 1)
+    return source
+
+
+def _spool(source: SourceFile, stream) -> None:
+    """Copy a stream that cannot be read twice (standard input, a pipe given as ``<(cmd)``) into a private
+    temporary file, removed when the source is dropped: the source is then read, and read again, from it."""
+    spool = tempfile.NamedTemporaryFile(prefix="kinelint-input-")
+    shutil.copyfileobj(stream, spool, BLOCK)
+    spool.flush()
+    source.path, source.spool = Path(spool.name), spool
+
+
 def read(source: SourceFile) -> Iterator[Document | Problem]:
     """The documents of one file, or the problems that keep it (or a line) from being read."""
-    try:
-        if source.path is not None and source.display.endswith(LINE_SUFFIXES):
-            with open(source.path, "rb") as handle:
-                yield from read_lines(source, handle)
-            return
-        data = source.read()
-    except OSError as error:
-        yield Problem(source, "PRS007", f"cannot read the file: {error.strerror or type(error).__name__}", 1, 1)
+    if source.data is not None:
+        yield from _read_whole(source, source.data)
         return
-    if source.path is None and _looks_like_lines(data):
-        yield from read_lines(source, lines_of(data))
-    else:
-        yield from _read_whole(source, data)
+    try:
+        handle = open(source.path, "rb", buffering=PEEK)
+    except OSError as error:
+        yield _unreadable(source, error)
+        return
+    with handle:
+        try:
+            if source.spool is None and stat.S_ISFIFO(os.fstat(handle.fileno()).st_mode):
+                _spool(source, handle)  # late findings read their document again
+                yield from read(source)
+                return
+            if holds_lines(source, handle):
+                yield from read_lines(source, handle)
+            elif _first_byte(handle) == b"[":
+                yield from _read_array(source, handle)
+            else:
+                yield from _read_whole(source, handle.read())
+        except OSError as error:
+            yield _unreadable(source, error)
+
+
+def _unreadable(source: SourceFile, error: OSError) -> Problem:
+    return Problem(source, "PRS007", f"cannot read the file: {error.strerror or type(error).__name__}", 1, 1)
+
+
+def holds_lines(source: SourceFile, handle=None) -> bool:
+    """A JSON Lines batch: by its suffix, or for standard input by its content (the handle is left where it was)."""
+    if source.display.endswith(LINE_SUFFIXES):
+        return True
+    if source.display != STDIN or source.path is None:
+        return False
+    if handle is None:
+        with open(source.path, "rb") as own:
+            return _looks_like_lines(own)
+    start = handle.tell()
+    try:
+        return _looks_like_lines(handle)
+    finally:
+        handle.seek(start)
+
+
+def _first_byte(handle) -> bytes:
+    """The first byte of the text after a byte order mark and spaces, without consuming it (b"" if unseen)."""
+    return handle.peek(PEEK)[:PEEK].removeprefix(BOM).lstrip(b" \t\n\r")[:1]
+
+
+def _read_array(source: SourceFile, handle) -> Iterator[Document | Problem]:
+    """The elements of an array file, read in blocks (``kinelint.arrays``)."""
+    for item in elements(handle):
+        if isinstance(item, Broken):
+            yield Problem(source, item.code, item.message, item.line, item.column, item.pointer)
+            continue
+        ref = DocRef(source, f"/{item.index}", item.line, item.offset, len(item.raw),
+                     known_invoice_id(item.value), item.column)
+        yield Document(ref, item.value, item.raw, item.raw)
 
 
 def lines_of(data: bytes) -> Iterator[bytes]:
@@ -207,29 +281,38 @@ def lines_of(data: bytes) -> Iterator[bytes]:
     return iter(io.BytesIO(data))
 
 
-def _looks_like_lines(data: bytes) -> bool:
-    """Standard input holding several JSON values, one per line."""
-    text = data.removeprefix(BOM).strip()
-    return text.startswith(b"{") and b"\n" in text and _first_line_is_value(text)
+def _looks_like_lines(handle) -> bool:
+    """Standard input holding several JSON values, one per line: its first line is a whole object
+    and something follows it."""
+    text = handle.readline().removeprefix(BOM).strip()
+    if not text.startswith(b"{") or not _first_line_is_value(text):
+        return False
+    while block := handle.read(PEEK):
+        if block.strip():
+            return True
+    return False
 
 
 def _first_line_is_value(text: bytes) -> bool:
-    first = text.split(b"\n", 1)[0]
     try:
-        parse(first)
+        parse(text)
     except ParseProblem:
         return False
     return True
 
 
 def _read_whole(source: SourceFile, data: bytes) -> Iterator[Document | Problem]:
+    """One document read whole (an array only when held in memory: files stream theirs)."""
     body = data.removeprefix(BOM)
     try:
         value = parse(body)
     except ParseProblem as problem:
         yield _located(source, problem, body, 1)
         return
-    if isinstance(value, list):
+    if source.data is None:  # a file: the document is its text, read again from it when needed
+        own = DocRef(source, "", 1, len(data) - len(body), len(body), known_invoice_id(value))
+        yield Document(own, value, body, body)
+    elif isinstance(value, list):
         for index, item in enumerate(value):
             yield Document(DocRef(source, f"/{index}", 1, invoice_id=known_invoice_id(item)), item, raw=body)
     else:

@@ -22,7 +22,7 @@ def run_cli(*args: str, cwd: Path | None = None, env_path: Path | None = None, s
         environment["PYTHONPATH"] = str(env_path)
     environment.update(env or {})
     return subprocess.run([sys.executable, "-m", "kinelint", *args], cwd=cwd or REPO, input=stdin,
-                          capture_output=True, env=environment, timeout=120)
+                          capture_output=True, env=environment, timeout=300)  # a hang guard, not a speed limit
 
 
 def install_fake_plugin(root: Path, name: str, source: str) -> None:

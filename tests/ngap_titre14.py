@@ -132,6 +132,11 @@ def windows() -> list[Window]:
     return found
 
 
+# Acts the text lets begin only once prior approval is requested (Titre XIV preamble, a): rehabilitation
+# after carpal-tunnel release, printed RSC 8.09; its 2024 value and the announced 2027 one by the same
+# arithmetic as above. Billed correctly, their invoices record the request (prescription.prior_approval).
+APPROVAL_BEFORE_START = {("RSC", D("8.09") + step) for step in (D("-0.60"), D("0"), D("0.30"))}
+
 # Pairs whose window ends while the same pair goes on as another act (so it stays billable).
 CONTINUED = {("NMI", D("11")), ("NMI", D("11.01"))}
 

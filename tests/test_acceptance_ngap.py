@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 from invoice_factory import act, bdk, make_invoice, session
-from ngap_titre14 import CONTINUED, LETTERS_2024, START_2024, Window, windows
+from ngap_titre14 import APPROVAL_BEFORE_START, CONTINUED, LETTERS_2024, START_2024, Window, windows
 
 from kinelint.api import lint_paths
 from kinelint.nomenclature import load_nomenclature
@@ -68,9 +68,10 @@ class Batch:
         built, index = _session(window, coefficient, on, territory)
         invoice = make_invoice([built], invoice_id=invoice_id, prescription_id=f"RX-ACC-{number}",
                                territory=territory, prescription_date=on.isoformat())
-        # Billed correctly: an act the text puts under prior approval before its first session
-        # (carpal tunnel release) has it recorded; for the others it is harmless.
-        invoice["prescription"]["prior_approval"] = {"requested_on": on.isoformat()}
+        # Billed correctly: an act the text puts under prior approval before its first session (carpal
+        # tunnel release, from the table) has it recorded; the others have none, so that DAP001 would show.
+        if (window.letter, coefficient) in APPROVAL_BEFORE_START and window.billed == "act":
+            invoice["prescription"]["prior_approval"] = {"requested_on": on.isoformat()}
         self.invoices.append(invoice)
         self.cases[invoice_id] = (case, index)
         return invoice_id

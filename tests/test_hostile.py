@@ -213,7 +213,8 @@ def build_corpus(root: Path) -> list[Case]:
         assert found[-1]["column"] == 1 + len("[") + 199_999 * len("{},")
     case("empty-objects.json", b"[" + b",".join([b"{}"] * 200_000) + b"]", empties)
 
-    # Very long strings: a 10 MB free-text label is fine; 1 MB in an id or a key is not, and is never echoed.
+    # Very long strings: 10 MB of free text, 1 MB in an id or a key are refused, and never echoed
+    # (a label has 500 characters at most: issue 12, item 13).
     long_label = clean("F-LONG-0")
     long_label["sessions"][0]["acts"][0]["label"] = "é" * 5_000_000
     long_id = clean("F-LONG-1")
@@ -223,23 +224,29 @@ def build_corpus(root: Path) -> list[Case]:
 
     def long_strings(found: list[dict]) -> None:
         assert sorted((f["code"], f["pointer"]) for f in found) == [
-            ("SCH002", "/2/" + "x" * 1_000_000), ("SCH004", "/1/invoice_id")], [f["code"] for f in found]
+            ("SCH002", "/2/" + "x" * 1_000_000), ("SCH004", "/0/sessions/0/acts/0/label"),
+            ("SCH004", "/1/invoice_id")], [f["code"] for f in found]
         assert all(len(f["message"]) < 500 for f in found)
     case("long-strings.json", dumps([long_label, long_id, long_key]).encode(), long_strings)
 
-    # 10,000 sessions; one act of session 5000 (index 4999) priced one cent too high, total to match.
-    # All on one day: urgent airway clearance (ARL 8.49) allows more than one session a day (CON011).
-    sessions = [session(number=n, acts=None if n == 1 else [act("ARL", "8.49")]) for n in range(1, 10_001)]
-    sessions[4999]["acts"][0]["amount"] += Decimal("0.01")
-    many = make_invoice(sessions=sessions, invoice_id="F-MANY", prescription_id="RX-MANY", sessions_prescribed=10_000)
+    # 1,000 sessions (the schema's bound); one act of session 500 (index 499) priced one cent too high, total
+    # to match. All on one day: urgent airway clearance (ARL 8.49) allows more than one session a day (CON011).
+    sessions = [session(number=n, acts=None if n == 1 else [act("ARL", "8.49")]) for n in range(1, 1_001)]
+    sessions[499]["acts"][0]["amount"] += Decimal("0.01")
+    many = make_invoice(sessions=sessions, invoice_id="F-MANY", prescription_id="RX-MANY", sessions_prescribed=1_000)
     text = dumps(many, indent=1)
 
     def many_sessions(found: list[dict]) -> None:
-        assert [(f["code"][:3], f["pointer"]) for f in found] == [("TAR", "/sessions/4999/acts/0/amount")], found
+        assert [(f["code"][:3], f["pointer"]) for f in found] == [("TAR", "/sessions/499/acts/0/amount")], found
         (finding,) = found
         line = text.splitlines()[finding["line"] - 1]
-        assert line[finding["column"] - 1:].startswith(str(sessions[4999]["acts"][0]["amount"]))
-    case("ten-thousand-sessions.json", text.encode(), many_sessions)
+        assert line[finding["column"] - 1:].startswith(str(sessions[499]["acts"][0]["amount"]))
+    case("thousand-sessions.json", text.encode(), many_sessions)
+
+    # One more session than the bound: refused at once, whatever its sessions hold.
+    too_many = make_invoice(sessions=[session(number=n) for n in range(1, 1_002)], invoice_id="F-TOO-MANY",
+                            prescription_id="RX-TOO-MANY")
+    case("too-many-sessions.json", dumps(too_many).encode(), _only("SCH007", pointer="/sessions"))
 
     # A directory holding what cannot be read: a dangling link, a link to itself, a pipe, a locked file.
     odd = root / "odd"
@@ -345,8 +352,8 @@ def _case_ids():
         "empty.json", "empty.jsonl", "double-bom.json", "latin1.json", "huge-exponent.json",
         "overflowing-exponent.json", "nan.json", "trailing-garbage.json", "utf16.json", "long-integer.json",
         "random.json", "nested-arrays.json", "nested-objects.json", "broken-middle.jsonl", "empty-objects.json",
-        "long-strings.json", "ten-thousand-sessions.json", "odd-directory", "link-loop", "year-zero.json",
-        "surrogate-key.json", "deep-sessions.jsonl", "not-utf8-name.json",
+        "long-strings.json", "thousand-sessions.json", "too-many-sessions.json", "odd-directory", "link-loop",
+        "year-zero.json", "surrogate-key.json", "deep-sessions.jsonl", "not-utf8-name.json",
     ]
 
 

@@ -120,7 +120,8 @@ def test_any_act_of_the_session_may_open_it():
 def test_an_uncertain_indemnity_no_act_opens_is_a_warning():
     from invoice_factory import UNCERTAIN_FEE, nomenclature_with_uncertain_fee
 
-    invoice = make_invoice([session(2, "2026-01-12", HOME, acts=[act("RIC", "8.12")], fees=[fee(UNCERTAIN_FEE, "4.00")])])
+    invoice = make_invoice([session(2, "2026-01-12", HOME, acts=[act("RIC", "8.12")],
+                                    fees=[fee(UNCERTAIN_FEE, "4.00")])])
     [finding] = only(lint(invoice, nomenclature_with_uncertain_fee()), "CUM006")
     assert finding.severity == "warning" and "only a warning, uncertain" in finding.message
 
@@ -213,3 +214,30 @@ def test_an_isolated_bilan_on_an_invoice_that_bills_a_treatment():
 
 def test_an_isolated_bilan_with_a_supplement_only_is_cum008_not_cum010():
     assert codes([act("AMK", "5"), act("AMK", "2.5")], place="cabinet") == ["CUM008"]
+
+
+# -- CUM006 before 2024-02-22: the old table, where the texts say something ----------------------
+
+def test_before_2024_the_old_acts_open_their_indemnities():
+    old = dict(on="2023-06-01")
+    assert codes([act("AMS", "9.5")], [fee("IFO")], **old) == []      # several limbs
+    assert codes([act("AMK", "7")], [fee("IFR")], **old) == []        # inflammatory rheumatism
+    assert codes([act("AMS", "7.5")], [fee("IFS")], **old) == []      # one limb: IFS de sortie
+    assert codes([act("AMS", "9.5")], [fee("IFR")], **old) == ["CUM006"]
+    assert codes([act("AMS", "7.5")], [fee("IFO")], **old) == ["CUM006"]
+
+
+def test_before_2024_an_ambiguous_coefficient_accepts_either_reading():
+    # AMK 8 was both a neurological (IFN) and a respiratory (IFP) act
+    assert codes([act("AMK", "8")], [fee("IFN")], on="2023-06-01") == []
+    assert codes([act("AMK", "8")], [fee("IFP")], on="2023-06-01") == []
+
+
+def test_before_2024_an_act_of_the_old_table_not_retrieved_says_nothing():
+    assert codes([act("AMK", "12")], [fee("IFO")], on="2023-06-01") == []
+
+
+def test_the_2024_02_22_boundary():
+    assert codes([act("AMS", "9.5")], [fee("IFO")], on="2024-02-21") == []
+    assert codes([act("TER", "9.49")], [fee("IFO")], on="2024-02-22") == []
+    assert codes([act("TER", "9.49")], [fee("IFR")], on="2024-02-22") == ["CUM006"]

@@ -27,7 +27,7 @@ def test_past_the_reference_number_without_approval_is_a_warning():
     [finding] = dap([session(26, "2026-01-12", acts=TKA)])
     assert (finding.code, finding.severity, finding.pointer) == ("DAP001", "warning", "/sessions/0/acts/0")
     assert finding.message.startswith("session 26 (2026-01-12): RIC 8.12 (")
-    assert "reference number of 25 session(s); from session 26 on" in finding.message
+    assert "has a reference situation: from session 26 on, prior approval" in finding.message
     assert "prescription.prior_approval" in finding.message
 
 
@@ -102,3 +102,22 @@ def test_the_readme_example_is_a_valid_recorded_approval():
     invoice["prescription"].update(prescription)
     findings = lint(invoice)
     assert [f.code for f in findings if f.code.startswith(("SCH", "DAP"))] == []
+
+
+def test_recent_cervical_trauma_needs_approval_from_the_16th_session():
+    # the text: usual 1 to 10 sessions, « accord préalable à partir de la 16ème séance »
+    trauma = [act("RAM", "8.08")]
+    assert dap([session(15, "2026-01-12", acts=trauma)]) == []
+    [finding] = dap([session(16, "2026-01-12", acts=trauma)])
+    assert finding.code == "DAP001" and "from session 16 on" in finding.message
+
+
+def test_dom_invoices_are_judged_alike():
+    [finding] = dap([session(26, "2026-01-12", acts=TKA, territory="dom")], territory="dom")
+    assert finding.code == "DAP001"
+
+
+def test_an_act_of_an_announced_step_says_why_it_is_uncertain():
+    [finding] = dap([session(26, "2027-07-01", acts=[act("RIC", "8.42")])], prescription_date="2027-06-01")
+    assert (finding.code, finding.severity) == ("DAP001", "warning")
+    assert "only a warning, uncertain" in finding.message

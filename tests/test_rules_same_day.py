@@ -77,8 +77,8 @@ def test_other_dates_or_other_prescriptions_pass(tmp_path):
     first = make_invoice([session(1), session(2, on="2026-01-14", acts=RIC_2026)], invoice_id="F-1")
     next_day = make_invoice([session(3, on="2026-01-15", acts=RIC_2026)], invoice_id="F-2")
     other = make_invoice([session(3, on="2026-01-14", acts=RIC_2026)], invoice_id="F-3", prescription_id="RX-2")
-    # same day of another month: the days are kept per month
-    next_month = make_invoice([session(4, on="2026-02-14", acts=RIC_2026)], invoice_id="F-4")
+    # same bit in the next block of 64 days (2026-01-14 + 64 days): the days are kept per block
+    next_month = make_invoice([session(4, on="2026-03-19", acts=RIC_2026)], invoice_id="F-4")
     assert batch(write_jsonl(tmp_path / "b.jsonl", first, next_day, other, next_month))[0] == []
 
 
@@ -125,8 +125,21 @@ def test_same_findings_with_two_jobs(tmp_path):
     assert [f["line"] for f in found] == list(range(21, 41))
 
 
+def test_an_invoice_across_two_blocks_of_days(tmp_path):
+    from datetime import date
+
+    last_of_block = date.fromordinal(11556 * 64 + 63)  # 2026-01-31: the next day opens another block of 64
+    first_of_next = date.fromordinal(11557 * 64)
+    first = make_invoice([session(2, on=last_of_block.isoformat(), acts=RIC_2026),
+                          session(3, on=first_of_next.isoformat(), acts=RIC_2026)], invoice_id="F-1")
+    second = make_invoice([session(4, on=last_of_block.isoformat(), acts=RIC_2026)], invoice_id="F-2")
+    third = make_invoice([session(5, on=first_of_next.isoformat(), acts=RIC_2026)], invoice_id="F-3")
+    found, _ = batch(write_jsonl(tmp_path / "b.jsonl", first, second, third))
+    assert found == [("CON012", "b.jsonl", 2, "/sessions/0/date"), ("CON012", "b.jsonl", 3, "/sessions/0/date")]
+
+
 def test_keys_stay_small():
-    """The checker's memory: one key per prescription and month of care, a bit per day."""
+    """The checker's memory: one key per prescription and block of 64 days of care, a bit per day."""
     from kinelint.invoice import Invoice
     from kinelint.nomenclature import load_nomenclature
     from kinelint_consistency import kinelint_batch_checker
@@ -135,5 +148,9 @@ def test_keys_stay_small():
     for n in range(1, 4):
         invoice = Invoice.from_dict(make_invoice([session(n, on=f"2026-01-1{n}")], invoice_id=f"F-{n}"))
         checker.observe(checker.keys(invoice), ref=n)
-    assert checker._billed.get("RX-7781\x012026-1") == 1 << 11 | 1 << 12 | 1 << 13
-    assert len(checker._billed) == 2  # the numbers' mask and one month's days
+    from datetime import date
+
+    block, bit = divmod(date(2026, 1, 11).toordinal(), 64)
+    days = checker._billed.get(f"RX-7781\x01{block}")
+    assert days == 0b111 << bit  # 2026-01-11, 12 and 13 (one block here)
+    assert len(checker._billed) == 2  # the numbers' mask and one block's days

@@ -207,3 +207,68 @@ def test_the_view_reads_the_prior_approval():
     assert approved.prior_approval.pointer == "/prescription/prior_approval"
     asked = Invoice.from_dict(mutated(["prescription", "prior_approval"], {"requested_on": "2026-01-05"}))
     assert asked.prior_approval.granted_on is None
+
+
+# -- size bounds: values no real invoice reaches, so that an absurd one is refused at once --------------
+
+def _times(path, count):
+    """VALID with the list at ``path`` made of ``count`` copies of its first item."""
+    invoice = copy.deepcopy(VALID)
+    node = invoice
+    for token in path[:-1]:
+        node = node[token]
+    node[path[-1]] = [copy.deepcopy(node[path[-1]][0]) for _ in range(count)]
+    return invoice
+
+
+@pytest.mark.parametrize("path, bound", [(["sessions"], 1000), (["sessions", 0, "acts"], 20),
+                                         (["sessions", 0, "fees"], 20)])
+def test_lists_are_bounded(path, bound):
+    assert CHECKER.check(_times(path, bound)) == []
+    [violation] = CHECKER.check(_times(path, bound + 1))
+    assert (violation.code, violation.pointer) == ("SCH007", "/" + "/".join(map(str, path)))
+    assert f"at most {bound} item(s)" in violation.message
+
+
+def test_a_label_is_bounded():
+    assert CHECKER.check(mutated(["sessions", 0, "acts", 1, "label"], "é" * 500)) == []
+    [violation] = CHECKER.check(mutated(["sessions", 0, "acts", 1, "label"], "é" * 501))
+    assert (violation.code, violation.pointer) == ("SCH004", "/sessions/0/acts/1/label")
+    assert "é" not in violation.message  # free text is never echoed
+
+
+def test_an_invoice_over_a_bound_gets_the_bound_alone():
+    invoice = _times(["sessions", 0, "acts"], 5000)
+    for item in invoice["sessions"][0]["acts"]:
+        del item["letter"]  # 5000 missing fields would be 5000 findings
+    invoice["total"] = "not a number"
+    assert [(v.code, v.pointer) for v in CHECKER.check(invoice)] == [("SCH007", "/sessions/0/acts")]
+
+
+def test_a_bounded_invoice_gets_all_its_errors():
+    invoice = _times(["sessions", 0, "acts"], 20)
+    del invoice["sessions"][0]["acts"][19]["letter"]
+    invoice["total"] = "not a number"
+    assert [(v.code, v.pointer) for v in CHECKER.check(invoice)] == [("SCH001", "/sessions/0/acts/19"),
+                                                                     ("SCH003", "/total")]
+
+
+@pytest.mark.parametrize("count", [49, 50, 120])
+def test_many_sessions_are_worded_alike_session_by_session(count):
+    """From 50 sessions the errors are listed one session at a time: the same violations as all at once."""
+    from kinelint import schema as module
+
+    invoice = _times(["sessions"], count)
+    for index in range(0, count, 7):
+        del invoice["sessions"][index]["acts"][1]["letter"]
+        invoice["sessions"][index]["fees"][0]["amount"] = Decimal("2.501")
+    invoice["sessions"][count - 1]["place"] = "home"
+    invoice["total"] = "x"
+    piecewise = CHECKER.check(invoice)
+    saved, module.PIECEWISE_FROM = module.PIECEWISE_FROM, 10 ** 6
+    try:
+        whole = SchemaChecker().check(invoice)
+    finally:
+        module.PIECEWISE_FROM = saved
+    assert piecewise == whole
+    assert {v.code for v in whole} == {"SCH001", "SCH003", "SCH005", "SCH006"}

@@ -8,23 +8,27 @@ GitLab can tell new issues from old ones.
 
 from __future__ import annotations
 
-import json
-
 from kinelint.baseline import Fingerprints, relative_path
 from kinelint.findings import Finding, Summary
 from kinelint.reporters import Reporter
+from kinelint.spool import FindingSpool, write_json_list
 
 SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
 
 
 class GitlabReporter(Reporter):
+    """The report is one JSON array: findings wait in a spool on disk, not in memory, until it is written."""
+
     def __init__(self, stream, context=None) -> None:
         super().__init__(stream, context)
-        self._issues: list[dict] = []
+        self._spool = FindingSpool()
         self._fingerprints = Fingerprints(self.context.root)
 
     def finding(self, finding: Finding) -> None:
-        self._issues.append({
+        self._spool.add(finding)
+
+    def _issue(self, finding: Finding) -> dict:
+        return {
             "type": "issue",
             "description": f"{finding.code} {finding.message}",
             "check_name": finding.code,
@@ -32,8 +36,10 @@ class GitlabReporter(Reporter):
             "fingerprint": self._fingerprints.of(finding),
             "severity": SEVERITIES[finding.severity],
             "location": {"path": relative_path(finding.file, self.context.root), "lines": {"begin": finding.line}},
-        })
+        }
 
     def finish(self, summary: Summary) -> None:
-        json.dump(self._issues, self.stream, ensure_ascii=False, indent=2)
+        issues = (self._issue(finding) for finding in self._spool)
+        write_json_list(self.stream, [], (), issues, empty=not self._spool.count)
         self.stream.write("\n")
+        self._spool.close()

@@ -5,6 +5,7 @@ when the id is unknown), clean invoices included as passing cases; a
 ``<failure>`` per finding that fails the run (errors, and warnings under
 ``fail-on = "warning"``); the other findings go to the testcase's
 ``system-out``. A file that cannot be read is a case named by its line.
+The findings wait in a spool on disk (``kinelint.spool``), not in memory.
 """
 
 from __future__ import annotations
@@ -13,52 +14,88 @@ import xml.etree.ElementTree as ET
 
 from kinelint.findings import Finding, Summary
 from kinelint.reporters import Reporter, summary_line
+from kinelint.spool import FindingSpool
+
+
+class _Case:
+    """A testcase while the run goes on: where its findings wait in the spool, and whether one fails."""
+
+    __slots__ = ("offsets", "fails")
+
+    def __init__(self) -> None:
+        self.offsets: list[int] = []
+        self.fails = False
 
 
 class JunitReporter(Reporter):
+    """Findings wait in a spool on disk; the XML is written at the end one testcase at a time, never built whole."""
+
     wants_documents = True
 
     def __init__(self, stream, context=None) -> None:
         super().__init__(stream, context)
-        self._files: dict[str, dict[str, list[Finding]]] = {}
+        self._files: dict[str, dict[str, _Case]] = {}
+        self._spool = FindingSpool()
 
     def document(self, ref) -> None:
         if ref.invoice_id is not None:  # one without a usable id is named by its findings' line
-            self._files.setdefault(ref.source.display, {}).setdefault(ref.invoice_id, [])
+            cases = self._files.setdefault(ref.source.display, {})
+            if ref.invoice_id not in cases:
+                cases[ref.invoice_id] = _Case()
 
     def finding(self, finding: Finding) -> None:
-        case = finding.invoice_id or f"line {finding.line}"
-        self._files.setdefault(finding.file, {}).setdefault(case, []).append(finding)
+        name = finding.invoice_id or f"line {finding.line}"
+        cases = self._files.setdefault(finding.file, {})
+        case = cases.get(name)
+        if case is None:
+            case = cases[name] = _Case()
+        case.offsets.append(self._spool.add(finding))
+        case.fails = case.fails or self.context.fails(finding)
 
     def finish(self, summary: Summary) -> None:
-        root = ET.Element("testsuites", name="kinelint")
+        self.stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
         if not self._files:
+            root = ET.Element("testsuites", name="kinelint")
             suite = ET.SubElement(root, "testsuite", name="kinelint", tests="1", failures="0", errors="0", skipped="0")
             ET.SubElement(ET.SubElement(suite, "testcase", name="no findings", classname="kinelint"),
                           "system-out").text = summary_line(summary)
+            root.set("tests", "1")
+            root.set("failures", "0")
+            ET.indent(root)
+            self.stream.write(ET.tostring(root, encoding="unicode") + "\n")
+            return
+        failed = {file: sum(case.fails for case in cases.values()) for file, cases in self._files.items()}
+        tests = sum(len(cases) for cases in self._files.values())
+        self.stream.write(_open_tag("testsuites", name="kinelint", tests=str(tests), failures=str(sum(failed.values()))))
         for file, cases in self._files.items():
-            self._suite(root, file, cases)
-        root.set("tests", str(sum(int(s.get("tests")) for s in root)))
-        root.set("failures", str(sum(int(s.get("failures")) for s in root)))
-        ET.indent(root)
-        self.stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-        self.stream.write(ET.tostring(root, encoding="unicode") + "\n")
+            self.stream.write("\n  " + _open_tag("testsuite", name=file, tests=str(len(cases)), errors="0", skipped="0",
+                                                  failures=str(failed[file])))
+            for name, case in cases.items():
+                self.stream.write("\n    " + self._case(file, name, case))
+            self.stream.write("\n  </testsuite>")
+        self.stream.write("\n</testsuites>\n")
+        self._spool.close()
 
-    def _suite(self, root: ET.Element, file: str, cases: dict[str, list[Finding]]) -> None:
-        suite = ET.SubElement(root, "testsuite", name=file, tests=str(len(cases)), errors="0", skipped="0")
-        failed = 0
-        for name, findings in cases.items():
-            case = ET.SubElement(suite, "testcase", name=name, classname=file, file=file)
-            others = []
-            for finding in findings:
-                where = f"{finding.file}:{finding.line}:{finding.column} at {finding.pointer or 'the document root'}"
-                if self.context.fails(finding):
-                    failure = ET.SubElement(case, "failure", message=f"{finding.code} {finding.message}",
-                                            type=finding.code)
-                    failure.text = f"{finding.severity} {finding.code} ({finding.rule}) {where}\n{finding.message}"
-                else:
-                    others.append(f"{finding.severity} {finding.code} {where}: {finding.message}")
-            failed += case.find("failure") is not None
-            if others:
-                ET.SubElement(case, "system-out").text = "\n".join(others)
-        suite.set("failures", str(failed))
+    def _case(self, file: str, name: str, found: _Case) -> str:
+        case = ET.Element("testcase", name=name, classname=file, file=file)
+        others = []
+        for finding in map(self._spool.at, found.offsets):
+            where = f"{finding.file}:{finding.line}:{finding.column} at {finding.pointer or 'the document root'}"
+            if self.context.fails(finding):
+                failure = ET.SubElement(case, "failure", message=f"{finding.code} {finding.message}",
+                                        type=finding.code)
+                failure.text = f"{finding.severity} {finding.code} ({finding.rule}) {where}\n{finding.message}"
+            else:
+                others.append(f"{finding.severity} {finding.code} {where}: {finding.message}")
+        if others:
+            ET.SubElement(case, "system-out").text = "\n".join(others)
+        ET.indent(case, level=2)
+        return ET.tostring(case, encoding="unicode")
+
+
+def _open_tag(tag: str, **attributes: str) -> str:
+    """The opening tag of an element, escaped as ElementTree escapes it."""
+    element = ET.Element(tag, attributes)
+    ET.SubElement(element, "x")
+    text = ET.tostring(element, encoding="unicode")
+    return text[:text.index("<x />")]

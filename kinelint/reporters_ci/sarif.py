@@ -17,8 +17,8 @@ from kinelint.baseline import Fingerprints, relative_path
 from kinelint.corrections import describe
 from kinelint.docs import rule_page
 from kinelint.findings import Finding, Rule, Summary
-from kinelint.jsontext import dumps
 from kinelint.reporters import Reporter
+from kinelint.spool import FindingSpool, write_json_list
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -26,20 +26,27 @@ ROOT = "%SRCROOT%"
 
 
 class SarifReporter(Reporter):
+    """The log is one JSON document: findings wait in a spool on disk, not in memory, until it is written."""
+
     def __init__(self, stream, context=None) -> None:
         super().__init__(stream, context)
-        self._results: list[dict] = []
+        self._spool = FindingSpool()
         self._fingerprints = Fingerprints(self.context.root)
 
     def finding(self, finding: Finding) -> None:
-        self._results.append(self._result(finding))
+        self._spool.add(finding)
 
     def finish(self, summary: Summary) -> None:
         rules = sorted(self.context.rules.values(), key=lambda rule: rule.code)
         index = {rule.code: number for number, rule in enumerate(rules)}
-        for result in self._results:
-            if result["ruleId"] in index:
-                result["ruleIndex"] = index[result["ruleId"]]
+
+        def results():
+            for finding in self._spool:
+                result = self._result(finding)
+                if result["ruleId"] in index:
+                    result["ruleIndex"] = index[result["ruleId"]]
+                yield result
+
         log = {
             "$schema": SCHEMA,
             "version": "2.1.0",
@@ -52,12 +59,13 @@ class SarifReporter(Reporter):
                 }},
                 "columnKind": "unicodeCodePoints",
                 "originalUriBaseIds": {ROOT: {"uri": self.context.root.resolve().as_uri().rstrip("/") + "/"}},
-                "results": self._results,
+                "results": [],
                 "properties": {"summary": summary.as_dict()},
             }],
         }
-        self.stream.write(dumps(log, indent=2))
+        write_json_list(self.stream, log, ("runs", 0, "results"), results(), empty=not self._spool.count)
         self.stream.write("\n")
+        self._spool.close()
 
     def _result(self, finding: Finding) -> dict:
         location = {

@@ -36,12 +36,18 @@ def _sessions_needing_approval(invoice, nomenclature) -> dict:
     """Per catalogue act with a threshold (by name: one act, whatever day it was asked on): the act and
     the (session, billed act) pairs past its threshold, in invoice order."""
     needing: dict = {}
-    territory = invoice.territory
+    on, territory = nomenclature.on, invoice.territory
     for session in invoice.sessions:
-        day = nomenclature.on(session.date, territory)
+        day = on(session.date, territory)
+        lowest = _lowest_thresholds.get(day)
+        if lowest is None:  # once per Day (a few dozen a run): any date of its epoch has the same acts
+            if len(_lowest_thresholds) > 1024:  # Days of nomenclatures built and dropped (API callers): bounded
+                _lowest_thresholds.clear()
+            lowest = _lowest_thresholds[day] = _lowest_by_letter(nomenclature.acts_on(session.date))
         for act in session.acts:
-            if act.bdk:
-                continue
+            threshold = lowest.get(act.letter)
+            if threshold is None or session.number <= threshold or act.bdk:
+                continue  # most acts: no act of their letter needs approval yet at this session number
             known = day.act(act.letter, act.coefficient)
             if known is None or known.prior_approval is None or session.number <= known.prior_approval:
                 continue
@@ -49,11 +55,24 @@ def _sessions_needing_approval(invoice, nomenclature) -> dict:
     return needing
 
 
+def _lowest_by_letter(acts) -> dict[str, int]:
+    lowest: dict[str, int] = {}
+    for act in acts:
+        if act.prior_approval is not None:
+            lowest[act.letter] = min(act.prior_approval, lowest.get(act.letter, act.prior_approval))
+    return lowest
+
+
+# Day -> per letter, the lowest reference threshold of its acts that day (RSC: 0, RIC: 10, RAM: 15...):
+# below it no act of the letter needs approval, and the act is not even looked up.
+_lowest_thresholds: dict = {}
+
+
 def _threshold(known) -> str:
     if known.prior_approval == 0:
         return f"{known.name} needs prior approval before its first session"
-    return (f"{known.name} has a reference number of {known.prior_approval} session(s); from session "
-            f"{known.prior_approval + 1} on, prior approval of the medical service is needed")
+    return (f"{known.name} has a reference situation: from session {known.prior_approval + 1} on, prior "
+            f"approval of the medical service is needed")
 
 
 def _which(sessions) -> str:

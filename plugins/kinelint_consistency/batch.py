@@ -4,9 +4,10 @@ sessions of one prescription on one date.
 A batch may hold a million invoices, so the checker keeps fingerprints, not
 strings, in the core's compact ``KeyStore``: one per invoice id; per
 prescription one with a bit mask of the session numbers billed so far
-(numbers above 62 get a key of their own); and per prescription and month of
-care one with a bit mask of the days that have a session (an invoice's
-sessions span a month or two: one or two keys). About 70 bytes an invoice.
+(numbers above 62 get a key of their own); and per prescription and block of
+64 days of care one with a bit mask of the days that have a session (an
+invoice's sessions span a few weeks: one key, sometimes two). About 65 bytes
+an invoice.
 The price: a finding cannot name the earlier invoice, only say that there is one.
 """
 
@@ -19,6 +20,7 @@ from kinelint_consistency import same_day
 from kinelint_consistency.rules import DUPLICATE_INVOICE_ID, SESSION_BILLED_TWICE, TWO_SESSIONS_ONE_DAY_BATCH
 
 _MASK_BITS = 62  # session numbers 1..62 live in the prescription's mask; beyond, a key each
+_DAYS_PER_KEY = 64  # days with a session, per prescription: a 64-bit mask per block of 64 days
 
 
 class BatchChecker:
@@ -26,7 +28,7 @@ class BatchChecker:
         self._nomenclature = nomenclature  # asked in keys() only: which sessions count for one-a-day
         self._invoice_ids = KeyStore(values=False)
         # prescription id -> mask of session numbers; "id\0number" beyond the mask;
-        # "id\1year-month" -> mask of the days of that month with a session (bit = day of month)
+        # "id\1block" -> mask of the days of that block of 64 days with a session (day ordinal // 64, bit % 64)
         self._billed = KeyStore()
         self._found: list[tuple[object, Violation]] = []
 
@@ -84,20 +86,25 @@ class BatchChecker:
         return reported
 
     def _same_day(self, prescription_id: str, sessions: tuple, billed_twice, ref) -> None:
-        """Days of this invoice that an earlier invoice of the prescription already has a session on."""
-        days_by_month: dict[tuple[int, int], int] = {}
+        """Days of this invoice that an earlier invoice of the prescription already has a session on.
+
+        Days are kept per prescription and block of 64 days (a bit a day, the key's whole value): an
+        invoice's sessions span a few weeks, so one key, now and then two.
+        """
+        days_by_block: dict[int, int] = {}
         for _, _, on, counts in sessions:
             if counts:
-                month = (on.year, on.month)
-                days_by_month[month] = days_by_month.get(month, 0) | 1 << on.day
-        for (year, month), days in days_by_month.items():
-            taken = self._billed.merge(f"{prescription_id}\1{year}-{month}", days) & days
+                block, bit = divmod(on.toordinal(), _DAYS_PER_KEY)
+                days_by_block[block] = days_by_block.get(block, 0) | 1 << bit
+        for block, days in days_by_block.items():
+            taken = self._billed.merge(f"{prescription_id}\1{block}", days) & days
             if not taken:  # nearly always: the earlier invoices were on other days
                 continue
             for index, number, on, counts in sessions:
-                if not (counts and on.year == year and on.month == month and taken >> on.day & 1):
+                day_block, bit = divmod(on.toordinal(), _DAYS_PER_KEY)
+                if not (counts and day_block == block and taken >> bit & 1):
                     continue
-                taken &= ~(1 << on.day)  # one finding a day: the invoice's own second session is CON011's
+                taken &= ~(1 << bit)  # one finding a day: the invoice's own second session is CON011's
                 if index in billed_twice:
                     continue  # the same session billed again: CON009 says so
                 self._found.append((ref, Violation(

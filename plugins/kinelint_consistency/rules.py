@@ -164,8 +164,8 @@ TWO_SESSIONS_ONE_DAY_BATCH = Rule(
     rationale=(
         "The rule of CON011, across invoices: a prescription gives one session a day whichever invoice bills "
         "it. The finding is on the later invoice of the run; kinelint keeps a bit mask of days per "
-        "prescription and month, not the invoices, so it cannot name the earlier one. The same session billed "
-        "twice (same number) is CON009's finding, not this one's."
+        "prescription and block of 64 days, not the invoices, so it cannot name the earlier one. The same "
+        "session billed twice (same number) is CON009's finding, not this one's."
     ),
     source=_ONE_A_DAY,
     bad_example="session 3 of RX-7781 on 2026-01-14 on invoice F-41, session 4 of RX-7781 on 2026-01-14 on F-42",

@@ -24,6 +24,8 @@ def counts(session, day, nomenclature) -> bool:
         return False
     letters = _two_a_day_letters.get(day)
     if letters is None:  # once per Day (a few dozen a run): any date of its epoch has the same acts
+        if len(_two_a_day_letters) > 1024:  # Days of nomenclatures built and dropped (API callers): bounded
+            _two_a_day_letters.clear()
         letters = _two_a_day_letters[day] = frozenset(
             act.letter for act in nomenclature.acts_on(session.date) if act.two_a_day)
     for act in session.acts:

@@ -24,11 +24,18 @@ SUPPLEMENTS = ("balneotherapy", "bandage")
 
 
 def check_invoice(invoice, nomenclature) -> Iterator:
-    rehabilitation_seen = None  # the first (session, act, known) of a rehabilitation act on the invoice
     bilans = []  # isolated bilans: (session, act, known)
     on, territory, group = nomenclature.on, invoice.territory, nomenclature.fee_group
     for session in invoice.sessions:
         day = on(session.date, territory)
+        specific = False
+        if session.fees and session.place == "domicile":  # away from home a travel fee is CUM004's
+            for fee in session.fees:
+                if group(fee.code) == "specific":
+                    specific = True
+                    break
+        if not specific and _one_plain_act(session, day, nomenclature):
+            continue  # most sessions: one act (beside a BDK or not) of a letter with nothing but treatments
         acts = []
         treatments = others = 0  # acts other than BDKs: rehabilitation ones, and the rest (or unknown)
         for act in session.acts:
@@ -38,23 +45,61 @@ def check_invoice(invoice, nomenclature) -> Iterator:
                 continue
             if known is not None and known.kind == REHABILITATION:
                 treatments += 1
-                if rehabilitation_seen is None:
-                    rehabilitation_seen = (session, act, known)
             else:
                 others += 1
                 if known is not None and known.kind == "isolated_bilan":
                     bilans.append((session, act, known))
         one_treatment = treatments == 1 and not others
-        specific = session.at_home and session.fees and any(group(fee.code) == "specific" for fee in session.fees)
-        if specific or not one_treatment:  # most sessions (one act, beside a BDK or not, no indemnity) skip this
+        if specific or not one_treatment:
             judged = _Session(session, day, nomenclature, acts)
             if specific:
                 yield from judged.specific_without_its_act()
             if not one_treatment:
                 yield from judged.codings()
-    if bilans and rehabilitation_seen is not None:
-        for session, act, known in bilans:
-            yield _isolated_bilan(session, act, known, *rehabilitation_seen)
+    if bilans:  # rare: only now look for the invoice's first rehabilitation act
+        treatment = _first_treatment(invoice, nomenclature)
+        if treatment is not None:
+            for session, act, known in bilans:
+                yield _isolated_bilan(session, act, known, *treatment)
+
+
+def _one_plain_act(session, day, nomenclature) -> bool:
+    """One act besides BDKs, of a letter whose acts that day are all rehabilitation acts (RIC, not AMK or RAV).
+
+    Such a session has nothing for the act checks to judge: no second coting, no supplement, no
+    isolated bilan (an unknown coefficient of that letter is COE's), so its act is not even looked up.
+    """
+    plain = None
+    for act in session.acts:
+        if not act.bdk:
+            if plain is not None:
+                return False
+            plain = act
+    if plain is None:
+        return False
+    letters = _letters_beyond_treatment.get(day)
+    if letters is None:  # once per Day (a few dozen a run): any date of its epoch has the same acts
+        if len(_letters_beyond_treatment) > 1024:  # Days of nomenclatures built and dropped (API callers): bounded
+            _letters_beyond_treatment.clear()
+        letters = _letters_beyond_treatment[day] = frozenset(
+            act.letter for act in nomenclature.acts_on(session.date) if act.kind != REHABILITATION)
+    return plain.letter not in letters
+
+
+# Day -> the letters that have some act other than a rehabilitation act that day (AMK: bilans, BDK,
+# balneotherapy; RAV: bandages): the sessions whose single act has another letter need no lookup.
+_letters_beyond_treatment: dict = {}
+
+
+def _first_treatment(invoice, nomenclature):
+    """The invoice's first rehabilitation act: (session, billed act, catalogue act), or None."""
+    for session in invoice.sessions:
+        day = nomenclature.on(session.date, invoice.territory)
+        for act in session.acts:
+            known = None if act.bdk else day.act(act.letter, act.coefficient)
+            if known is not None and known.kind == REHABILITATION:
+                return session, act, known
+    return None
 
 
 class _Session:
