@@ -20,19 +20,21 @@ from pathlib import Path
 from kinelint.findings import Finding, Summary
 
 
-def lint_invoice(invoice: dict | str | PathLike, *, plugins=(), nomenclature=None, today=None) -> list[Finding]:
+def lint_invoice(invoice: dict | str | PathLike, *, plugins=(), nomenclature=None, today=None,
+                 lang: str = "en") -> list[Finding]:
     """Every finding for one invoice given as a dict, or for the invoice file at a path.
 
     ``plugins`` adds (name, plugin object) pairs to the installed plugins;
     ``nomenclature`` replaces the shipped one (a ``load_nomenclature(dir)``);
-    ``today`` is the reference date for "in the future" (default: today).
+    ``today`` is the reference date for "in the future" (default: today);
+    ``lang`` the language of the messages (``"en"`` or ``"fr"``).
     """
     if isinstance(invoice, (str, PathLike)):
-        findings, _ = lint_paths([invoice], plugins=plugins, nomenclature=nomenclature, today=today)
+        findings, _ = lint_paths([invoice], plugins=plugins, nomenclature=nomenclature, today=today, lang=lang)
         return findings
     from kinelint.sources import Document, DocRef, SourceFile, known_invoice_id
 
-    run = _new_run(plugins, nomenclature, today)
+    run = _new_run(plugins, nomenclature, today, lang)
     text = json.dumps(invoice, indent=2, ensure_ascii=False, default=str)
     source = SourceFile("<invoice>", data=text.encode("utf-8"))
     document = Document(DocRef(source, "", 1, invoice_id=known_invoice_id(invoice)), _exact_copy(invoice))
@@ -44,9 +46,9 @@ def lint_invoice(invoice: dict | str | PathLike, *, plugins=(), nomenclature=Non
     return findings
 
 
-def lint_paths(paths, *, plugins=(), nomenclature=None, today=None) -> tuple[list[Finding], Summary]:
-    """Every finding for files and directories, and the run's summary."""
-    run = _new_run(plugins, nomenclature, today)
+def lint_paths(paths, *, plugins=(), nomenclature=None, today=None, lang: str = "en") -> tuple[list[Finding], Summary]:
+    """Every finding for files and directories, and the run's summary (messages in ``lang``)."""
+    run = _new_run(plugins, nomenclature, today, lang)
     findings = list(run.findings([str(Path(p)) if not isinstance(p, str) else p for p in paths]))
     _raise_on_incidents(run)
     return findings, run.summary
@@ -56,12 +58,12 @@ class IncompleteCheck(RuntimeError):
     """A plugin failed: the findings are not the whole truth."""
 
 
-def _new_run(plugins, nomenclature=None, today=None):
+def _new_run(plugins, nomenclature=None, today=None, lang="en"):
     from kinelint.host import PluginHost
     from kinelint.nomenclature import load_nomenclature
     from kinelint.runner import Run
 
-    run = Run(PluginHost.from_entry_points(extra=plugins), nomenclature or load_nomenclature())
+    run = Run(PluginHost.from_entry_points(extra=plugins), nomenclature or load_nomenclature(), lang=lang)
     if today is not None:
         run.today = today
     return run

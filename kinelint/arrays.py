@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from kinelint.i18n import msg
 from kinelint.parsing import BOM, ParseProblem, is_cut_short, parse_at, problem_of
 
 BLOCK = 1 << 20
@@ -145,7 +146,7 @@ class _Buffer:
 
     def utf8_problem(self) -> ParseProblem:
         offset, byte = self.bad_byte
-        return ParseProblem("PRS001", f"not valid UTF-8 (byte 0x{byte:02x}); invoices must be UTF-8 text", offset)
+        return ParseProblem("PRS001", msg("not valid UTF-8 (byte {byte}); invoices must be UTF-8 text", byte=f"0x{byte:02x}"), offset)
 
 
 def elements(stream: BinaryIO, block: int = BLOCK) -> Iterator[Element | Broken]:

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kinelint.i18n import Joined, msg
 from kinelint.findings import Finding, printable
 
 FORMAT_VERSION = 1
@@ -109,18 +110,20 @@ def load(path: Path) -> Baseline:
         with open(path, "rb") as handle:
             data = tomllib.load(handle)
     except OSError as error:
-        raise BaselineError(f"cannot read the baseline {path}: {error.strerror or error}") from None
+        raise BaselineError(msg("cannot read the baseline {path}: {reason}", path=str(path),
+                                reason=error.strerror or str(error))) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise BaselineError(f"the baseline {path} is not valid TOML: {error}") from None
+        raise BaselineError(msg("the baseline {path} is not valid TOML: {reason}", path=str(path),
+                                reason=str(error))) from None
     if data.get("version") != FORMAT_VERSION or not isinstance(data.get("findings"), list):
-        raise BaselineError(f"{path} is not a kinelint baseline (version = {FORMAT_VERSION} and a findings list); "
-                            "write one with --write-baseline")
+        raise BaselineError(msg("{path} is not a kinelint baseline (version = {version} and a findings list); "
+                                "write one with --write-baseline", path=str(path), version=FORMAT_VERSION))
     entries: Counter = Counter()
     for number, entry in enumerate(data["findings"], start=1):
         if not isinstance(entry, dict) or set(entry) - set(FIELDS) or not {"file", "code"} <= set(entry) \
                 or not all(isinstance(value, str) for value in entry.values()):
-            raise BaselineError(f"{path}: entry {number} of findings is malformed; expected string keys "
-                                f"{', '.join(FIELDS)}")
+            raise BaselineError(msg("{path}: entry {number} of findings is malformed; expected string keys {keys}",
+                                    path=str(path), number=number, keys=Joined(FIELDS)))
         entries[Identity(entry["file"], entry.get("invoice_id", ""), entry["code"], entry.get("pointer", ""))] += 1
     return Baseline(path, entries)
 
@@ -148,5 +151,6 @@ def write(path: Path, findings: Iterable[Finding]) -> int:
     try:  # a text that cannot be written must not leave the old baseline truncated
         path.write_bytes(content)
     except OSError as error:
-        raise BaselineError(f"cannot write the baseline {path}: {error.strerror or error}") from None
+        raise BaselineError(msg("cannot write the baseline {path}: {reason}", path=str(path),
+                                reason=error.strerror or str(error))) from None
     return len(keys)

@@ -20,16 +20,41 @@ import click
 from kinelint import __version__
 from kinelint.budget import DEFAULT_SECONDS
 from kinelint.config import FAIL_ON
+from kinelint.i18n import DEFAULT_LANGUAGE, LANGUAGES, msg, nmsg, render
 from kinelint.reporters import FORMATS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_INTERRUPTED = 0, 1, 2, 130
 STALE_SHOWN = 20  # stale baseline entries listed one by one
+_language = [DEFAULT_LANGUAGE]  # the language of this command's messages (--lang, or the environment)
+
+
+def _say(message: str) -> None:
+    """One line of kinelint's own on stderr, in the command's language."""
+    click.echo(f"kinelint: {render(message, _language[0])}", err=True)
 
 
 def _fail(message: str):
     """A configuration, baseline or output problem: a clear message and exit status 2."""
-    click.echo(f"kinelint: {message}", err=True)
+    _say(message)
     sys.exit(EXIT_INCOMPLETE)
+
+
+def _message_of(error: Exception) -> str:
+    """The error's message as raised (a translatable one stays translatable)."""
+    return error.args[0] if len(error.args) == 1 and isinstance(error.args[0], str) else str(error)
+
+
+def _choose_language(_ctx, _param, value: str | None) -> str:
+    from kinelint.i18n import language_from_environment
+
+    _language[0] = value or language_from_environment()
+    return _language[0]
+
+
+_lang_option = click.option(
+    "--lang", type=click.Choice(LANGUAGES), callback=_choose_language, is_eager=True,
+    help="The language of messages, rule summaries and the summary line: en or fr "
+         "(default: from LANGUAGE, LC_ALL, LC_MESSAGES or LANG; English otherwise).")
 
 
 def _load_host(plugin_timeout: float = DEFAULT_SECONDS):
@@ -42,8 +67,7 @@ def _load_host(plugin_timeout: float = DEFAULT_SECONDS):
         with plugin_output_dropped():  # what a plugin prints at import is not the command's output
             return PluginHost.from_entry_points(budget=TimeBudget(plugin_timeout).start())
     except PluginConflict as conflict:
-        click.echo(f"kinelint: {conflict}", err=True)
-        sys.exit(EXIT_INCOMPLETE)
+        _fail(str(conflict))
 
 
 def _print_version(ctx: click.Context, _param, value: bool) -> None:
@@ -138,9 +162,10 @@ def _config_options(function):
               metavar="SECONDS", help="Time budget of each call into plugin code; one that outlasts it is stopped, "
                                       "reported, and the check is incomplete.")
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of failing plugins (patient data masked).")
+@_lang_option
 def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, statistics: bool, diff: bool,
           exit_zero: bool, baseline: Path | None, write_baseline: Path | None, jobs: int | None, plugin_timeout: float,
-          verbose: bool,
+          verbose: bool, lang: str,
           **overrides) -> None:
     """Check invoice files (.json, .jsonl, .ndjson), directories, or - for standard input."""
     from kinelint.streams import STANDARD_OUTPUT, ReportStream, ReportWriteError, end_on_full_output, \
@@ -157,7 +182,7 @@ def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, 
             settings = _settings(host, overrides)
             known = _or_exit(_load_baseline, baseline)
             summary, kept = _run_check(host, settings, paths, output_format, output_file, statistics, known,
-                                       write_baseline is not None, jobs, terminal, diff)
+                                       write_baseline is not None, jobs, terminal, lang, diff)
     except ReportWriteError as error:
         if error.closed_pipe:
             raise
@@ -182,7 +207,7 @@ def _jobs(value: str) -> int | None:
 
 
 def _run_check(host, settings, paths, output_format, output_file, statistics, baseline, keep, jobs, terminal,
-               diff=False):
+               lang=DEFAULT_LANGUAGE, diff=False):
     """The run, the filter, the reporter (to the terminal or the file) and the terminal summary.
 
     The terminal's standard output holds the report, or the statistics, or (``--diff``) the diff alone;
@@ -190,6 +215,7 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
     """
     from kinelint.corrections import Corrections
     from kinelint.filtering import Filter
+    from kinelint.i18n import localized_rules
     from kinelint.nomenclature import load_nomenclature
     from kinelint.progress import Progress, should_show
     from kinelint.reporters import ReportContext, reporter_class, summary_line
@@ -198,17 +224,17 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
 
     from kinelint.parallel import auto_jobs
 
-    run = Run(host, load_nomenclature(), today=settings.today, jobs=jobs or auto_jobs(paths))
+    run = Run(host, load_nomenclature(), today=settings.today, jobs=jobs or auto_jobs(paths), lang=lang)
     selected = Filter(settings, baseline)
     kept = []
     counted = Statistics() if statistics else None
     corrections = Corrections() if diff else None
     with ExitStack() as stack:
         stream = stack.enter_context(_open_report(output_file)) if output_file else None
-        progress = stack.enter_context(Progress(run.summary, sys.stderr)) if should_show(sys.stderr) else None
+        progress = stack.enter_context(Progress(run.summary, sys.stderr, lang=lang)) if should_show(sys.stderr) else None
         if stream is None and not statistics and not diff:
             stream = progress.guard(terminal) if progress else terminal
-        context = ReportContext(host.rules, Path.cwd(), settings.fail_on)
+        context = ReportContext(localized_rules(host.rules, lang), Path.cwd(), settings.fail_on, lang)
         reporter = reporter_class(output_format)(stream, context) if stream is not None else None
         if reporter is not None and reporter.wants_documents:
             run.on_document = reporter.document
@@ -233,7 +259,7 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
     if counted is not None and output_format in JSON_FORMATS and corrections is None:
         terminal.write(counted.json_text(output_format, host.rules, summary))
     elif output_file is not None or statistics or diff:
-        for line in (counted.lines(host.rules) if counted is not None else []) + [summary_line(summary)]:
+        for line in (counted.lines(host.rules) if counted is not None else []) + [summary_line(summary, lang)]:
             if diff:  # standard output holds the diff alone
                 click.echo(line, err=True)
             else:
@@ -248,7 +274,7 @@ def _open_report(path: Path):
     try:
         return ReportStream(open(path, "w", encoding="utf-8"), str(path))
     except OSError as error:
-        _fail(f"cannot write the report to {path}: {error.strerror or error}")
+        _fail(msg("cannot write the report to {path}: {reason}", path=str(path), reason=error.strerror or str(error)))
 
 
 def _guard_output(option: str, target: Path | None, paths) -> None:
@@ -264,7 +290,8 @@ def _guard_output(option: str, target: Path | None, paths) -> None:
         walked = inside and written.endswith(SUFFIXES) and not any(
             part.startswith(".") for part in Path(os.path.relpath(written, checked)).parts[:-1])
         if given != "-" and (written == checked or walked):
-            raise click.UsageError(f"{option} {target} is among the files checked; write it elsewhere")
+            raise click.UsageError(render(msg("{option} {target} is among the files checked; write it elsewhere",
+                                              option=option, target=str(target)), _language[0]))
 
 
 def _settings(host, overrides: dict):
@@ -275,7 +302,7 @@ def _settings(host, overrides: dict):
     try:
         return load_settings(host.rules, wanted)
     except ConfigError as error:
-        _fail(str(error))
+        _fail(_message_of(error))
 
 
 def _load_baseline(path: Path | None):
@@ -291,7 +318,7 @@ def _or_exit(action, *args):
     try:
         return action(*args)
     except BaselineError as error:
-        _fail(str(error))
+        _fail(_message_of(error))
 
 
 def _baseline_notes(known, write_path: Path | None, kept, paths) -> None:
@@ -299,18 +326,18 @@ def _baseline_notes(known, write_path: Path | None, kept, paths) -> None:
 
     if write_path is not None:
         count = _or_exit(write, write_path, kept)
-        click.echo(f"kinelint: recorded {count} finding(s) in the baseline {write_path}", err=True)
+        _say(msg("recorded {count} finding(s) in the baseline {path}", count=count, path=str(write_path)))
     if known is None:
         return
     stale = known.stale(paths)
-    click.echo(f"kinelint: the baseline {known.path} hid {known.hidden} finding(s)", err=True)
+    _say(msg("the baseline {path} hid {count} finding(s)", count=known.hidden, path=str(known.path)))
     if stale:
-        entries = "1 baseline entry no longer occurs" if len(stale) == 1 else f"{len(stale)} baseline entries no longer occur"
-        click.echo(f"kinelint: {entries} (stale; refresh with --write-baseline):", err=True)
+        _say(nmsg("{count} baseline entry no longer occurs (stale; refresh with --write-baseline):",
+                  "{count} baseline entries no longer occur (stale; refresh with --write-baseline):", len(stale)))
         for entry in stale[:STALE_SHOWN]:
             click.echo(f"  {entry.describe()}", err=True)
         if len(stale) > STALE_SHOWN:
-            click.echo(f"  ... and {len(stale) - STALE_SHOWN} more", err=True)
+            click.echo("  " + render(msg("... and {count} more", count=len(stale) - STALE_SHOWN), _language[0]), err=True)
 
 
 @main.command("config")
@@ -323,26 +350,30 @@ def show_config(**overrides) -> None:
 
 
 @main.command()
-def rules() -> None:
+@_lang_option
+def rules(lang: str) -> None:
     """List every rule of every installed plugin."""
+    from kinelint.i18n import localized_rules
+
     host = _load_host()
-    for rule in sorted(host.rules.values(), key=lambda r: r.code):
+    for rule in sorted(localized_rules(host.rules, lang).values(), key=lambda r: r.code):
         click.echo(f"{rule.code}  {rule.severity:<7}  {rule.name:<28}  {rule.summary}  [{rule.plugin}]")
     _report_incidents(host, verbose=False)
 
 
 @main.command()
 @click.argument("code")
-def rule(code: str) -> None:
+@_lang_option
+def rule(code: str, lang: str) -> None:
     """Show the full documentation of one rule."""
     from kinelint.docs import rule_page
+    from kinelint.i18n import localized_rules
 
     host = _load_host()
-    found = host.rules.get(code.upper())
+    found = localized_rules(host.rules, lang).get(code.upper())
     if found is None:
-        click.echo(f"kinelint: no rule {code!r}; `kinelint rules` lists them", err=True)
-        sys.exit(EXIT_INCOMPLETE)
-    click.echo(rule_page(found))
+        _fail(msg("no rule {code}; `kinelint rules` lists them", code=repr(code)))
+    click.echo(rule_page(found, lang))
 
 
 def _report_incidents(host, verbose: bool) -> None:
@@ -353,7 +384,8 @@ def _report_incidents(host, verbose: bool) -> None:
         if verbose and incident.detail:
             click.echo(scrub_all(incident.detail), err=True)
     if host.incidents:
-        click.echo("kinelint: the check is incomplete (exit status 2)" + ("" if verbose else "; --verbose shows details"), err=True)
+        _say(msg("the check is incomplete (exit status 2)") if verbose
+             else msg("the check is incomplete (exit status 2); --verbose shows details"))
 
 
 def _internal_error(error: Exception, verbose: bool) -> None:
@@ -361,7 +393,7 @@ def _internal_error(error: Exception, verbose: bool) -> None:
 
     from kinelint.privacy import scrub_all
 
-    click.echo(f"kinelint: internal error ({type(error).__name__}); please report it", err=True)
+    _say(msg("internal error ({error}); please report it", error=type(error).__name__))
     if verbose:
         click.echo(scrub_all("".join(traceback.format_exception(error))), err=True)
     sys.exit(EXIT_INCOMPLETE)

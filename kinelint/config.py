@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from kinelint.i18n import Joined, msg
 from kinelint.findings import SEVERITIES, Rule
 
 KEYS = ("select", "ignore", "per-file-ignores", "severity", "fail-on", "today")
@@ -99,9 +100,9 @@ def read_config(path: Path) -> tuple[dict, str]:
         tool = data.get("tool", {})
         table = tool.get("kinelint") if isinstance(tool, dict) else tool
         if table is None:
-            raise ConfigError(f"{path}: no [tool.kinelint] table")
+            raise ConfigError(msg("{path}: no [tool.kinelint] table", path=str(path)))
         if not isinstance(table, dict):
-            raise ConfigError(f"{path}: tool.kinelint must be a table")
+            raise ConfigError(msg("{path}: tool.kinelint must be a table", path=str(path)))
         return table, f"{path} [tool.kinelint]"
     return data, str(path)
 
@@ -111,17 +112,19 @@ def _parse(path: Path) -> dict:
         with open(path, "rb") as handle:
             return tomllib.load(handle)
     except OSError as error:
-        raise ConfigError(f"cannot read the configuration {path}: {error.strerror or error}") from None
+        raise ConfigError(msg("cannot read the configuration {path}: {reason}", path=str(path),
+                              reason=error.strerror or str(error))) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path} is not valid TOML: {error}") from None
+        raise ConfigError(msg("{path} is not valid TOML: {reason}", path=str(path), reason=str(error))) from None
 
 
 def _file_values(raw: dict, where: str, rules: Mapping[str, Rule]) -> dict:
     values = {}
     for key, value in raw.items():
         if key not in KEYS:
-            raise ConfigError(f"unknown key {key!r} in {where}{_did_you_mean(key, KEYS)}; the keys are: {', '.join(KEYS)}")
-        label = f"{key!r} in {where}"
+            raise ConfigError(msg("unknown key {key} in {where}{hint}; the keys are: {keys}", key=repr(key), where=where,
+                                  hint=_did_you_mean(key, KEYS), keys=Joined(KEYS)))
+        label = msg("{key} in {where}", key=repr(key), where=where)
         if key in ("select", "ignore"):
             values[key] = _codes(_string_list(value, label), label, rules)
         elif key == "per-file-ignores":
@@ -137,7 +140,7 @@ def _file_values(raw: dict, where: str, rules: Mapping[str, Rule]) -> dict:
 
 def _string_list(value: object, label: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ConfigError(f"{label} must be a list of rule codes or prefixes, like [\"TAR\", \"OBS001\"]")
+        raise ConfigError(msg("{label} must be a list of rule codes or prefixes, like [\"TAR\", \"OBS001\"]", label=label))
     return tuple(value)
 
 
@@ -148,32 +151,39 @@ def _codes(values: Iterable[str], label: str, rules: Mapping[str, Rule]) -> tupl
         code = value.strip().upper()
         if not code or not any(known.startswith(code) for known in rules):
             choices = sorted(set(rules) | {known[:3] for known in rules})
-            raise ConfigError(f"unknown rule code or prefix {value!r} in {label}{_did_you_mean(code, choices)}; "
-                              "`kinelint rules` lists the codes")
+            raise ConfigError(msg("unknown rule code or prefix {value} in {label}{hint}; `kinelint rules` lists the codes",
+                                  value=repr(value), label=label, hint=_did_you_mean(code, choices)))
         codes.append(code)
     return tuple(codes)
 
 
 def _per_file_ignores(value: object, label: str, rules: Mapping[str, Rule]) -> tuple:
     if not isinstance(value, dict):
-        raise ConfigError(f"{label} must be a table of glob = [codes], like {{\"legacy/*.jsonl\" = [\"OBS\"]}}")
-    return tuple((glob, _codes(_string_list(codes, f"{label} for {glob!r}"), f"{label} for {glob!r}", rules))
+        raise ConfigError(msg("{label} must be a table of glob = [codes], like {{\"legacy/*.jsonl\" = [\"OBS\"]}}",
+                              label=label))
+    return tuple((glob, _codes(_string_list(codes, _for(label, glob)), _for(label, glob), rules))
                  for glob, codes in value.items())
+
+
+def _for(label, key: str):
+    return msg("{label} for {key}", label=label, key=repr(key))
 
 
 def _severity(value: object, label: str, rules: Mapping[str, Rule]) -> tuple:
     if not isinstance(value, dict):
-        raise ConfigError(f"{label} must be a table of code = severity, like {{\"CON005\" = \"warning\"}}")
+        raise ConfigError(msg("{label} must be a table of code = severity, like {{\"CON005\" = \"warning\"}}",
+                              label=label))
     pairs = []
     for code, severity in value.items():
         (code,) = _codes([code], label, rules)
-        pairs.append((code, _choice(severity, SEVERITIES, f"{label} for {code!r}")))
+        pairs.append((code, _choice(severity, SEVERITIES, _for(label, code))))
     return tuple(pairs)
 
 
 def _choice(value: object, choices: tuple[str, ...], label: str) -> str:
     if value not in choices:
-        raise ConfigError(f"{label} is {value!r}: expected one of {', '.join(repr(c) for c in choices)}")
+        raise ConfigError(msg("{label} is {value}: expected one of {choices}", label=label, value=repr(value),
+                              choices=Joined(repr(c) for c in choices)))
     return value
 
 
@@ -185,12 +195,12 @@ def _date(value: object, label: str) -> date:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    raise ConfigError(f"{label} is {value!r}: expected a date, YYYY-MM-DD")
+    raise ConfigError(msg("{label} is {value}: expected a date, YYYY-MM-DD", label=label, value=repr(value)))
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return msg(" (did you mean {word}?)", word=repr(close[0])) if close else ""
 
 
 def describe(settings: Settings) -> str:

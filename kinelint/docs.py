@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kinelint.findings import Rule
+from kinelint.i18n import DEFAULT_LANGUAGE, msg
 
 # The built-in families in a few words (a third-party family is shown by its prefix alone).
 FAMILY_NAMES = {
@@ -18,22 +19,24 @@ FAMILY_NAMES = {
 }
 
 
-def rule_page(rule: Rule) -> str:
-    """One rule as Markdown: what it does, why, example, use instead, source."""
+def rule_page(rule: Rule, lang: str = DEFAULT_LANGUAGE) -> str:
+    """One rule as Markdown: what it does, why, example, use instead, source.
+
+    In another language the headings are translated and the summary is the caller's
+    (``localized_rules``); rationale and examples stay as written (English).
+    """
+    sections = [(msg("What it does."), rule.summary), (msg("Why it matters."), rule.rationale),
+                (msg("Example."), rule.bad_example), (msg("Use instead."), rule.good_example),
+                (msg("Source."), rule.source)]
     lines = [
         f"## {rule.code} {rule.name}",
         "",
-        f"- Family: {rule.family} · default severity: {rule.severity} · plugin: {rule.plugin}",
-        "",
-        f"**What it does.** {rule.summary}",
-        "",
-        f"**Why it matters.** {rule.rationale}",
+        "- " + msg("Family: {family} · default severity: {severity} · plugin: {plugin}", family=rule.family,
+                   severity=rule.severity, plugin=rule.plugin).render(lang),
     ]
-    if rule.bad_example:
-        lines += ["", f"**Example.** {rule.bad_example}"]
-    if rule.good_example:
-        lines += ["", f"**Use instead.** {rule.good_example}"]
-    lines += ["", f"**Source.** {rule.source}"]
+    for heading, text in sections:
+        if text or heading.template not in ("Example.", "Use instead."):
+            lines += ["", f"**{heading.render(lang)}** {text}"]
     return "\n".join(lines)
 
 

@@ -26,6 +26,7 @@ from kinelint import hookspecs
 from kinelint.budget import PluginTimeout, TimeBudget
 from kinelint.core_rules import CORE_RULES
 from kinelint.findings import SEVERITIES, Edit, Incident, Rule, Violation
+from kinelint.i18n import Message
 
 ENTRY_POINT_GROUP = "kinelint"
 
@@ -329,7 +330,7 @@ def _malformed(violation: Violation) -> str:
     """What is wrong with a violation's fields ("" if nothing): it must be reported and located as is."""
     for name in ("code", "message", "pointer"):
         value = getattr(violation, name)
-        if type(value) is not str:
+        if type(value) is not str and not (name == "message" and type(value) is Message):  # a translatable message
             return f"a {name} of type {type(value).__name__}, not a string"
     pointer, severity = violation.pointer, violation.severity
     if pointer and pointer[0] != "/":

@@ -59,7 +59,7 @@ def auto_jobs(paths) -> int:
 
 def file_findings(run, items, observe_keys, jobs: int) -> Iterator[Finding]:
     """Findings of every file of ``items`` (SourceFile or Problem, from ``discover``), in order."""
-    workers = _Workers(jobs, (run.today, run.on_document is not None, run.host.budget.seconds))
+    workers = _Workers(jobs, (run.today, run.on_document is not None, run.host.budget.seconds, run.lang))
     try:
         pending: deque = deque()
         for source, task in _tasks(run, items):
@@ -219,7 +219,7 @@ def _task_name(task) -> str:
     return "standard input" if task[0] == "data" else task[1]
 
 
-def _start_worker(today, wants_documents: bool, plugin_timeout: float | None = None) -> None:
+def _start_worker(today, wants_documents: bool, plugin_timeout: float | None = None, lang: str = "en") -> None:
     global _worker
     from kinelint.budget import TimeBudget
     from kinelint.host import PluginHost
@@ -233,7 +233,7 @@ def _start_worker(today, wants_documents: bool, plugin_timeout: float | None = N
     drop_plugin_output()
     host = PluginHost.from_entry_points(budget=TimeBudget(plugin_timeout).start())
     host.take_incidents()  # load failures are the main process's to report
-    run = Run(host, load_nomenclature(), today=today)
+    run = Run(host, load_nomenclature(), today=today, lang=lang)
     _worker = (run, host.batch_checkers(run.nomenclature), wants_documents)
 
 

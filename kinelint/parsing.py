@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from kinelint.i18n import N_, Message, msg
+
 BOM = b"\xef\xbb\xbf"
 
 # Containers an invoice may nest: invoice > sessions > session > acts > act is 5;
@@ -93,10 +95,10 @@ def nests_deeper_than(text: str, limit: int = PARSE_DEPTH_LIMIT) -> bool:
 def parse(data: bytes) -> object:
     """Parse one JSON text into Python values, every number exact. Raises ``ParseProblem``."""
     if not data.strip():
-        raise ParseProblem("PRS006", "the file (or line) is empty: expected an invoice")
+        raise ParseProblem("PRS006", msg("the file (or line) is empty: expected an invoice"))
     text = decode(data)
     if nests_deeper_than(text):
-        raise ParseProblem("PRS005", "nesting far deeper than the invoice format allows")
+        raise ParseProblem("PRS005", msg("nesting far deeper than the invoice format allows"))
     return parse_text(text)
 
 
@@ -116,7 +118,7 @@ def parse_at(text: str, start: int) -> tuple[object, int]:
     # An element of an array nests one level less than its file: the limit a whole-file parse would apply.
     limit = PARSE_DEPTH_LIMIT - 1
     if text.count("[", start, end) + text.count("{", start, end) > limit and nests_deeper_than(text[start:end], limit):
-        raise ParseProblem("PRS005", "nesting far deeper than the invoice format allows", start)
+        raise ParseProblem("PRS005", msg("nesting far deeper than the invoice format allows"), start)
     return value, end
 
 
@@ -155,14 +157,14 @@ def problem_of(error: BaseException, text: str, start: int = 0) -> ParseProblem:
         return _duplicate_key_problem(text, start)
     if isinstance(error, _NotANumber):
         name = str(error)
-        return ParseProblem("PRS004", f"{name} is not a JSON number (NaN and Infinity are not allowed)",
+        return ParseProblem("PRS004", msg("{name} is not a JSON number (NaN and Infinity are not allowed)", name=name),
                             _bare_token_offset(text, name, start))
     if isinstance(error, json.JSONDecodeError):
         if text.startswith("\ufeff", error.pos):
-            return ParseProblem("PRS002", "a byte order mark inside the text (only one, at the very start, "
-                                "is tolerated)", error.pos)
-        return ParseProblem("PRS002", f"invalid JSON: {error.msg}", error.pos)
-    return ParseProblem("PRS005", "nesting far deeper than the invoice format allows", start)
+            return ParseProblem("PRS002", msg("a byte order mark inside the text (only one, at the very start, "
+                                    "is tolerated)"), error.pos)
+        return ParseProblem("PRS002", msg("invalid JSON: {reason}", reason=_json_reason(error.msg)), error.pos)
+    return ParseProblem("PRS005", msg("nesting far deeper than the invoice format allows"), start)
 
 
 def too_deep(value: object, limit: int = MAX_DEPTH) -> bool:
@@ -179,6 +181,20 @@ def too_deep(value: object, limit: int = MAX_DEPTH) -> bool:
     return False
 
 
+# The reasons Python's JSON reader gives, marked for translation (an unknown one is shown as it is).
+_JSON_REASONS = frozenset({
+    N_("Expecting value"), N_("Expecting ',' delimiter"), N_("Expecting ':' delimiter"),
+    N_("Expecting property name enclosed in double quotes"), N_("Extra data"),
+    N_("Unterminated string starting at"), N_("Invalid control character at"), N_("Invalid \\escape"),
+    N_("Invalid \\uXXXX escape"), N_("Illegal trailing comma before end of object"),
+    N_("Illegal trailing comma before end of array"),
+})
+
+
+def _json_reason(reason: str) -> str:
+    return Message(reason) if reason in _JSON_REASONS else reason
+
+
 def decode(data: bytes) -> str:
     """UTF-8 text of the data, or a PRS001 problem at the first bad byte."""
     try:
@@ -187,7 +203,7 @@ def decode(data: bytes) -> str:
         good = data[: error.start].decode("utf-8")
         raise ParseProblem(
             "PRS001",
-            f"not valid UTF-8 (byte 0x{data[error.start]:02x}); invoices must be UTF-8 text",
+            msg("not valid UTF-8 (byte {byte}); invoices must be UTF-8 text", byte=format(data[error.start], "#04x")),
             len(good),
         ) from None
 
@@ -204,10 +220,10 @@ def _duplicate_key_problem(text: str, start: int = 0) -> ParseProblem:
 
     found = find_duplicate_key(text, start)
     if found is None:  # the reader said so; be safe rather than silent
-        return ParseProblem("PRS003", "an object repeats a key", start)
+        return ParseProblem("PRS003", msg("an object repeats a key"), start)
     pointer, offset, key = found
     if shows_patient_data(key, dates=True):  # a NIR or a date written as a key: say where, not what
-        return ParseProblem("PRS003", "duplicate key (not shown: it looks like patient data): "
-                            "JSON readers disagree on which value wins", offset, safe_pointer(pointer))
-    return ParseProblem("PRS003", f"duplicate key {key!r}: JSON readers disagree on which value wins", offset,
-                        safe_pointer(pointer))
+        return ParseProblem("PRS003", msg("duplicate key (not shown: it looks like patient data): "
+                                          "JSON readers disagree on which value wins"), offset, safe_pointer(pointer))
+    return ParseProblem("PRS003", msg("duplicate key {key}: JSON readers disagree on which value wins", key=repr(key)),
+                        offset, safe_pointer(pointer))

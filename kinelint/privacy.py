@@ -63,3 +63,12 @@ def safe_pointer(pointer: str, secrets: tuple[str, ...] = ()) -> str:
         if key in secrets or shows_patient_data(key, dates=True):
             return "/".join(tokens[:index])
     return pointer
+
+
+def masked_value(value: object, secrets: tuple[str, ...] = ()) -> object:
+    """A message's value with the patient's data masked, before it is written in another language
+    (where the birth date 1969-02-07 would read 07/02/1969 and escape ``scrub``)."""
+    if isinstance(value, str):
+        return scrub(value, secrets)
+    text = value.isoformat() if hasattr(value, "isoformat") else str(getattr(value, "value", value))
+    return REDACTED if shows_patient_data(text, secrets) else value

@@ -16,6 +16,7 @@ import time
 from collections.abc import Mapping
 from typing import TextIO
 
+from kinelint.i18n import msg, nmsg
 from kinelint.findings import Summary
 
 CLEAR = "\r\x1b[K"
@@ -37,8 +38,8 @@ class Progress:
     """A context manager drawing ``summary``'s counts on ``stream`` until the run ends."""
 
     def __init__(self, summary: Summary, stream: TextIO, delay: float = 1.5, interval: float = 0.2,
-                 clock=time.monotonic) -> None:
-        self.summary, self.stream = summary, stream
+                 clock=time.monotonic, lang: str = "en") -> None:
+        self.summary, self.stream, self.lang = summary, stream, lang
         self.delay, self.interval, self.clock = delay, interval, clock
         self.lock = threading.Lock()
         self._stop = threading.Event()
@@ -61,8 +62,11 @@ class Progress:
     def line(self) -> str:
         elapsed = max(self.clock() - self._started, 1e-9)
         files, invoices = self.summary.files, self.summary.invoices
-        return (f"{SPINNER[self._ticks % len(SPINNER)]} {files} file{'s' * (files != 1)}, "
-                f"{invoices:,} invoice{'s' * (invoices != 1)} checked, {invoices / elapsed:,.0f} invoices/s")
+        grouped = (lambda n: f"{n:,.0f}".replace(",", "\u202f")) if self.lang == "fr" else (lambda n: f"{n:,.0f}")
+        return msg("{spinner} {files}, {invoices} checked, {rate} invoices/s", spinner=SPINNER[self._ticks % len(SPINNER)],
+                   files=nmsg("{count} file", "{count} files", files),
+                   invoices=nmsg("{count} invoice", "{count} invoices", invoices, count=grouped(invoices)),
+                   rate=grouped(invoices / elapsed)).render(self.lang)
 
     def draw(self) -> None:
         with self.lock:

@@ -16,16 +16,19 @@ from pathlib import Path
 from typing import TextIO
 
 from kinelint.findings import Finding, Rule, Summary
+from kinelint.i18n import DEFAULT_LANGUAGE, Joined, msg, nmsg
 from kinelint.jsontext import dumps
 
 
 @dataclass(frozen=True)
 class ReportContext:
-    """What a report may need beyond the findings: the rules, the base of relative paths, the failing severity."""
+    """What a report may need beyond the findings: the rules (their summaries in the report's language),
+    the base of relative paths, the failing severity, the language of the report."""
 
     rules: Mapping[str, Rule] = field(default_factory=dict)
     root: Path = field(default_factory=Path.cwd)
     fail_on: str = "error"
+    lang: str = DEFAULT_LANGUAGE
 
     def fails(self, finding: Finding) -> bool:
         return finding.severity == "error" or (self.fail_on == "warning" and finding.severity == "warning")
@@ -58,7 +61,7 @@ class TextReporter(Reporter):
         self.stream.write(f"{finding.file}:{finding.line}:{finding.column}: {finding.code} {finding.message}\n")
 
     def finish(self, summary: Summary) -> None:
-        self.stream.write(summary_line(summary) + "\n")
+        self.stream.write(summary_line(summary, self.context.lang) + "\n")
 
 
 class JsonReporter(Reporter):
@@ -117,19 +120,34 @@ def reporter_class(name: str) -> type[Reporter]:
     return getattr(importlib.import_module(module), attribute)
 
 
-def summary_line(summary: Summary) -> str:
-    checked = f"{_plural(summary.files, 'file')}, {_plural(summary.invoices, 'invoice')} checked"
+def at_pointer(pointer: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """ "at /sessions/0/date", or "at the document root", in the report's language."""
+    return (msg("at {pointer}", pointer=pointer) if pointer else msg("at the document root")).render(lang)
+
+
+def summary_line(summary: Summary, lang: str = DEFAULT_LANGUAGE) -> str:
+    """ "7 files, 11 invoices checked: 3 errors, 0 warnings." in the report's language."""
+    checked = msg("{files}, {invoices} checked",
+                  files=nmsg("{count} file", "{count} files", summary.files),
+                  invoices=nmsg("{count} invoice", "{count} invoices", summary.invoices))
     if not summary.findings:
-        return f"{checked}: no findings."
+        return msg("{checked}: no findings.", checked=checked).render(lang)
     infos = summary.findings - summary.errors - summary.warnings
-    parts = [_plural(summary.errors, "error"), _plural(summary.warnings, "warning")]
+    parts = [nmsg("{count} error", "{count} errors", summary.errors),
+             nmsg("{count} warning", "{count} warnings", summary.warnings)]
     if infos:
-        parts.append(_plural(infos, "info"))
-    return f"{checked}: " + ", ".join(parts) + money_words(summary) + "."
+        parts.append(nmsg("{count} info", "{count} infos", infos))
+    line = msg("{checked}: {counts}.", checked=checked, counts=Joined(parts)).render(lang)
+    if summary.money and lang == DEFAULT_LANGUAGE and line.endswith("."):  # (its words are not translated yet)
+        return line[:-1] + money_words(summary) + "."
+    return line
 
 
 def money_words(summary: Summary) -> str:
-    """"; billed in error: COE 1.33 too little, TAR 0.02 too much and 0.01 too little", or "" if nothing."""
+    """"; billed in error: COE 1.33 too little, TAR 0.02 too much and 0.01 too little", or "" if nothing.
+
+    (English only for now: these words are not in the message catalogs yet.)
+    """
     parts = []
     for family in sorted(summary.money):
         stake = summary.money[family]
@@ -138,7 +156,3 @@ def money_words(summary: Summary) -> str:
         if amounts:
             parts.append(f"{family} " + " and ".join(amounts))
     return "; billed in error: " + ", ".join(parts) if parts else ""
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from kinelint.findings import Edit, Violation
+from kinelint.i18n import Joined, Message, Money, Term, msg
 
 CENT = Decimal("0.01")
 
@@ -22,14 +23,23 @@ NGAP = ("NGAP, version en vigueur du 21/06/2026 "
         "(https://www.ameli.fr/sites/default/files/Documents/NGAP-21062026.pdf)")
 
 
-def act_name(day, letter: str, coefficient: Decimal) -> str:
-    """An act as messages name it: "RIC 8.12 (total knee arthroplasty)", or "RIC 9" when no act has that pair."""
+def act_name(day, letter: str, coefficient: Decimal) -> Message:
+    """An act as messages name it: "RIC 8.12 (total knee arthroplasty)", or "RIC 9" when no act has that pair
+    (the label in the user's language: the catalog translates the data's labels)."""
     known = day.act(letter, coefficient)
-    return known.name if known is not None else f"{letter} {plain_number(coefficient)}"
+    if known is None:
+        return msg("{letter} {coefficient}", letter=letter, coefficient=coefficient)
+    return named_act(known)
 
 
-def session_label(session) -> str:
-    return f"session {session.number} ({session.date.isoformat()})"
+def named_act(act) -> Message:
+    """A catalogue act (``day.act(...)``) named in a message: "RIC 8.12 (total knee arthroplasty)"."""
+    return msg("{letter} {coefficient} ({label})", letter=act.letter, coefficient=act.coefficient,
+               label=Term(act.label))
+
+
+def session_label(session) -> Message:
+    return msg("session {number} ({date})", number=session.number, date=session.date)
 
 
 def plain_number(value: Decimal) -> str:
@@ -46,6 +56,11 @@ def money(value: Decimal) -> str:
     return f"{cents(value):f}"
 
 
+def euros(value: Decimal) -> Money:
+    """An amount rounded to the cent, as a message value: 18.79 in English, 18,79 € in French."""
+    return Money(cents(value))
+
+
 def ruling(code: str, message: str, pointer: str, facts: Iterable = (), doubts: Iterable[str] = (), *,
            fix: Iterable[Edit] = (), money: Decimal | None = None) -> Violation:
     """A violation; a warning saying why when a fact it rests on is uncertain, or a doubt is given.
@@ -56,8 +71,8 @@ def ruling(code: str, message: str, pointer: str, facts: Iterable = (), doubts: 
     reasons = list(dict.fromkeys(r for r in reasons if r))
     if not reasons:
         return Violation(code, message, pointer, fix=tuple(fix), money=money)
-    return Violation(code, f"{message} (only a warning, uncertain: {'; '.join(reasons)})", pointer, severity="warning",
-                     fix=tuple(fix), money=money)
+    return Violation(code, msg("{message} (only a warning, uncertain: {reasons})", message=message,
+                               reasons=Joined(reasons, "; ")), pointer, severity="warning", fix=tuple(fix), money=money)
 
 
 def with_total(invoice, *edits: Edit) -> tuple[Edit, ...]:

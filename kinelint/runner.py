@@ -18,9 +18,10 @@ from datetime import date
 from kinelint.corrections import located_fix
 from kinelint.findings import SEVERITIES, Finding, Rule, Summary, Violation, printable, printable_pointer
 from kinelint.host import PluginHost
+from kinelint.i18n import DEFAULT_LANGUAGE, Message, msg, nmsg
 from kinelint.invoice import Invoice
 from kinelint.parsing import MAX_DEPTH, too_deep
-from kinelint.privacy import patient_values, scrub
+from kinelint.privacy import masked_value, patient_values, scrub
 from kinelint.schema import SchemaChecker
 from kinelint.sources import DocRef, Document, Problem, SourceFile, discover, read
 
@@ -46,6 +47,7 @@ class Run:
     today: date = field(default_factory=date.today)  # "in the future" is relative to this
     on_document: Callable[[DocRef], None] | None = None  # told of every invoice read (a JUnit case each)
     jobs: int = 1  # worker processes (kinelint.parallel); 1 checks everything here
+    lang: str = DEFAULT_LANGUAGE  # the language messages are written in (kinelint.i18n)
 
     def findings(self, paths: Iterable[str]) -> Iterator[Finding]:
         """Every finding, file by file in the order given, then the batch findings."""
@@ -85,8 +87,8 @@ class Run:
             return self._judge(document, observe)
         except Exception as error:  # RecursionError, MemoryError on one absurd document, a bug not yet found
             rule = self.host.rules["PRS008"]
-            message = (f"kinelint could not check this document ({type(error).__name__}); the other documents "
-                       "were checked. Please report it")
+            message = msg("kinelint could not check this document ({error}); the other documents were checked. "
+                          "Please report it", error=type(error).__name__).render(self.lang)
             return [self._count(Finding("PRS008", rule.severity, message, document.ref.source.display,
                                         document.ref.line, 1, document.ref.base, document.ref.invoice_id, rule.name,
                                         rule.plugin))]
@@ -124,8 +126,9 @@ class Run:
         pairs = sorted(pairs, key=lambda pair: (_pointer_order(pair[0].pointer), pair[0].code))
         hidden = pairs[MAX_FINDINGS:]
         worst = min((v.severity or r.severity for v, r in hidden), key=SEVERITIES.index)
-        count = f"{len(hidden)} more finding" + ("s" if len(hidden) > 1 else "")
-        more = Violation(CAP_CODE, f"and {count} on this invoice, not shown: fix the first ones and check it again",
+        more = Violation(CAP_CODE, nmsg("and {count} more finding on this invoice, not shown: fix the first ones and "
+                                        "check it again", "and {count} more findings on this invoice, not shown: fix "
+                                        "the first ones and check it again", len(hidden), count=len(hidden)),
                          "", worst)
         return pairs[:MAX_FINDINGS] + [(more, self.host.rules[CAP_CODE])]
 
@@ -153,7 +156,7 @@ class Run:
             findings.append(self._count(Finding(
                 code=violation.code,
                 severity=violation.severity or rule.severity,
-                message=printable(scrub(violation.message, secrets)),
+                message=printable(self._text(violation.message, secrets)),
                 file=file,
                 line=line,
                 column=column,
@@ -168,9 +171,17 @@ class Run:
         findings.sort(key=lambda f: (f.line, f.column, f.code, f.pointer))
         return findings
 
+    def _text(self, message: str, secrets: tuple[str, ...] = ()) -> str:
+        """The message in the run's language, the patient's values masked (in its values too: a date
+        is written another way in another language)."""
+        if isinstance(message, Message) and self.lang != DEFAULT_LANGUAGE:
+            message = message.map_values(lambda value: masked_value(value, secrets)).render(self.lang)
+        return str(scrub(message, secrets))  # a plain str: the finding holds text, not a template
+
     def _problem_finding(self, problem: Problem) -> Finding:
         rule = self.host.rules[problem.code]
-        return self._count(Finding(problem.code, rule.severity, printable(problem.message),
+        message = problem.message.render(self.lang) if isinstance(problem.message, Message) else str(problem.message)
+        return self._count(Finding(problem.code, rule.severity, printable(message),
                                problem.source.display, problem.line, problem.column,
                                printable_pointer(problem.pointer), None, rule.name, rule.plugin))
 
@@ -180,7 +191,7 @@ class Run:
 
 
 def _too_deep() -> Violation:
-    return Violation("PRS005", f"nesting deeper than the invoice format allows ({MAX_DEPTH} levels)")
+    return Violation("PRS005", msg("nesting deeper than the invoice format allows ({levels} levels)", levels=MAX_DEPTH))
 
 
 _IN_SESSION = re.compile(r"/sessions/([0-9]+)(?:/|$)")

@@ -18,6 +18,7 @@ from functools import cached_property
 from importlib import resources
 
 from kinelint.findings import Violation, join_pointer
+from kinelint.i18n import any_of, msg, nmsg
 from kinelint.privacy import patient_values, safe_pointer, shows_patient_data
 
 SCHEMA_FILE = "invoice-1.schema.json"
@@ -345,50 +346,65 @@ def _violations_of(error) -> list[Violation]:
     code = _CODES.get(keyword, OTHER_SCHEMA_CODE)
     where = _field_name(path)
     description = error.schema.get("description") if isinstance(error.schema, dict) else None
-    expected = f" ({description})" if description else ""
+    note = f" ({description})" if description else ""
     if keyword == "required":
         missing = [name for name in error.validator_value if isinstance(error.instance, dict) and name not in error.instance]
         if not missing:
             return []
         names = ", ".join(repr(_field_name(path + [name])) for name in missing)
-        return [Violation(code, f"missing required field{'s' if len(missing) > 1 else ''} {names}", join_pointer(*path))]
+        return [Violation(code, nmsg("missing required field {names}", "missing required fields {names}", len(missing),
+                                     names=names), join_pointer(*path))]
     if keyword == "additionalProperties":
         allowed = set(error.schema.get("properties", {}))
         extras = sorted(k for k in error.instance if k not in allowed) if isinstance(error.instance, dict) else []
         return [
-            Violation(code, f"unknown field {_field_name(path + [_short(k)])!r}: objects in the invoice format are closed", join_pointer(*path, k))
+            Violation(code, msg("unknown field {name}: objects in the invoice format are closed",
+                                name=repr(_field_name(path + [_short(k)]))), join_pointer(*path, k))
             if not shows_patient_data(k, dates=True) else
-            Violation(code, f"unknown field in {where} (its name is not shown: it looks like patient data): objects "
-                            "in the invoice format are closed", join_pointer(*path))
+            Violation(code, msg("unknown field in {where} (its name is not shown: it looks like patient data): "
+                                "objects in the invoice format are closed", where=where), join_pointer(*path))
             for k in extras
         ]
     if keyword == "type":
-        return [Violation(code, f"{where} must be {_a(error.validator_value)}, not {_json_type(error.instance)}{expected}", join_pointer(*path))]
+        return [Violation(code, msg("{where} must be {expected}, not {found}{note}", where=where,
+                                    expected=_a(error.validator_value), found=_json_type(error.instance), note=note),
+                          join_pointer(*path))]
     if keyword in ("enum", "const"):
         options = error.validator_value if keyword == "enum" else [error.validator_value]
         shown = ", ".join(json.dumps(o) for o in options)
         got = f" {_echo(path, error.instance)}" if _echo(path, error.instance) else ""
-        return [Violation(code, f"{where}{got} is not allowed: expected {shown}", join_pointer(*path))]
+        return [Violation(code, msg("{where}{value} is not allowed: expected {options}", where=where, value=got,
+                                    options=shown), join_pointer(*path))]
     if keyword == "format":
-        return [Violation(code, f"{where} is not a real calendar date (YYYY-MM-DD)", join_pointer(*path))]
+        return [Violation(code, msg("{where} is not a real calendar date (YYYY-MM-DD)", where=where), join_pointer(*path))]
     if keyword in ("pattern", "minLength", "maxLength"):
-        return [Violation(code, f"{where} does not have the expected form{expected}", join_pointer(*path))]
+        return [Violation(code, msg("{where} does not have the expected form{note}", where=where, note=note),
+                          join_pointer(*path))]
+    got = f" {_echo(path, error.instance)}" if _echo(path, error.instance) else ""
     if keyword == "multipleOf":
-        got = _echo(path, error.instance)
-        return [Violation(code, f"{where} {got} has more than two decimals; amounts and coefficients are written to the cent".replace("  ", " "), join_pointer(*path))]
+        return [Violation(code, msg("{where}{value} has more than two decimals; amounts and coefficients are written "
+                                    "to the cent", where=where, value=got), join_pointer(*path))]
     if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        bound = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than", "exclusiveMaximum": "less than"}[keyword]
-        got = _echo(path, error.instance)
-        return [Violation(code, f"{where} {got} must be {bound} {error.validator_value}".replace("  ", " "), join_pointer(*path))]
+        limit = str(error.validator_value)
+        bound = {"minimum": lambda: msg("at least {limit}", limit=limit),
+                 "maximum": lambda: msg("at most {limit}", limit=limit),
+                 "exclusiveMinimum": lambda: msg("more than {limit}", limit=limit),
+                 "exclusiveMaximum": lambda: msg("less than {limit}", limit=limit)}[keyword]()
+        return [Violation(code, msg("{where}{value} must be {bound}", where=where, value=got, bound=bound),
+                          join_pointer(*path))]
     if keyword in ("minItems", "maxItems"):
-        bound = "at least" if keyword == "minItems" else "at most"
-        return [Violation(code, f"{where} must hold {bound} {error.validator_value} item(s){expected}", join_pointer(*path))]
-    return [Violation(code, f"{where} breaks the invoice schema (keyword {keyword!r})", join_pointer(*path))]
+        limit = str(error.validator_value)
+        message = (msg("{where} must hold at least {limit} item(s){note}", where=where, limit=limit, note=note)
+                   if keyword == "minItems" else
+                   msg("{where} must hold at most {limit} item(s){note}", where=where, limit=limit, note=note))
+        return [Violation(code, message, join_pointer(*path))]
+    return [Violation(code, msg("{where} breaks the invoice schema (keyword {keyword})", where=where,
+                                keyword=repr(keyword)), join_pointer(*path))]
 
 
 def _field_name(path: list) -> str:
     if not path:
-        return "the invoice"
+        return msg("the invoice")
     name = ""
     for token in path:
         name += f"[{token}]" if isinstance(token, int) else (f".{token}" if name else str(token))
@@ -411,14 +427,15 @@ def _short(key: str) -> str:
 
 def _a(type_name) -> str:
     if isinstance(type_name, list):
-        return " or ".join(_a(t) for t in type_name)
-    return {"object": "an object", "array": "an array", "integer": "a whole number", "number": "a number",
-            "string": "a string", "boolean": "true or false", "null": "null"}.get(type_name, type_name)
+        return any_of([_a(t) for t in type_name])
+    return {"object": msg("an object"), "array": msg("an array"), "integer": msg("a whole number"),
+            "number": msg("a number"), "string": msg("a string"), "boolean": msg("true or false"),
+            "null": "null"}.get(type_name, type_name)
 
 
 def _json_type(value: object) -> str:
     if isinstance(value, bool):
-        return "true or false"
+        return msg("true or false")
     if isinstance(value, (int, Decimal, float)):
-        return "a number"
+        return msg("a number")
     return _a({dict: "object", list: "array", str: "string", type(None): "null"}.get(type(value), "value"))

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from kinelint.arrays import BLOCK, Broken, elements
 from kinelint.findings import printable_file_name
+from kinelint.i18n import msg
 from kinelint.parsing import BOM, ParseProblem, decode, parse
 from kinelint.positions import TextPositions
 from kinelint.privacy import patient_values, shows_patient_data
@@ -176,7 +177,7 @@ def _walk(root: Path, seen: set[str]) -> Iterator[SourceFile | Problem]:
                     seen.add(str(path))
                     source = SourceFile(str(path), path)
                     if _is_special(path):  # reading a pipe would block the walk for ever
-                        yield Problem(source, "PRS007", "not a regular file (a pipe, socket or device): not read", 1, 1)
+                        yield Problem(source, "PRS007", msg("not a regular file (a pipe, socket or device): not read"), 1, 1)
                     else:
                         yield source
 
@@ -197,7 +198,7 @@ def _spooled_stdin() -> SourceFile | Problem:
         _spool(source, sys.stdin.buffer)
     except (OSError, AttributeError, ValueError) as error:  # no standard input at all, or a full disk
         reason = getattr(error, "strerror", None) or type(error).__name__
-        return Problem(source, "PRS007", f"cannot read standard input: {reason}", 1, 1)
+        return Problem(source, "PRS007", msg("cannot read standard input: {reason}", reason=reason), 1, 1)
     return source
 
 
@@ -237,7 +238,7 @@ def read(source: SourceFile) -> Iterator[Document | Problem]:
 
 
 def _unreadable(source: SourceFile, error: OSError) -> Problem:
-    return Problem(source, "PRS007", f"cannot read the file: {error.strerror or type(error).__name__}", 1, 1)
+    return Problem(source, "PRS007", msg("cannot read the file: {reason}", reason=error.strerror or type(error).__name__), 1, 1)
 
 
 def holds_lines(source: SourceFile, handle=None) -> bool:
@@ -331,7 +332,8 @@ def read_lines(source: SourceFile, lines: Iterable[bytes], first_line: int = 1,
             line_start = len(line) - len(line.removeprefix(BOM))
             line, start = line[line_start:], start + line_start
         if not line.strip():
-            yield Problem(source, "PRS006", "blank line in a JSON Lines batch: expected one invoice per line", number, 1)
+            yield Problem(source, "PRS006", msg("blank line in a JSON Lines batch: expected one invoice per line"),
+                          number, 1)
             continue
         try:
             value = parse(line)
@@ -340,7 +342,7 @@ def read_lines(source: SourceFile, lines: Iterable[bytes], first_line: int = 1,
             continue
         yield Document(DocRef(source, "", number, start, len(line), known_invoice_id(value)), value, line, line)
     if number == 0 and first_line == 1:  # a zero-byte batch is as suspicious as a zero-byte invoice
-        yield Problem(source, "PRS006", "the file is empty: expected one invoice per line", 1, 1)
+        yield Problem(source, "PRS006", msg("the file is empty: expected one invoice per line"), 1, 1)
 
 
 def known_invoice_id(value: object) -> str | None:

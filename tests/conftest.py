@@ -38,3 +38,12 @@ def install_fake_plugin(root: Path, name: str, source: str) -> None:
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture(autouse=True)
+def english_environment(monkeypatch):
+    """kinelint speaks the language of LANGUAGE, LC_ALL, LC_MESSAGES or LANG: the suite pins English
+    (a French developer's shell must not change what the CLI tests read); tests of French set their own."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")

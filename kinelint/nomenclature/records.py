@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from kinelint.i18n import Term, msg
+
 TERRITORIES = ("metropole", "dom")
 
 
@@ -32,10 +34,10 @@ class Fact:
         if not self.uncertain:
             return ""
         if self.flagged:
-            reason = self.note or "kinelint's data marks this as announced or disputed"
-            return f"{reason} (confidence {self.confidence})"
-        reason = "kinelint's source for this is a single unofficial source (confidence L)"
-        return f"{reason}: {self.note}" if self.note else reason
+            reason = Term(self.note) if self.note else msg("kinelint's data marks this as announced or disputed")
+            return msg("{reason} (confidence {confidence})", reason=reason, confidence=self.confidence)
+        reason = msg("kinelint's source for this is a single unofficial source (confidence L)")
+        return msg("{reason}: {note}", reason=reason, note=Term(self.note)) if self.note else reason
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from kinelint.baseline import relative_path
 from kinelint.findings import Finding, Summary
-from kinelint.reporters import Reporter, summary_line
+from kinelint.i18n import msg, render
+from kinelint.reporters import Reporter, at_pointer, summary_line
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -18,12 +19,13 @@ class GithubReporter(Reporter):
     def finding(self, finding: Finding) -> None:
         path = relative_path(finding.file, self.context.root)
         properties = f"file={_property(path)},line={finding.line},col={finding.column},title={_property(finding.code)}"
-        where = f"invoice {finding.invoice_id}, " if finding.invoice_id else ""
-        message = f"{finding.message} ({where}at {finding.pointer or 'the document root'})"
+        where = msg("invoice {invoice_id}, ", invoice_id=finding.invoice_id) if finding.invoice_id else ""
+        place = at_pointer(finding.pointer, self.context.lang)
+        message = f"{finding.message} ({render(where, self.context.lang)}{place})"
         self.stream.write(f"::{COMMANDS[finding.severity]} {properties}::{_data(message)}\n")
 
     def finish(self, summary: Summary) -> None:
-        self.stream.write(summary_line(summary) + "\n")
+        self.stream.write(summary_line(summary, self.context.lang) + "\n")
 
 
 def _data(text: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from kinelint.findings import Finding, Summary
-from kinelint.reporters import Reporter, summary_line
+from kinelint.reporters import Reporter, at_pointer, summary_line
 from kinelint.spool import FindingSpool
 
 
@@ -58,7 +58,7 @@ class JunitReporter(Reporter):
             root = ET.Element("testsuites", name="kinelint")
             suite = ET.SubElement(root, "testsuite", name="kinelint", tests="1", failures="0", errors="0", skipped="0")
             ET.SubElement(ET.SubElement(suite, "testcase", name="no findings", classname="kinelint"),
-                          "system-out").text = summary_line(summary)
+                          "system-out").text = summary_line(summary, self.context.lang)
             root.set("tests", "1")
             root.set("failures", "0")
             ET.indent(root)
@@ -80,7 +80,7 @@ class JunitReporter(Reporter):
         case = ET.Element("testcase", name=name, classname=file, file=file)
         others = []
         for finding in map(self._spool.at, found.offsets):
-            where = f"{finding.file}:{finding.line}:{finding.column} at {finding.pointer or 'the document root'}"
+            where = f"{finding.file}:{finding.line}:{finding.column} " + at_pointer(finding.pointer, self.context.lang)
             if self.context.fails(finding):
                 failure = ET.SubElement(case, "failure", message=f"{finding.code} {finding.message}",
                                         type=finding.code)

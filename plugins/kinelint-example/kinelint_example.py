@@ -9,6 +9,7 @@ and SARIF reports and ``kinelint check --diff`` show it; nothing is rewritten.
 
 from kinelint.findings import Edit, Rule, Violation
 from kinelint.hookspecs import hookimpl
+from kinelint.i18n import msg
 
 UNLABELLED_ACT = Rule(
     code="EXA001",
@@ -44,7 +45,10 @@ def kinelint_check_invoice(invoice):
     for session in invoice.sessions:
         for act in session.acts:
             if not act.label:
-                yield Violation("EXA001", f"act {act.letter} {act.coefficient} of session {session.number} has no label",
+                # A template and its values (not an f-string): numbers and dates are then written the
+                # way the user's language writes them (--lang fr: "8,12").
+                yield Violation("EXA001", msg("act {letter} {coefficient} of session {number} has no label",
+                                              letter=act.letter, coefficient=act.coefficient, number=session.number),
                                 act.pointer)
             elif act.label != act.label.strip():
                 # One correct value: the label without the spaces. The pointer is relative to the invoice.

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kinelint.findings import Violation
-from kinelint.rulekit import ruling, session_label
+from kinelint.i18n import msg
+from kinelint.rulekit import named_act, ruling, session_label
 
 from kinelint_approval.rules import GRANTED_BEFORE_REQUESTED, MISSING_APPROVAL, REQUESTED_AFTER_SESSION
 
@@ -20,8 +21,9 @@ def check_invoice(invoice, nomenclature) -> Iterator[Violation]:
     if approval is not None and approval.granted_on is not None and approval.granted_on < approval.requested_on:
         yield Violation(
             GRANTED_BEFORE_REQUESTED.code,
-            f"the prior approval is granted on {approval.granted_on.isoformat()}, before it was requested on "
-            f"{approval.requested_on.isoformat()}; the dates are swapped or mistyped", approval.pointer + "/granted_on")
+            msg("the prior approval is granted on {granted}, before it was requested on {requested}; the dates are "
+                "swapped or mistyped", granted=approval.granted_on, requested=approval.requested_on),
+            approval.pointer + "/granted_on")
     needing = _sessions_needing_approval(invoice, nomenclature)
     for known, sessions in needing.values():
         if approval is None:
@@ -70,24 +72,26 @@ _lowest_thresholds: dict = {}
 
 def _threshold(known) -> str:
     if known.prior_approval == 0:
-        return f"{known.name} needs prior approval before its first session"
-    return (f"{known.name} has a reference situation: from session {known.prior_approval + 1} on, prior "
-            f"approval of the medical service is needed")
+        return msg("{act} needs prior approval before its first session", act=named_act(known))
+    return msg("{act} has a reference situation: from session {number} on, prior approval of the medical service "
+               "is needed", act=named_act(known), number=known.prior_approval + 1)
 
 
 def _which(sessions) -> str:
     numbers = [session.number for session, _ in sessions]
     if len(numbers) == 1:
-        return "this session"
-    return f"{len(numbers)} sessions of this invoice ({numbers[0]} to {numbers[-1]})"
+        return msg("this session")
+    return msg("{count} sessions of this invoice ({first} to {last})", count=len(numbers), first=numbers[0],
+               last=numbers[-1])
 
 
 def _missing(known, sessions) -> Violation:
     session, act = sessions[0]
     return ruling(
         MISSING_APPROVAL.code,
-        f"{session_label(session)}: {_threshold(known)}; {_which(sessions)} need(s) it and the invoice records "
-        f"none: request it (accord préalable) and record it as prescription.prior_approval",
+        msg("{where}: {threshold}; {which} need(s) it and the invoice records none: request it (accord préalable) "
+            "and record it as prescription.prior_approval", where=session_label(session), threshold=_threshold(known),
+            which=_which(sessions)),
         act.pointer, facts=[known.fact])
 
 
@@ -95,6 +99,6 @@ def _requested_late(known, sessions, requested_on) -> Violation:
     session, act = sessions[0]
     return ruling(
         REQUESTED_AFTER_SESSION.code,
-        f"{session_label(session)}: {_threshold(known)}; the approval was requested on "
-        f"{requested_on.isoformat()}, after {_which(sessions)} that need(s) it: the request comes before the "
-        f"sessions it covers", act.pointer, facts=[known.fact])
+        msg("{where}: {threshold}; the approval was requested on {requested}, after {which} that need(s) it: the "
+            "request comes before the sessions it covers", where=session_label(session), threshold=_threshold(known),
+            requested=requested_on, which=_which(sessions)), act.pointer, facts=[known.fact])

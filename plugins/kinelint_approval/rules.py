@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kinelint.findings import Rule
+from kinelint.i18n import N_
 
 _REFERENCE_SOURCE = (
     "NGAP Titre XIV, version of 21/06/2026 (Assurance Maladie), chapter II: the acts « soumis à référentiel » "
@@ -16,7 +17,7 @@ MISSING_APPROVAL = Rule(
     code="DAP001",
     name="prior-approval-missing",
     severity="warning",
-    summary=("A session is numbered past its act's reference number of sessions (or bills an act that needs "
+    summary=N_("A session is numbered past its act's reference number of sessions (or bills an act that needs "
              "approval before the first session) and the invoice records no prior approval."),
     rationale=(
         "Since 2024-02-22 some acts carry a reference situation: total knee arthroplasty RIC 8.12 is usually "
@@ -35,7 +36,7 @@ REQUESTED_AFTER_SESSION = Rule(
     code="DAP002",
     name="prior-approval-requested-late",
     severity="warning",
-    summary=("A session that needs prior approval is dated before the recorded request for it "
+    summary=N_("A session that needs prior approval is dated before the recorded request for it "
              "(prescription.prior_approval.requested_on)."),
     rationale=(
         "The approval is prior: it is asked before the sessions it covers. A session past the reference "
@@ -52,7 +53,7 @@ GRANTED_BEFORE_REQUESTED = Rule(
     code="DAP003",
     name="prior-approval-granted-before-requested",
     severity="error",
-    summary="The recorded prior approval is granted (granted_on) before it was requested (requested_on).",
+    summary=N_("The recorded prior approval is granted (granted_on) before it was requested (requested_on)."),
     rationale=(
         "An approval cannot answer a request not yet sent: the two dates are swapped or mistyped, and the "
         "DAP rules, which date the approval by its request, would then judge the sessions on a wrong date. "

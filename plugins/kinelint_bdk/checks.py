@@ -11,11 +11,12 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from kinelint.findings import Violation
-from kinelint.rulekit import act_name, plain_number, ruling, session_label
+from kinelint.i18n import N_, Joined, Message, Term, any_of, msg
+from kinelint.rulekit import act_name, ruling, session_label
 
 ONE_DAY = timedelta(days=1)
 
-KIND_WORDS = {"general": "general", "neurological": "neurological and muscular affections"}
+KIND_WORDS = {"general": N_("general"), "neurological": N_("neurological and muscular affections")}
 
 
 def check_invoice(invoice, nomenclature) -> Iterator[Violation]:
@@ -66,22 +67,23 @@ class _SessionCheck:
             return
         if self._only_isolated_bilans():
             return  # an isolated bilan (chapter I section 1) is not a treatment: no BDK is due
-        message = (f"{self.where}: the first session of a prescription carries the initial bilan (BDK) and none "
-                   f"is billed; add {self._right_bdk()} with \"bdk\": true")
         unflagged = [act for act in self.session.acts
                      if act.letter in self.rule.letters and self.rule.kind_of(act.coefficient) is not None]
-        if unflagged:
-            message += f" (is {unflagged[0].letter} {unflagged[0].coefficient} the bilan without \"bdk\": true?)"
-        if self._telecare_forbidden():
-            message += "; that session cannot be telecare"
+        hint = (msg(" (is {letter} {coefficient} the bilan without \"bdk\": true?)", letter=unflagged[0].letter,
+                    coefficient=unflagged[0].coefficient) if unflagged else "")
+        telecare = msg("; that session cannot be telecare") if self._telecare_forbidden() else ""
+        message = msg("{where}: the first session of a prescription carries the initial bilan (BDK) and none "
+                      "is billed; add {bdk} with \"bdk\": true{hint}{telecare}", where=self.where,
+                      bdk=self._right_bdk(), hint=hint, telecare=telecare)
         yield self._violation("BDK001", message, self.session.pointer + "/acts")
 
     def telecare_initial(self) -> Iterator[Violation]:
         if self.bdks and self._telecare_forbidden():
             yield self._violation(
                 "BDK006",
-                f"{self.where}: the first session, with the initial BDK, is billed as telecare; it must be "
-                f"done in person (place 'cabinet', 'domicile' or 'etablissement'), later sessions may be telecare",
+                msg("{where}: the first session, with the initial BDK, is billed as telecare; it must be "
+                    "done in person (place 'cabinet', 'domicile' or 'etablissement'), later sessions may be telecare",
+                    where=self.where),
                 self.session.pointer + "/place")
 
     def duplicates(self) -> Iterator[Violation]:
@@ -89,8 +91,10 @@ class _SessionCheck:
         for act in self.bdks[1:]:
             yield self._violation(
                 "BDK004",
-                f"{self.where}: {act.letter} {act.coefficient} is a second act marked as the BDK (the first is "
-                f"{first.letter} {first.coefficient}); a session holds one bilan: remove it or its \"bdk\" flag",
+                msg("{where}: {letter} {coefficient} is a second act marked as the BDK (the first is "
+                    "{first_letter} {first_coefficient}); a session holds one bilan: remove it or its \"bdk\" flag",
+                    where=self.where, letter=act.letter, coefficient=act.coefficient, first_letter=first.letter,
+                    first_coefficient=first.coefficient),
                 act.pointer)
 
     def without_session_act(self) -> Iterator[Violation]:
@@ -98,16 +102,17 @@ class _SessionCheck:
             act = self.bdks[0]
             yield self._violation(
                 "BDK005",
-                f"{self.where}: {act.letter} {act.coefficient} (BDK) is the only act of the session; the BDK is "
-                f"billed in addition to the act of the session it is done in: add that act",
+                msg("{where}: {letter} {coefficient} (BDK) is the only act of the session; the BDK is "
+                    "billed in addition to the act of the session it is done in: add that act",
+                    where=self.where, letter=act.letter, coefficient=act.coefficient),
                 act.pointer)
 
     def wrong_coding(self, act) -> Violation:
         named = act_name(self._day(), act.letter, act.coefficient)
         return self._violation(
             "BDK002",
-            f"{self.where}: {named} is marked as the BDK but is not a BDK on that date; "
-            f"the BDK is {self._right_bdk(act.letter, self._when_changed(act))}",
+            msg("{where}: {act} is marked as the BDK but is not a BDK on that date; the BDK is {bdk}",
+                where=self.where, act=named, bdk=self._right_bdk(act.letter, self._when_changed(act))),
             act.pointer)
 
     def short_series(self) -> bool:
@@ -115,9 +120,10 @@ class _SessionCheck:
         return self.rule.min_series is not None and prescribed is not None and prescribed < self.rule.min_series
 
     def _short_series_message(self, act) -> str:
-        return (f"{self.where}: {act.letter} {act.coefficient} is billed as the BDK but the prescription has "
-                f"{self.invoice.sessions_prescribed} session(s); on that date the BDK is only due for series "
-                f"of {self.rule.min_series} sessions or more")
+        return msg("{where}: {letter} {coefficient} is billed as the BDK but the prescription has "
+                   "{prescribed} session(s); on that date the BDK is only due for series "
+                   "of {minimum} sessions or more", where=self.where, letter=act.letter, coefficient=act.coefficient,
+                   prescribed=self.invoice.sessions_prescribed, minimum=self.rule.min_series)
 
     def off_schedule(self, act, kind: str) -> Iterator[Violation]:
         number = self.session.number
@@ -127,13 +133,15 @@ class _SessionCheck:
             return
         first, every = self.rule.first_renewal[kind], self.rule.renewal_every[kind]
         before, after = self._previous_point(number, kind), self._next_point(number, kind)
-        message = (f"{self.where}: {act.letter} {act.coefficient} is a BDK ({_kind_words(kind)}) at session "
-                   f"{number}, which is not a bilan point; it is billed at session 1, then {first}, then every "
-                   f"{every} sessions (nearest: session {before} and session {after})")
-        doubt = self.rule.schedule_doubt or None
+        message = msg("{where}: {letter} {coefficient} is a BDK ({kind}) at session {number}, which is not a bilan "
+                      "point; it is billed at session 1, then {first}, then every {every} sessions (nearest: session "
+                      "{before} and session {after})", where=self.where, letter=act.letter, coefficient=act.coefficient,
+                      kind=_kind_words(kind), number=number, first=first, every=every, before=before, after=after)
+        doubt = Term(self.rule.schedule_doubt) if self.rule.schedule_doubt else None
         if before == number - 1 and before >= first:
-            doubt = (f"the text says 'at the {_ordinal(before)} session'; kinelint reads that as session {before} "
-                     f"itself, but if it means after {before} sessions, session {number} is right")
+            doubt = msg("the text says 'at the {ordinal} session'; kinelint reads that as session {before} "
+                        "itself, but if it means after {before} sessions, session {number} is right",
+                        ordinal=_ordinal(before), before=before, number=number)
         yield self._violation("BDK003", message, act.pointer, doubt)
 
     # -- wording --------------------------------------------------------------
@@ -154,11 +162,13 @@ class _SessionCheck:
     def _right_bdk(self, letter: str | None = None, when: str = "") -> str:
         """E.g. "AMK 10.7 since 2018-07-01 (AMK 10.8 for neurological and muscular affections)"."""
         letters = (letter,) if letter in self.rule.letters else tuple(self.rule.letters)
-        named = letters[0] if len(letters) == 1 else ", ".join(letters[:-1]) + " or " + letters[-1]
+        named = any_of(letters)
         kinds = sorted(self.rule.coefficients, key=lambda kind: kind != "general")
-        main = f"{named} {plain_number(self.rule.coefficients[kinds[0]])}{' ' + when if when else ''}"
-        others = [f"{named} {plain_number(self.rule.coefficients[kind])} for {_kind_words(kind)}" for kind in kinds[1:]]
-        return f"{main} ({'; '.join(others)})" if others else main
+        main = msg("{letters} {coefficient}{when}", letters=named, coefficient=self.rule.coefficients[kinds[0]],
+                   when=msg(" {when}", when=when) if when else "")
+        others = [msg("{letters} {coefficient} for {kind}", letters=named, coefficient=self.rule.coefficients[kind],
+                      kind=_kind_words(kind)) for kind in kinds[1:]]
+        return msg("{main} ({others})", main=main, others=Joined(others, "; ")) if others else main
 
     def _when_changed(self, act) -> str:
         """The BDK change the act's coefficient missed: "since 2018-07-01", "until 2018-06-30", or ""."""
@@ -166,9 +176,9 @@ class _SessionCheck:
             return ""
         until, since = self.rule.coefficients_until, self.rule.coefficients_since
         if until is not None and self._bdk_kind_on(until + ONE_DAY, act.coefficient):
-            return f"until {until.isoformat()}"
+            return msg("until {date}", date=until)
         if since is not None and self._bdk_kind_on(since - ONE_DAY, act.coefficient):
-            return f"since {since.isoformat()}"
+            return msg("since {date}", date=since)
         return ""
 
     def _bdk_kind_on(self, day, coefficient) -> str | None:
@@ -187,10 +197,11 @@ class _SessionCheck:
         return ruling(code, message, pointer, [self.rule.fact], [doubt] if doubt else [])
 
 
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+def _ordinal(n: int) -> Message:
+    if 10 <= n % 100 <= 20 or n % 10 not in (1, 2, 3):
+        return msg("{n}th", n=n)
+    return {1: lambda: msg("{n}st", n=n), 2: lambda: msg("{n}nd", n=n), 3: lambda: msg("{n}rd", n=n)}[n % 10]()
 
 
 def _kind_words(kind: str) -> str:
-    return KIND_WORDS.get(kind, kind)
+    return Message(KIND_WORDS[kind]) if kind in KIND_WORDS else kind

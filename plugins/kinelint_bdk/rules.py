@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kinelint.findings import Rule
+from kinelint.i18n import N_
 from kinelint.rulekit import NGAP
 
 _DECISION = f"{NGAP}, Titre XIV chap. I section 2, 3 (as modified by the UNCAM decision of 16 Apr 2018, in force 2018-07-01)"
@@ -11,7 +12,7 @@ MISSING_INITIAL = Rule(
     code="BDK001",
     name="missing-initial-bdk",
     severity="error",
-    summary="The first session of a prescription has no BDK act.",
+    summary=N_("The first session of a prescription has no BDK act."),
     rationale=(
         "Since 2018-07-01 every treatment starts with the bilan diagnostic kinésithérapique, whatever the "
         "number of sessions prescribed; a first session without it is a bilan done and not billed, or a "
@@ -26,7 +27,7 @@ WRONG_CODING = Rule(
     code="BDK002",
     name="bdk-wrong-coding",
     severity="error",
-    summary="An act marked as the BDK is not a BDK letter and coefficient on its date of care.",
+    summary=N_("An act marked as the BDK is not a BDK letter and coefficient on its date of care."),
     rationale=(
         "The BDK is AMK 10.7 (general) or AMK 10.8 (neurological and muscular affections) since 2018-07-01, "
         "AMK/AMS/AMC 8.1 or 10.1 before; any other value is rejected or underpaid."
@@ -40,7 +41,7 @@ OFF_SCHEDULE = Rule(
     code="BDK003",
     name="bdk-off-schedule",
     severity="error",
-    summary="A BDK is billed at a session that is not a bilan point.",
+    summary=N_("A BDK is billed at a session that is not a bilan point."),
     rationale=(
         "The BDK is billed at the first session, then (general case) at the 30th and every 20 sessions, or "
         "(neurological) at the 60th and every 50. kinelint reads 'at the 30th session' as session 30 itself; "
@@ -56,7 +57,7 @@ TWO_IN_SESSION = Rule(
     code="BDK004",
     name="two-bdk-in-session",
     severity="error",
-    summary="Two acts of one session are marked as the BDK.",
+    summary=N_("Two acts of one session are marked as the BDK."),
     rationale="One session holds one bilan; a second BDK is a duplicate line or a mis-flagged act.",
     source=f"{_DECISION} (H)",
     bad_example='AMK 10.7 "bdk": true twice in session 1',
@@ -67,7 +68,7 @@ WITHOUT_SESSION_ACT = Rule(
     code="BDK005",
     name="bdk-without-session-act",
     severity="warning",
-    summary="A BDK is the only act of its session.",
+    summary=N_("A BDK is the only act of its session."),
     rationale=(
         "The BDK is billed in addition to the act of the session it is done in; a session holding only "
         "the bilan usually lost its rehabilitation act. The NGAP only says the bilan's cotation is a flat rate; "
@@ -82,7 +83,7 @@ TELECARE_INITIAL = Rule(
     code="BDK006",
     name="initial-bdk-in-telecare",
     severity="error",
-    summary="The first session, with the initial BDK, is billed as telecare.",
+    summary=N_("The first session, with the initial BDK, is billed as telecare."),
     rationale="The first session with the initial bilan must be done in person; it cannot be telecare.",
     source="ameli.fr, entrée en vigueur de nouvelles mesures prévues à l'avenant 7 (télésoin) (H)",
     bad_example='session 1 with AMK 10.7 "bdk": true, "place": "telesoin"',
@@ -93,7 +94,7 @@ SHORT_SERIES = Rule(
     code="BDK007",
     name="bdk-short-series",
     severity="error",
-    summary="Before 2018-07-01, a BDK is billed for a prescription of fewer sessions than the minimum series.",
+    summary=N_("Before 2018-07-01, a BDK is billed for a prescription of fewer sessions than the minimum series."),
     rationale="Until 2018-06-30 the BDK was only due for series of 10 sessions or more.",
     source="arrêté of 13 Oct 2003 (JORF 17 Oct 2003), NGAP Titre XIV chap. I section 2, 3 before the UNCAM decision of 16 Apr 2018 (H)",
     bad_example='prescription of 8 sessions, AMK 8.1 "bdk": true on 2018-03-05',

@@ -17,7 +17,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from kinelint.hookspecs import hookimpl
-from kinelint.rulekit import cents, coefficient_fix, money, plain_number, ruling, session_label
+from kinelint.i18n import Joined, msg
+from kinelint.rulekit import coefficient_fix, euros, named_act, ruling, session_label
 
 from .rules import EARLY_COEFFICIENT, RULES, SUPERSEDED_COEFFICIENT, UNKNOWN_COEFFICIENT
 
@@ -46,8 +47,8 @@ def kinelint_check_invoice(invoice, nomenclature):
             if message is not None:
                 code, text = message
                 fix, money_at_stake = coefficient_fix(invoice, act, wording.instead(status, act), day)
-                yield ruling(code, f"{session_label(session)}: {text}", act.pointer + "/coefficient", [status.fact],
-                             fix=fix, money=money_at_stake)
+                yield ruling(code, msg("{where}: {text}", where=session_label(session), text=text),
+                             act.pointer + "/coefficient", [status.fact], fix=fix, money=money_at_stake)
 
 
 class _Wording:
@@ -66,9 +67,10 @@ class _Wording:
         if status.state == "early":
             return EARLY_COEFFICIENT.code, self._early(status, act)
         if status.state == "never":
-            billed = f"{act.letter} {plain_number(act.coefficient)}"
-            return UNKNOWN_COEFFICIENT.code, (f"{billed} is not a {act.letter} act on {self.on.isoformat()}; "
-                                              f"{_in_force(act.letter, status.valid_now)}")
+            billed = msg("{letter} {coefficient}", letter=act.letter, coefficient=act.coefficient)
+            return UNKNOWN_COEFFICIENT.code, msg("{billed} is not a {letter} act on {date}; {in_force}", billed=billed,
+                                                 letter=act.letter, date=self.on,
+                                                 in_force=_in_force(act.letter, status.valid_now))
         return None  # valid; act_deleted and unknown_letter belong to OBS
 
     def instead(self, status, act):
@@ -94,54 +96,62 @@ class _Wording:
 
     def _superseded(self, status, act) -> str:
         change = status.valid_until + ONE_DAY if status.valid_until else None
-        era = f"pre-{change.year}" if change and (change.month, change.day) == (1, 1) else "former"
-        until = f", valid until {status.valid_until.isoformat()}" if status.valid_until else ""
+        until = msg(", valid until {date}", date=status.valid_until) if status.valid_until else ""
         then = self._act_on(status.valid_until, act) if status.valid_until else None
-        named = then.name if then is not None else f"{act.letter} {plain_number(act.coefficient)}"
+        named = (named_act(then) if then is not None
+                 else msg("{letter} {coefficient}", letter=act.letter, coefficient=act.coefficient))
         now = self.nomenclature.same_act_on(then, self.on) if then is not None else None
         if now is not None:
-            return f"{named} is a {era} coefficient{until}; {self._billed_now(now, change)}"
-        if status.replacement is not None:
-            when = f" since {change.isoformat()}" if change else ""
-            return f"{named} is a {era} coefficient{until}; bill {act.letter} {plain_number(status.replacement)}{when}"
-        return f"{named} is a {era} coefficient{until}; {_in_force(act.letter, status.valid_now)}"
+            instead = self._billed_now(now, change)
+        elif status.replacement is not None:
+            when = msg(" since {date}", date=change) if change else ""
+            instead = msg("bill {letter} {coefficient}{when}", letter=act.letter, coefficient=status.replacement,
+                          when=when)
+        else:
+            instead = _in_force(act.letter, status.valid_now)
+        if change and (change.month, change.day) == (1, 1):
+            return msg("{billed} is a pre-{year} coefficient{until}; {instead}", billed=named, year=str(change.year),
+                       until=until, instead=instead)
+        return msg("{billed} is a former coefficient{until}; {instead}", billed=named, until=until, instead=instead)
 
     def _early(self, status, act) -> str:
-        start = f" from {status.valid_from.isoformat()}" if status.valid_from else " only later"
+        start = msg(" from {date}", date=status.valid_from) if status.valid_from else msg(" only later")
         later = self._act_on(status.valid_from, act) if status.valid_from else None
-        named = later.name if later is not None else f"{act.letter} {plain_number(act.coefficient)}"
+        named = (named_act(later) if later is not None
+                 else msg("{letter} {coefficient}", letter=act.letter, coefficient=act.coefficient))
         now = self.nomenclature.same_act_on(later, self.on) if later is not None else None
         if now is not None:
-            return f"{named} is valid{start}; {self._billed_now(now)}"
+            return msg("{billed} is valid{start}; {now}", billed=named, start=start, now=self._billed_now(now))
         if status.valid_now:
-            return (f"{named} is valid{start}; bill the coefficient in force on {self.on.isoformat()} "
-                    f"({_listed(act.letter, status.valid_now)})")
-        return f"{named} is valid{start}"
+            return msg("{billed} is valid{start}; bill the coefficient in force on {date} ({listed})", billed=named,
+                       start=start, date=self.on, listed=_listed(act.letter, status.valid_now))
+        return msg("{billed} is valid{start}", billed=named, start=start)
 
     def _billed_now(self, now, since=None) -> str:
         """'on 2026-01-05 that act is billed RIC 8.12 = 17.95 (since 2026-01-01)'."""
         value = self.day.letter_value(now.letter)
-        amount = f" = {money(cents(now.coefficient * value.amount))}" if value is not None else ""
-        when = f" (since {since.isoformat()})" if since else ""
-        return (f"on {self.on.isoformat()} that act is billed {now.letter} {plain_number(now.coefficient)}"
-                f"{amount}{when}")
+        amount = msg(" = {amount}", amount=euros(now.coefficient * value.amount)) if value is not None else ""
+        when = msg(" (since {date})", date=since) if since else ""
+        return msg("on {date} that act is billed {letter} {coefficient}{amount}{when}", date=self.on,
+                   letter=now.letter, coefficient=now.coefficient, amount=amount, when=when)
 
 
 def _in_force(letter, values) -> str:
     if not values:
-        return f"no {letter} act is known on that date"
-    return f"{letter} acts then: {_listed(letter, values)}"
+        return msg("no {letter} act is known on that date", letter=letter)
+    return msg("{letter} acts then: {listed}", letter=letter, listed=_listed(letter, values))
 
 
 def _listed(letter, values) -> str:
     """The valid coefficients, briefly: 'RIC 8.08 to 8.12', 'AMK 1.2, 2.2, 10.7, 10.8'."""
     groups = _runs(sorted(set(values)))
-    shown = ", ".join(groups[:MAX_LISTED])
-    more = f", … ({len(values)} values)" if len(groups) > MAX_LISTED else ""
-    return f"{letter} {shown}{more}"
+    if len(groups) > MAX_LISTED:
+        return msg("{letter} {shown}, … ({count} values)", letter=letter, shown=Joined(groups[:MAX_LISTED]),
+                   count=len(values))
+    return msg("{letter} {shown}", letter=letter, shown=Joined(groups))
 
 
-def _runs(values: list[Decimal]) -> list[str]:
+def _runs(values: list[Decimal]) -> list:
     """Consecutive cent steps shown as ranges: 8.08, 8.09 … 8.12 -> '8.08 to 8.12'."""
     runs: list[list[Decimal]] = []
     for value in values:
@@ -149,6 +159,6 @@ def _runs(values: list[Decimal]) -> list[str]:
             runs[-1].append(value)
         else:
             runs.append([value])
-    return [f"{plain_number(r[0])} to {plain_number(r[-1])}" if len(r) >= 3 else ", ".join(map(plain_number, r)) for r in runs]
+    return [msg("{first} to {last}", first=r[0], last=r[-1]) if len(r) >= 3 else Joined(r) for r in runs]
 
 

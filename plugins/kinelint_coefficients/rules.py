@@ -4,6 +4,7 @@ Which coefficient is valid when comes from the nomenclature data, never from her
 """
 
 from kinelint.findings import Rule
+from kinelint.i18n import N_
 from kinelint.rulekit import NGAP
 
 _SOURCES = (f"{NGAP}, Titre XIV (the coefficients in force); the 2026-01-01 steps (+0.60 on the article 1 "
@@ -15,7 +16,7 @@ SUPERSEDED_COEFFICIENT = Rule(
     code="COE001",
     name="superseded-coefficient",
     severity="error",
-    summary="An act is billed with a coefficient that was replaced before the date of care.",
+    summary=N_("An act is billed with a coefficient that was replaced before the date of care."),
     rationale=("Coefficients change on dated decisions (e.g. +0.60 on the orthopaedic acts on 2026-01-01); "
                "care on or after the change must carry the new coefficient, or it is underpaid and the "
                "act is no longer traceable."),
@@ -28,7 +29,7 @@ EARLY_COEFFICIENT = Rule(
     code="COE002",
     name="early-coefficient",
     severity="error",
-    summary="An act is billed with a coefficient that only comes into force after the date of care.",
+    summary=N_("An act is billed with a coefficient that only comes into force after the date of care."),
     rationale=("No new coefficient may be billed before its date; the 2025 vendor guidance was explicit that "
                "anticipated values are rejected (the 2025-07-01 step was suspended to 2026-01-01)."),
     source=_SOURCES,
@@ -40,7 +41,7 @@ UNKNOWN_COEFFICIENT = Rule(
     code="COE003",
     name="unknown-coefficient",
     severity="error",
-    summary="An act is billed with a coefficient that is no act of its letter on the date of care.",
+    summary=N_("An act is billed with a coefficient that is no act of its letter on the date of care."),
     rationale=("Since 2024-02-22 an act is its (letter, coefficient) pair and each letter has a short list of "
                "acts; any other value is a typing or mapping error. The lists are complete from 2024-02-22, so "
                "the finding is an error; before that date kinelint has no complete list and says nothing."),

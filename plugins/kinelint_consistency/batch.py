@@ -14,6 +14,7 @@ The price: a finding cannot name the earlier invoice, only say that there is one
 from __future__ import annotations
 
 from kinelint.findings import Violation
+from kinelint.i18n import msg
 from kinelint.keystore import KeyStore
 
 from kinelint_consistency import same_day
@@ -51,8 +52,8 @@ class BatchChecker:
             # The same invoice exported twice: one finding, not one more per session it repeats.
             self._found.append((ref, Violation(
                 DUPLICATE_INVOICE_ID.code,
-                f"invoice id {invoice_id} is already used by an earlier invoice of this batch; "
-                f"each invoice needs its own id", "/invoice_id")))
+                msg("invoice id {invoice_id} is already used by an earlier invoice of this batch; "
+                    "each invoice needs its own id", invoice_id=invoice_id), "/invoice_id")))
             return
         billed_now, beyond_mask = 0, False
         for _, number, _, _ in sessions:
@@ -77,8 +78,10 @@ class BatchChecker:
                 reported.add(index)
                 self._found.append((ref, Violation(
                     SESSION_BILLED_TWICE.code,
-                    f"session {number} ({on.isoformat()}): session {number} of prescription {prescription_id} "
-                    f"is already billed by an earlier invoice of this batch; a session is billed once",
+                    msg("{where}: session {number} of prescription {prescription} is already billed by an earlier "
+                        "invoice of this batch; a session is billed once",
+                        where=msg("session {number} ({date})", number=number, date=on), number=number,
+                        prescription=prescription_id),
                     f"/sessions/{index}/number")))
         for _, number, _, _ in sessions:
             if number > _MASK_BITS:
@@ -109,9 +112,10 @@ class BatchChecker:
                     continue  # the same session billed again: CON009 says so
                 self._found.append((ref, Violation(
                     TWO_SESSIONS_ONE_DAY_BATCH.code,
-                    f"session {number} ({on.isoformat()}): an earlier invoice of this batch already bills a "
-                    f"session of prescription {prescription_id} on that date; one prescription gives one "
-                    f"session a day, save urgent airway clearance, cystic fibrosis and burns",
+                    msg("{where}: an earlier invoice of this batch already bills a session of prescription "
+                        "{prescription} on that date; one prescription gives one session a day, save urgent airway "
+                        "clearance, cystic fibrosis and burns", where=msg("session {number} ({date})", number=number,
+                                                                          date=on), prescription=prescription_id),
                     f"/sessions/{index}/date")))
 
     def _already_billed(self, mask: int, prescription_id: str, number: int) -> bool:

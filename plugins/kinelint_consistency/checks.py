@@ -8,6 +8,7 @@ from stdnum import luhn
 from stdnum.fr import nir as stdnum_nir
 
 from kinelint.findings import Violation
+from kinelint.i18n import msg
 from kinelint.rulekit import session_label
 
 from kinelint_consistency import same_day
@@ -23,22 +24,25 @@ def _luhn_valid(number: str) -> bool:
 
 
 def check_dates(invoice, today):
-    prescribed_on = invoice.prescription_date.isoformat()
-    issued_on = invoice.issued_on.isoformat()
+    prescribed_on = invoice.prescription_date
+    issued_on = invoice.issued_on
     if invoice.issued_on > today:
         yield Violation(ISSUED_IN_THE_FUTURE.code,
-                        f"issued on {issued_on}, after the reference date {today.isoformat()}; an invoice is "
-                        f"issued on or before the day it is checked (set --today to check as of another day)",
+                        msg("issued on {issued}, after the reference date {today}; an invoice is issued on or before "
+                            "the day it is checked (set --today to check as of another day)", issued=issued_on,
+                            today=today),
                         "/issued_on")
     for session in invoice.sessions:
         if session.date < invoice.prescription_date:
             yield Violation(CARE_BEFORE_PRESCRIPTION.code,
-                            f"{session_label(session)}: care dated before the prescription of {prescribed_on}; "
-                            f"care must be on or after that date", session.pointer + "/date")
+                            msg("{where}: care dated before the prescription of {date}; care must be on or after "
+                                "that date", where=session_label(session), date=prescribed_on),
+                            session.pointer + "/date")
         if session.date > invoice.issued_on:
             yield Violation(CARE_AFTER_ISSUE.code,
-                            f"{session_label(session)}: care dated after the invoice's issue date {issued_on}; "
-                            f"an invoice bills only care given on or before its issue date", session.pointer + "/date")
+                            msg("{where}: care dated after the invoice's issue date {date}; an invoice bills only "
+                                "care given on or before its issue date", where=session_label(session),
+                                date=issued_on), session.pointer + "/date")
 
 
 def check_order(invoice):
@@ -53,18 +57,21 @@ def check_order(invoice):
         if previous is not None:
             if session.number in seen:
                 yield Violation(SESSION_NUMBERS.code,
-                                f"{session_label(session)}: session number {session.number} is already used earlier on "
-                                f"this invoice; each session has its own number", session.pointer + "/number")
+                                msg("{where}: session number {number} is already used earlier on this invoice; "
+                                    "each session has its own number", where=session_label(session),
+                                    number=session.number), session.pointer + "/number")
             elif session.number < previous.number:
                 yield Violation(SESSION_NUMBERS.code,
-                                f"{session_label(session)}: session number {session.number} comes after session "
-                                f"{previous.number}; numbers must rise in the order sessions are listed",
+                                msg("{where}: session number {number} comes after session {previous}; numbers "
+                                    "must rise in the order sessions are listed", where=session_label(session),
+                                    number=session.number, previous=previous.number),
                                 session.pointer + "/number")
             elif session.date < previous.date:
                 yield Violation(SESSION_DATES.code,
-                                f"{session_label(session)}: dated before the session listed above it, session "
-                                f"{previous.number} ({previous.date.isoformat()}); list sessions in the order "
-                                f"they were given, or correct the date", session.pointer + "/date")
+                                msg("{where}: dated before the session listed above it, {previous}; list sessions "
+                                    "in the order they were given, or correct the date",
+                                    where=session_label(session), previous=session_label(previous)),
+                                session.pointer + "/date")
         seen.add(session.number)
         previous = session
 
@@ -81,10 +88,11 @@ def check_same_day(invoice, nomenclature):
         earlier = first_on.setdefault(session.date, session)
         if earlier is not session and earlier.number != session.number:
             yield Violation(TWO_SESSIONS_ONE_DAY.code,
-                            f"{session_label(session)}: session {earlier.number} of the same prescription is "
-                            f"on the same date; one prescription gives one session a day (two sessions that "
-                            f"day need two prescriptions, for affections of different articles, on two regions), "
-                            f"save urgent airway clearance, cystic fibrosis and burns", session.pointer + "/date")
+                            msg("{where}: session {number} of the same prescription is on the same date; one "
+                                "prescription gives one session a day (two sessions that day need two prescriptions, "
+                                "for affections of different articles, on two regions), save urgent airway "
+                                "clearance, cystic fibrosis and burns", where=session_label(session),
+                                number=earlier.number), session.pointer + "/date")
 
 
 def check_prescribed(invoice):
@@ -94,19 +102,22 @@ def check_prescribed(invoice):
     for session in invoice.sessions:
         if session.number > limit:
             yield Violation(BEYOND_PRESCRIBED.code,
-                            f"{session_label(session)}: beyond the {limit} session(s) prescribed; "
-                            f"a new prescription is needed for this session", session.pointer + "/number")
+                            msg("{where}: beyond the {limit} session(s) prescribed; a new prescription is needed "
+                                "for this session", where=session_label(session), limit=limit),
+                            session.pointer + "/number")
 
 
 def check_identifiers(invoice):
     # The message says only that the key does not match: the NIR is patient data.
     if stdnum_nir.calc_check_digits(invoice.nir) != invoice.nir[13:]:
         yield Violation(NIR_KEY.code,
-                        "the patient's NIR key (its last two digits) does not match its first 13 characters; "
-                        "the NIR is probably mistyped", "/patient/nir")
-    for who, number, pointer in (("practitioner's", invoice.rpps, "/practitioner/rpps"),
-                                 ("prescriber's", invoice.prescriber_rpps, "/prescription/prescriber_rpps")):
-        if number is not None and not _luhn_valid(number):
-            yield Violation(RPPS_KEY.code,
-                            f"the {who} RPPS {number}: its last digit is not the Luhn key of the first ten; "
-                            f"the number is probably mistyped", pointer)
+                        msg("the patient's NIR key (its last two digits) does not match its first 13 characters; "
+                            "the NIR is probably mistyped"), "/patient/nir")
+    if invoice.rpps is not None and not _luhn_valid(invoice.rpps):
+        yield Violation(RPPS_KEY.code, msg("the practitioner's RPPS {number}: its last digit is not the Luhn key of the "
+                                           "first ten; the number is probably mistyped", number=invoice.rpps),
+                        "/practitioner/rpps")
+    if invoice.prescriber_rpps is not None and not _luhn_valid(invoice.prescriber_rpps):
+        yield Violation(RPPS_KEY.code, msg("the prescriber's RPPS {number}: its last digit is not the Luhn key of the "
+                                           "first ten; the number is probably mistyped", number=invoice.prescriber_rpps),
+                        "/prescription/prescriber_rpps")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kinelint.findings import Rule
+from kinelint.i18n import N_
 from kinelint.rulekit import NGAP
 
 _SEQUENCE = (f"{NGAP}, Titre XIV (acts on a written medical prescription): care follows the prescription "
@@ -12,7 +13,7 @@ CARE_BEFORE_PRESCRIPTION = Rule(
     code="CON001",
     name="care-before-prescription",
     severity="error",
-    summary="A session's date of care is earlier than the prescription's date.",
+    summary=N_("A session's date of care is earlier than the prescription's date."),
     rationale=("Care billed to the Assurance Maladie on prescription must follow the prescription; a session "
                "dated before it is either a typing error or care that is not covered."),
     source=_SEQUENCE,
@@ -24,7 +25,7 @@ CARE_AFTER_ISSUE = Rule(
     code="CON002",
     name="care-after-issue-date",
     severity="error",
-    summary="A session's date of care is later than the invoice's issue date.",
+    summary=N_("A session's date of care is later than the invoice's issue date."),
     rationale="An invoice can only bill care already given; a later date of care is a typing error or billing in advance.",
     source=_SEQUENCE,
     bad_example='"issued_on": "2026-02-03", a session on 2026-02-05',
@@ -35,7 +36,7 @@ SESSION_NUMBERS = Rule(
     code="CON003",
     name="session-numbers-out-of-order",
     severity="error",
-    summary="A session number repeats or goes backwards within one invoice.",
+    summary=N_("A session number repeats or goes backwards within one invoice."),
     rationale=("Session numbers count the sessions of the treatment; a repeated number bills one session twice, "
                "and a number going backwards breaks the count that BDK renewals and prior-agreement thresholds rely on."),
     source="kinelint invoice format, version 1 (sessions[].number: ordinal of the session in the treatment)",
@@ -47,7 +48,7 @@ SESSION_DATES = Rule(
     code="CON004",
     name="session-dates-out-of-order",
     severity="error",
-    summary="A session's date is earlier than the date of the session before it on the invoice.",
+    summary=N_("A session's date is earlier than the date of the session before it on the invoice."),
     rationale=("Sessions are listed in the order they were given; a later session dated earlier contradicts "
                "its numbering and usually hides a mistyped date, on which every dated rule then goes wrong."),
     source="kinelint invoice format, version 1 (sessions in treatment order; every dated rule uses the date of care)",
@@ -59,7 +60,7 @@ BEYOND_PRESCRIBED = Rule(
     code="CON005",
     name="more-sessions-than-prescribed",
     severity="error",
-    summary="A session number is above the number of sessions written on the prescription.",
+    summary=N_("A session number is above the number of sessions written on the prescription."),
     rationale=("Sessions beyond those prescribed are not covered by that prescription; a new prescription "
                "(and, past some thresholds, a prior agreement) is needed."),
     source=f"the medical prescription (prescription.sessions_prescribed); {NGAP}, Titre XIV",
@@ -71,7 +72,7 @@ NIR_KEY = Rule(
     code="CON006",
     name="nir-key-mismatch",
     severity="error",
-    summary="The patient's NIR key is not 97 − (the first 13 digits mod 97), Corsica 2A read as 19 and 2B as 18.",
+    summary=N_("The patient's NIR key is not 97 − (the first 13 digits mod 97), Corsica 2A read as 19 and 2B as 18."),
     rationale=("A NIR whose key does not match was mistyped; the invoice would be charged to another person or "
                "rejected by the Assurance Maladie."),
     source="INSEE, NIR key (clé de contrôle: 97 minus the first 13 digits mod 97, 2A/2B as 19/18) (M); python-stdnum stdnum.fr.nir",
@@ -83,7 +84,7 @@ RPPS_KEY = Rule(
     code="CON007",
     name="rpps-key-mismatch",
     severity="error",
-    summary="An RPPS number (practitioner or prescriber) does not end with its Luhn check digit.",
+    summary=N_("An RPPS number (practitioner or prescriber) does not end with its Luhn check digit."),
     rationale=("An RPPS number with a wrong check digit was mistyped; the invoice is rejected or attributed to "
                "another professional."),
     source="RPPS (répertoire partagé des professionnels de santé): 11 digits, the last a Luhn key (M); python-stdnum stdnum.luhn",
@@ -95,7 +96,7 @@ DUPLICATE_INVOICE_ID = Rule(
     code="CON008",
     name="duplicate-invoice-id",
     severity="error",
-    summary="Two invoices of one batch carry the same invoice id.",
+    summary=N_("Two invoices of one batch carry the same invoice id."),
     rationale=("An invoice id must be unique; a repeated id is an invoice exported twice (paid twice) or two "
                "invoices that the Assurance Maladie and the practice can no longer tell apart."),
     source="kinelint invoice format, version 1 (invoice_id: unique in a batch)",
@@ -107,7 +108,7 @@ SESSION_BILLED_TWICE = Rule(
     code="CON009",
     name="session-billed-twice",
     severity="error",
-    summary="The same session (prescription id and session number) is billed on two invoices of one batch.",
+    summary=N_("The same session (prescription id and session number) is billed on two invoices of one batch."),
     rationale="A session is paid once; billing it on two invoices is double billing, whatever the dates say.",
     source="kinelint invoice format, version 1 (prescription.id groups the invoices of one treatment; sessions[].number)",
     bad_example="session 3 of prescription RX-7781 on invoices F-41 and F-42",
@@ -118,7 +119,7 @@ ISSUED_IN_THE_FUTURE = Rule(
     code="CON010",
     name="issued-in-the-future",
     severity="error",
-    summary="The invoice's issue date is after the reference date (today, or --today).",
+    summary=N_("The invoice's issue date is after the reference date (today, or --today)."),
     rationale=("An invoice cannot be issued on a day that has not come: the date was mistyped or the export's "
                "clock is wrong, and the care it bills would then look future too."),
     source="kinelint invoice format (issued_on is the date the invoice was issued): care precedes its invoice",
@@ -140,7 +141,7 @@ TWO_SESSIONS_ONE_DAY = Rule(
     code="CON011",
     name="two-sessions-one-day",
     severity="error",
-    summary=("Two sessions of one invoice (one prescription) are dated on the same day, on or after 2024-02-22, "
+    summary=N_("Two sessions of one invoice (one prescription) are dated on the same day, on or after 2024-02-22, "
              "neither billing an act that allows two a day (ARL 8.49, ARL 10, RPB)."),
     rationale=(
         "Since 2024-02-22 two sessions on one day are both paid only with two distinct prescriptions, for "
@@ -159,7 +160,7 @@ TWO_SESSIONS_ONE_DAY_BATCH = Rule(
     code="CON012",
     name="two-sessions-one-day-across-invoices",
     severity="error",
-    summary=("Two invoices of one batch bill sessions of the same prescription on the same day (on or after "
+    summary=N_("Two invoices of one batch bill sessions of the same prescription on the same day (on or after "
              "2024-02-22), neither with an act that allows two a day."),
     rationale=(
         "The rule of CON011, across invoices: a prescription gives one session a day whichever invoice bills "

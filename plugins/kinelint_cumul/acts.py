@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kinelint.rulekit import ruling, session_label
+from kinelint.i18n import Joined, any_of, msg
+from kinelint.rulekit import named_act, ruling, session_label
 
 from kinelint_cumul.rules import (SUPPLEMENT_INCLUDED, ISOLATED_BILAN_WITH_TREATMENT, SPECIFIC_WITHOUT_ITS_ACT,
                                   SUPPLEMENT_WITHOUT_ACT, TWO_CODINGS)
@@ -133,15 +134,16 @@ class _Session:
             reported.add(fee.code)
             yield ruling(
                 SPECIFIC_WITHOUT_ITS_ACT.code,
-                f"{self.where}: {fee.code} is billed but no act of this session opens it on "
-                f"{self.session.date.isoformat()}: {self._what_they_open()}; bill the indemnity the act opens, "
-                f"or IFD",
+                msg("{where}: {code} is billed but no act of this session opens it on {date}: {opened}; bill the "
+                    "indemnity the act opens, or IFD", where=self.where, code=fee.code, date=self.session.date,
+                    opened=self._what_they_open()),
                 fee.pointer, facts=[status.fact, *(known.fact for _, known in self.acts if known is not None)])
 
     def _what_they_open(self) -> str:
         main = [(act, known) for act, known in self.acts if known is not None and known.kind not in SUPPLEMENTS
                 and not act.bdk and known.kind != "bdk"] or [(act, known) for act, known in self.acts if known]
-        return "; ".join(f"{known.name} opens {_opens(known)}" for _, known in main)
+        return Joined([msg("{act} opens {indemnities}", act=named_act(known), indemnities=_opens(known))
+                       for _, known in main], "; ")
 
     def codings(self) -> Iterator:
         """Two rehabilitation acts, a supplement with nothing to supplement, or one its act already
@@ -152,9 +154,10 @@ class _Session:
             (_, first), (second_act, second) = treatments[0], treatments[1]
             yield ruling(
                 TWO_CODINGS.code,
-                f"{self.where}: {first.name} and {second.name} are two codings in one session; a session has one "
-                f"coting, that of the affection or territory treated (several limbs, or trunk and limbs: the "
-                f"TER act); bill one act, or two sessions on two prescriptions",
+                msg("{where}: {first} and {second} are two codings in one session; a session has one coting, that "
+                    "of the affection or territory treated (several limbs, or trunk and limbs: the TER act); bill "
+                    "one act, or two sessions on two prescriptions", where=self.where, first=named_act(first),
+                    second=named_act(second)),
                 second_act.pointer, facts=[first.fact, second.fact])
         unknown = any(known is None for act, known in self.acts if not act.bdk)
         for act, known in self.acts:
@@ -169,31 +172,38 @@ class _Session:
                     if known.kind in other.includes:
                         yield ruling(
                             SUPPLEMENT_INCLUDED.code,
-                            f"{self.where}: {known.name} is billed with {other.name}, whose coting already "
-                            f"includes the {known.kind}; remove the supplement",
+                            msg("{where}: {act} is billed with {other}, whose coting already includes the "
+                                "{supplement}; remove the supplement", where=self.where, act=named_act(known),
+                                other=named_act(other), supplement=_supplement_words(known.kind)),
                             act.pointer, facts=[known.fact, other.fact])
 
     def _unsupplemented(self, act, known):
-        what = "a chapter II rehabilitation act" if known.kind == "balneotherapy" else (
-            f"a rehabilitation act of the same article ({known.article})")
+        what = msg("a chapter II rehabilitation act") if known.kind == "balneotherapy" else (
+            msg("a rehabilitation act of the same article ({article})", article=known.article))
         return ruling(
             SUPPLEMENT_WITHOUT_ACT.code,
-            f"{self.where}: {known.name} is a supplement and this session bills no act it supplements; it is "
-            f"billed on top of {what} of the same session",
+            msg("{where}: {act} is a supplement and this session bills no act it supplements; it is billed on top "
+                "of {what} of the same session", where=self.where, act=named_act(known), what=what),
             act.pointer, facts=[known.fact])
 
 
 def _opens(known) -> str:
     if not known.specific_indemnities:
-        return "no specific indemnity (IFD only)"
-    return " or ".join(sorted(known.specific_indemnities))
+        return msg("no specific indemnity (IFD only)")
+    return any_of(sorted(known.specific_indemnities))
+
+
+def _supplement_words(kind: str):
+    return {"bandage": lambda: msg("bandage"), "balneotherapy": lambda: msg("balneotherapy")}.get(kind, lambda: kind)()
 
 
 def _isolated_bilan(session, act, known, treated_session, treated_act, treatment):
-    where = "in this session" if treated_session is session else f"in {session_label(treated_session)}"
+    where = msg("in this session") if treated_session is session else msg("in {session}",
+                                                                          session=session_label(treated_session))
     return ruling(
         ISOLATED_BILAN_WITH_TREATMENT.code,
-        f"{session_label(session)}: {known.name} is an isolated bilan, billed only when no rehabilitation is "
-        f"ongoing or co-prescribed, and this invoice bills {treatment.name} {where}; during a treatment the "
-        f"assessment is the bilan-diagnostic kinésithérapique (BDK), not an isolated bilan",
+        msg("{where}: {act} is an isolated bilan, billed only when no rehabilitation is ongoing or co-prescribed, "
+            "and this invoice bills {treatment} {place}; during a treatment the assessment is the bilan-diagnostic "
+            "kinésithérapique (BDK), not an isolated bilan", where=session_label(session), act=named_act(known),
+            treatment=named_act(treatment), place=where),
         act.pointer, facts=[known.fact, treatment.fact])

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kinelint.findings import Violation
+from kinelint.i18n import all_of, msg
 from kinelint.rulekit import ruling, session_label
 
 TRAVEL_GROUPS = ("travel", "specific", "km")
@@ -48,9 +49,9 @@ class _Judge:
             if group in TRAVEL_GROUPS:
                 yield self._violation(
                     "CUM004",
-                    f"{self.where}: {fee.code} is a travel fee but the session's place is "
-                    f"'{self.session.place}'; travel indemnities and kilometres are only due for care at the "
-                    f"patient's home (place 'domicile'): remove {fee.code} or correct the place",
+                    msg("{where}: {code} is a travel fee but the session's place is '{place}'; travel indemnities "
+                        "and kilometres are only due for care at the patient's home (place 'domicile'): remove "
+                        "{code} or correct the place", where=self.where, code=fee.code, place=self.session.place),
                     fee.pointer, self._uncertain([fee.code]))
 
     def duplicates(self, fees) -> Iterator[Violation]:
@@ -62,11 +63,12 @@ class _Judge:
             if group in TRAVEL_GROUPS and not self.session.at_home:
                 continue  # already reported as a travel fee outside the home
             per_km = self.nomenclature.is_per_km(fee.code)
-            what = ("bill the kilometres as one line whose quantity is the distance"
-                    if per_km else f"bill {fee.code} once per session")
+            what = (msg("bill the kilometres as one line whose quantity is the distance")
+                    if per_km else msg("bill {code} once per session", code=fee.code))
             # A flat fee billed again is billed in full too much; repeated kilometres may be a split distance.
             yield self._violation(
-                "CUM003", f"{self.where}: {fee.code} is billed more than once; {what}", fee.pointer,
+                "CUM003", msg("{where}: {code} is billed more than once; {what}", where=self.where, code=fee.code,
+                              what=what), fee.pointer,
                 self._uncertain([fee.code]), money=None if per_km else fee.amount)
 
     def specific_together(self, fees) -> Iterator[Violation]:
@@ -78,11 +80,12 @@ class _Judge:
             return
         codes = list(first_of_code)
         doubtful = self._uncertain(codes)  # two certain ones are enough for an error
-        every = "both" if len(codes) == 2 else "all"
+        message = (msg("{where}: {codes} are both specific indemnities; a visit earns one specific indemnity at "
+                       "most: keep one of them", where=self.where, codes=all_of(codes)) if len(codes) == 2 else
+                   msg("{where}: {codes} are all specific indemnities; a visit earns one specific indemnity at "
+                       "most: keep one of them", where=self.where, codes=all_of(codes)))
         yield self._violation(
-            "CUM001",
-            f"{self.where}: {_and(codes)} are {every} specific indemnities; a visit earns one specific "
-            f"indemnity at most: keep one of them",
+            "CUM001", message,
             first_of_code[codes[1]].pointer, doubtful if len(codes) - len(doubtful) < 2 else [])
 
     def specific_with_ifd(self, fees) -> Iterator[Violation]:
@@ -91,14 +94,14 @@ class _Judge:
         if not specific or not flat:
             return
         travel = flat[0]
-        kind = "a specific indemnity" if len(specific) == 1 else "specific indemnities"
+        kind = msg("a specific indemnity") if len(specific) == 1 else msg("specific indemnities")
         # one certain specific indemnity with a certain IFD is enough for an error
         certain = len(self._uncertain(specific)) < len(specific) and not self._uncertain([travel.code])
         yield self._violation(
             "CUM002",
-            f"{self.where}: {travel.code} is billed with {kind} ({_and(specific)}); the specific indemnity "
-            f"is paid instead of {travel.code}, not on top of it: bill one or the other (kilometres may be "
-            f"added to either)",
+            msg("{where}: {code} is billed with {kind} ({specific}); the specific indemnity is paid instead of "
+                "{code}, not on top of it: bill one or the other (kilometres may be added to either)",
+                where=self.where, code=travel.code, kind=kind, specific=all_of(specific)),
             travel.pointer, [] if certain else self._uncertain([travel.code, *specific]))
 
     def night_and_sunday(self, fees) -> Iterator[Violation]:
@@ -109,9 +112,9 @@ class _Judge:
         later = max(night[0], sunday[0], key=lambda fee: fee.index)
         yield self._violation(
             "CUM005",
-            f"{self.where}: the night majoration {night[0].code} and the Sunday/holiday majoration "
-            f"{sunday[0].code} are both billed; urgent care earns one majoration: bill {night[0].code} or "
-            f"{sunday[0].code}, not both",
+            msg("{where}: the night majoration {night} and the Sunday/holiday majoration {sunday} are both "
+                "billed; urgent care earns one majoration: bill {night} or {sunday}, not both", where=self.where,
+                night=night[0].code, sunday=sunday[0].code),
             later.pointer, self._uncertain([night[0].code, sunday[0].code]))
 
     def _uncertain(self, fee_codes) -> list[str]:
@@ -124,13 +127,9 @@ class _Judge:
 
     def _violation(self, code: str, message: str, pointer: str, doubtful: list[str], money=None) -> Violation:
         """A finding that rests on uncertain fee facts (``doubtful``) is a warning that says why."""
-        return ruling(code, message, pointer, doubts=[f"{c}: {self._fact(c).why_uncertain()}" for c in doubtful],
-                      money=money)
+        return ruling(code, message, pointer, doubts=[msg("{code}: {reason}", code=c, reason=self._fact(c).why_uncertain())
+                                                      for c in doubtful], money=money)
 
 
 def _unique(items) -> list:
     return list(dict.fromkeys(items))
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

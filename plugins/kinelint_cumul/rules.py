@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kinelint.findings import Rule
+from kinelint.i18n import N_
 from kinelint.rulekit import NGAP
 
 _SPECIFIC_SOURCE = (
@@ -15,7 +16,7 @@ SPECIFIC_TOGETHER = Rule(
     code="CUM001",
     name="specific-indemnities-together",
     severity="error",
-    summary="Two or more different specific indemnities are billed in one session.",
+    summary=N_("Two or more different specific indemnities are billed in one session."),
     rationale=(
         "A visit earns at most one specific travel indemnity (IFO, IFR, IFN, IFP or IFS); the Assurance "
         "Maladie pays one and recovers the other. Since 2026-01-01 IFS is the single specific indemnity. "
@@ -30,7 +31,7 @@ SPECIFIC_WITH_IFD = Rule(
     code="CUM002",
     name="specific-indemnity-with-ifd",
     severity="error",
-    summary="A specific indemnity and the flat travel indemnity IFD are billed in one session.",
+    summary=N_("A specific indemnity and the flat travel indemnity IFD are billed in one session."),
     rationale=(
         "The specific indemnity is paid instead of IFD for the same visit, not on top of it; billing "
         "both is a double payment for one trip. IK may be added to either."
@@ -44,7 +45,7 @@ DUPLICATE_FEE = Rule(
     code="CUM003",
     name="duplicate-fee",
     severity="error",
-    summary="The same fee code is billed twice in one session.",
+    summary=N_("The same fee code is billed twice in one session."),
     rationale=(
         "Indemnities and majorations are due once per visit, and kilometres are one line whose quantity "
         "is the distance billed; a repeated line is a double payment or an export error."
@@ -58,7 +59,7 @@ TRAVEL_OUTSIDE_HOME = Rule(
     code="CUM004",
     name="travel-fee-outside-home",
     severity="error",
-    summary="A travel fee (IFD, a specific indemnity, IK/IKM/IKS) is billed for a session not at the patient's home.",
+    summary=N_("A travel fee (IFD, a specific indemnity, IK/IKM/IKS) is billed for a session not at the patient's home."),
     rationale=(
         "Travel indemnities and kilometres pay the practitioner's trip to the patient; they are due only "
         "for care at the patient's home, never at the practice, in an establishment or in telecare."
@@ -73,7 +74,7 @@ NIGHT_AND_SUNDAY = Rule(
     code="CUM005",
     name="night-and-sunday-majoration",
     severity="error",
-    summary="The night majoration (MN) and the Sunday/holiday majoration (MD) are billed in one session.",
+    summary=N_("The night majoration (MN) and the Sunday/holiday majoration (MD) are billed in one session."),
     rationale=(
         "Both majorations pay the same thing, urgent care outside working hours; urgent care on a Sunday "
         "night earns one of them, not both."
@@ -89,7 +90,7 @@ SPECIFIC_WITHOUT_ITS_ACT = Rule(
     code="CUM006",
     name="specific-indemnity-without-its-act",
     severity="error",
-    summary=("A specific travel indemnity (IFO, IFR, IFN, IFP, IFS) is billed for a home visit none of whose "
+    summary=N_("A specific travel indemnity (IFO, IFR, IFN, IFP, IFS) is billed for a home visit none of whose "
              "acts opens that indemnity on the date of care."),
     rationale=(
         "Each specific indemnity goes with the acts the NGAP lists for it, and the list changes with the "
@@ -117,7 +118,7 @@ TWO_CODINGS = Rule(
     code="CUM007",
     name="two-codings-in-one-session",
     severity="error",
-    summary="Two rehabilitation acts (chapter II) are billed in one session.",
+    summary=N_("Two rehabilitation acts (chapter II) are billed in one session."),
     rationale=(
         "« À chaque séance s'applique une seule cotation »: Titre XIV acts are not cumulable in one session, "
         "save the exceptions the text writes (the BDK, the balneotherapy supplements of chapter IV, the "
@@ -137,7 +138,7 @@ SUPPLEMENT_WITHOUT_ACT = Rule(
     code="CUM008",
     name="supplement-without-act",
     severity="error",
-    summary=("A supplement (balneotherapy AMK 1.2/2.2, 2.5/3.5; multilayer bandage RAV 1, RAV 2) is billed in a "
+    summary=N_("A supplement (balneotherapy AMK 1.2/2.2, 2.5/3.5; multilayer bandage RAV 1, RAV 2) is billed in a "
              "session with no act for it to supplement."),
     rationale=(
         "A supplement is paid on top of an act of the same session: balneotherapy « pour les actes du chapitre "
@@ -155,7 +156,7 @@ SUPPLEMENT_INCLUDED = Rule(
     code="CUM009",
     name="supplement-included-in-the-act",
     severity="error",
-    summary=("A supplement is billed with an act whose coting already includes it: a multilayer-bandage "
+    summary=N_("A supplement is billed with an act whose coting already includes it: a multilayer-bandage "
              "supplement (RAV 1, RAV 2) with RAV 15.5."),
     rationale=(
         "RAV 15.5 (upper-limb lymphoedema after breast cancer, with shoulder rehabilitation, about an hour) "
@@ -172,7 +173,7 @@ ISOLATED_BILAN_WITH_TREATMENT = Rule(
     code="CUM010",
     name="isolated-bilan-with-treatment",
     severity="error",
-    summary=("An isolated bilan (chapter I section 1: AMK 5, 8.5, 10, 20) is billed on an invoice that also "
+    summary=N_("An isolated bilan (chapter I section 1: AMK 5, 8.5, 10, 20) is billed on an invoice that also "
              "bills a rehabilitation act, in the same session or another."),
     rationale=(
         "The isolated bilans of chapter I section 1 « ne donnent lieu à facturation qu'en l'absence de "

@@ -14,7 +14,8 @@ from datetime import timedelta
 
 from kinelint.findings import Edit, Violation
 from kinelint.hookspecs import hookimpl
-from kinelint.rulekit import act_name, cents, coefficient_fix, plain_number, ruling, session_label, with_total
+from kinelint.i18n import Joined, any_of, msg
+from kinelint.rulekit import act_name, cents, coefficient_fix, ruling, session_label, with_total
 
 from .rules import NO_KNOWN_PRICE, NOT_YET_IN_FORCE, RETIRED_ACT, RETIRED_FEE, RETIRED_LETTER, RULES, UNKNOWN_CODE
 
@@ -60,7 +61,7 @@ def _check_act(act, session, invoice, nomenclature):
                               nomenclature.known_letters(), nomenclature.known_fees())
         return
     if nomenclature.letter_value(act.letter, on, territory) is None:
-        yield _no_price(f"letter {act.letter}", territory, pointer, session_label(session))
+        yield _no_price(msg("letter {code}", code=act.letter), territory, pointer, session_label(session))
     if act.bdk:  # the BDK plugin owns the coefficients of the bilan
         return
     coefficient = nomenclature.coefficient_status(act.letter, act.coefficient, on)
@@ -83,44 +84,53 @@ def _check_fee(fee, session, invoice, nomenclature):
         yield violation
         return
     if nomenclature.fee_price(fee.code, on, territory) is None:
-        yield _no_price(f"fee {fee.code}", territory, pointer, session_label(session))
+        yield _no_price(msg("fee {code}", code=fee.code), territory, pointer, session_label(session))
 
 
 def _code_violation(status, kind, retired_code, pointer, where, on, known, known_other):
     """A letter or fee code that is retired, not yet created, or unknown."""
     code = status.code
+    what = msg("letter {code}", code=code) if kind == "letter" else msg("fee {code}", code=code)
     if status.state == "retired":
-        since = f" since {status.since.isoformat()}" if status.since else ""
-        instead = f"; bill {status.replaced_by}" if status.replaced_by else "; it has no replacement"
-        return ruling(retired_code, f"{where}: {kind} {code} is retired{since}{instead}", pointer, [status.fact])
+        since = msg(" since {date}", date=status.since) if status.since else ""
+        instead = (msg("; bill {code}", code=status.replaced_by) if status.replaced_by
+                   else msg("; it has no replacement"))
+        return ruling(retired_code, msg("{where}: {what} is retired{since}{instead}", where=where, what=what,
+                                        since=since, instead=instead), pointer, [status.fact])
     if status.state == "not_yet":
-        since = f"from {status.since.isoformat()}" if status.since else "only after that date"
-        message = f"{where}: {kind} {code} does not exist yet on {on.isoformat()}; it is in force {since}"
+        since = msg("from {date}", date=status.since) if status.since else msg("only after that date")
+        message = msg("{where}: {what} does not exist yet on {date}; it is in force {since}", where=where, what=what,
+                      date=on, since=since)
         return ruling(NOT_YET_IN_FORCE.code, message, pointer, [status.fact])
-    return ruling(UNKNOWN_CODE.code, _unknown_message(code, kind, where, known, known_other), pointer, [status.fact])
+    return ruling(UNKNOWN_CODE.code, _unknown_message(code, kind, what, where, known, known_other), pointer,
+                  [status.fact])
 
 
-def _unknown_message(code, kind, where, known, known_other):
-    other_kind = "fee" if kind == "letter" else "letter"
-    message = f"{where}: {kind} {code} is not in the physiotherapists' NGAP"
+def _unknown_message(code, kind, what, where, known, known_other):
+    message = msg("{where}: {what} is not in the physiotherapists' NGAP", where=where, what=what)
     if code in known_other:
-        place = "fees" if other_kind == "fee" else "acts"
-        return f"{message}; {code} is a {other_kind} code, bill it among the session's {place}"
+        advice = (msg("{code} is a fee code, bill it among the session's fees", code=code) if kind == "letter"
+                  else msg("{code} is a letter code, bill it among the session's acts", code=code))
+        return msg("{message}; {advice}", message=message, advice=advice)
     close = difflib.get_close_matches(code, known, n=3, cutoff=0.5)
     if close:
-        return f"{message}; did you mean {' or '.join(close)}?"
-    return f"{message}; known {kind} codes: {', '.join(sorted(known))}"
+        return msg("{message}; did you mean {codes}?", message=message, codes=any_of(close))
+    if kind == "letter":
+        return msg("{message}; known letter codes: {codes}", message=message, codes=Joined(sorted(known)))
+    return msg("{message}; known fee codes: {codes}", message=message, codes=Joined(sorted(known)))
 
 
 def _retired_act(act, status, where, nomenclature, territory, fix=(), money=None):
     """'RPE 6 (walking ...) is retired since 2026-01-01; bill RPE 8.5 (lower limbs, ...)': both acts named."""
     last_day = nomenclature.on(status.valid_until, territory) if status.valid_until else None
-    billed = act_name(last_day, act.letter, act.coefficient) if last_day else f"{act.letter} {plain_number(act.coefficient)}"
-    since = f" since {(status.valid_until + timedelta(days=1)).isoformat()}" if status.valid_until else ""
+    billed = (act_name(last_day, act.letter, act.coefficient) if last_day
+              else msg("{letter} {coefficient}", letter=act.letter, coefficient=act.coefficient))
+    since = msg(" since {date}", date=_act_date(status)) if status.valid_until else ""
     instead = ""
     if status.replacement is not None:
-        instead = f"; bill {act_name(nomenclature.on(_act_date(status), territory), act.letter, status.replacement)}"
-    message = f"{where}: {billed} is retired{since}{instead}"
+        instead = msg("; bill {act}", act=act_name(nomenclature.on(_act_date(status), territory), act.letter,
+                                                   status.replacement))
+    message = msg("{where}: {act} is retired{since}{instead}", where=where, act=billed, since=since, instead=instead)
     return ruling(RETIRED_ACT.code, message, act.pointer + "/coefficient", [status.fact], fix=fix, money=money)
 
 
@@ -143,5 +153,6 @@ def _act_date(status):
 
 
 def _no_price(what, territory, pointer, where):
-    message = f"{where}: {what} has no known value in {territory} on that date; its amount cannot be checked"
+    message = msg("{where}: {what} has no known value in {territory} on that date; its amount cannot be checked",
+                  where=where, what=what, territory=territory)
     return Violation(NO_KNOWN_PRICE.code, message, pointer)

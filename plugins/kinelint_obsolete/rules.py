@@ -5,6 +5,7 @@ from the nomenclature data, never from here.
 """
 
 from kinelint.findings import Rule
+from kinelint.i18n import N_
 from kinelint.rulekit import NGAP
 
 _UNCAM_2023 = f"UNCAM decision of 14 Dec 2023 (JORF 8 Feb 2024), in force 2024-02-22; {NGAP}, annexe 2 (key letters)"
@@ -15,7 +16,7 @@ RETIRED_LETTER = Rule(
     code="OBS001",
     name="retired-letter",
     severity="error",
-    summary="An act uses a key letter that was deleted before the date of care.",
+    summary=N_("An act uses a key letter that was deleted before the date of care."),
     rationale=("AMS and AMC were deleted on 2024-02-22 when the new kiné nomenclature came in; care billed "
                "on a deleted letter is rejected or paid at an old price (no transitional acceptance for "
                "treatments begun earlier was found)."),
@@ -28,7 +29,7 @@ RETIRED_ACT = Rule(
     code="OBS002",
     name="retired-act",
     severity="error",
-    summary="An act (a letter with that coefficient) was deleted before the date of care.",
+    summary=N_("An act (a letter with that coefficient) was deleted before the date of care."),
     rationale=("Avenant 8 deleted RPE 6 (walking, autonomy of the elderly) on 2026-01-01; that care is now "
                "billed RPE 8.5. A deleted act is rejected by the Assurance Maladie."),
     source=_AVENANT_8,
@@ -40,7 +41,7 @@ RETIRED_FEE = Rule(
     code="OBS003",
     name="retired-fee",
     severity="error",
-    summary="A fee code (indemnity, majoration) was deleted before the date of care.",
+    summary=N_("A fee code (indemnity, majoration) was deleted before the date of care."),
     rationale=("From 2026-01-01 the specific indemnities IFO, IFR, IFN and IFP are merged into the single "
                "specific indemnity IFS; an old code is rejected."),
     source=_AVENANT_8,
@@ -52,7 +53,7 @@ NOT_YET_IN_FORCE = Rule(
     code="OBS004",
     name="code-not-yet-in-force",
     severity="error",
-    summary="A letter or fee code is used before the date it was created.",
+    summary=N_("A letter or fee code is used before the date it was created."),
     rationale=("The twenty new letters (RIC, TER, …) and the telecare letter TMK exist from 2024-02-22, IFS "
                "as the single specific indemnity from 2026-01-01; care dated earlier must be billed with the "
                "codes of its own date, or the date of care is wrong."),
@@ -65,7 +66,7 @@ UNKNOWN_CODE = Rule(
     code="OBS005",
     name="unknown-code",
     severity="error",
-    summary="A letter or fee code that the NGAP for physiotherapists does not know.",
+    summary=N_("A letter or fee code that the NGAP for physiotherapists does not know."),
     rationale=("A code outside the nomenclature is usually a typing or mapping error of the billing program; "
                "the Assurance Maladie rejects it."),
     source=f"{NGAP}, Titre XIV and annexe 2, as in force on the date of care",
@@ -77,7 +78,7 @@ NO_KNOWN_PRICE = Rule(
     code="OBS006",
     name="no-known-price",
     severity="warning",
-    summary="A letter or fee code in force on the date of care has no known value in the practitioner's territory.",
+    summary=N_("A letter or fee code in force on the date of care has no known value in the practitioner's territory."),
     rationale=("The amount of such an act or fee cannot be checked (the tariff rules stay silent), so the "
                "user is told rather than left to believe it was checked: e.g. no DOM value of TMK was found."),
     source="letter and fee values: ameli.fr (the NGAP prints none); kinelint's nomenclature data says which are known",

@@ -14,7 +14,8 @@ from decimal import Decimal
 
 from kinelint.findings import Edit, Violation
 from kinelint.hookspecs import hookimpl
-from kinelint.rulekit import act_name, cents, money, plain_number, ruling, session_label, with_total
+from kinelint.i18n import Joined, Money, msg
+from kinelint.rulekit import act_name, cents, euros, ruling, session_label, with_total
 
 from kinelint_tariffs.rules import ACT_AMOUNT, FEE_AMOUNT, FEE_QUANTITY, RULES, TOTAL
 
@@ -47,9 +48,10 @@ def _check_act(invoice, session, act, day) -> Violation | None:
     expected = cents(product)
     if act.amount == expected:
         return None
-    message = (f"{session_label(session)}: {act_name(day, act.letter, act.coefficient)} × {_exact(value.amount)} = "
-               f"{_exact(product)}, billed {money(act.amount)}; expected {money(expected)} "
-               f"{_when(session, day)}")
+    message = msg("{where}: {act} × {price} = {product}, billed {billed}; expected {expected} {when}",
+                  where=session_label(session), act=act_name(day, act.letter, act.coefficient),
+                  price=_exact(value.amount), product=_exact(product), billed=euros(act.amount),
+                  expected=euros(expected), when=_when(session, day))
     return ruling(ACT_AMOUNT.code, message, act.pointer + "/amount", [value.fact],
                   fix=with_total(invoice, Edit(act.pointer + "/amount", expected)), money=act.amount - expected)
 
@@ -57,9 +59,9 @@ def _check_act(invoice, session, act, day) -> Violation | None:
 def _check_fee(invoice, session, fee, day, nomenclature):
     per_km = nomenclature.is_per_km(fee.code)
     if not per_km and fee.quantity != 1:
-        message = (f"{session_label(session)}: {fee.code} is due once per session, but quantity is {fee.quantity}; "
-                   f"write quantity 1 (quantity counts kilometres only for "
-                   f"{_per_km_codes(nomenclature)})")
+        message = msg("{where}: {code} is due once per session, but quantity is {quantity}; write quantity 1 "
+                      "(quantity counts kilometres only for {per_km})", where=session_label(session), code=fee.code,
+                      quantity=fee.quantity, per_km=_per_km_codes(nomenclature))
         unit = day.fee_price(fee.code)
         # When the amount is quantity × price, the quantity is the fault and carries the amount with it.
         follows = unit is not None and fee.amount == cents(unit.amount * fee.quantity)
@@ -74,9 +76,10 @@ def _check_fee(invoice, session, fee, day, nomenclature):
         product = unit.amount * fee.quantity
         expected = cents(product)
         if fee.amount != expected:
-            message = (f"{session_label(session)}: {fee.code} {fee.quantity} km × {_exact(unit.amount)} = "
-                       f"{_exact(product)}, billed {money(fee.amount)}; expected {money(expected)} "
-                       f"{_when(session, day)}")
+            message = msg("{where}: {code} {quantity} km × {price} = {product}, billed {billed}; expected {expected} "
+                          "{when}", where=session_label(session), code=fee.code, quantity=fee.quantity,
+                          price=_exact(unit.amount), product=_exact(product), billed=euros(fee.amount),
+                          expected=euros(expected), when=_when(session, day))
             yield ruling(FEE_AMOUNT.code, message, fee.pointer + "/amount", [unit.fact],
                          fix=with_total(invoice, Edit(fee.pointer + "/amount", expected)), money=fee.amount - expected)
         return
@@ -84,8 +87,8 @@ def _check_fee(invoice, session, fee, day, nomenclature):
     # A flat fee billed as quantity × price has one fault, its quantity (TAR003 above).
     follows_quantity = fee.quantity != 1 and fee.amount == cents(unit.amount * fee.quantity)
     if fee.amount != expected and not follows_quantity:
-        message = (f"{session_label(session)}: {fee.code} billed {money(fee.amount)}; "
-                   f"expected {money(expected)} {_when(session, day)}")
+        message = msg("{where}: {code} billed {billed}; expected {expected} {when}", where=session_label(session),
+                      code=fee.code, billed=euros(fee.amount), expected=euros(expected), when=_when(session, day))
         yield ruling(FEE_AMOUNT.code, message, fee.pointer + "/amount", [unit.fact],
                      fix=with_total(invoice, Edit(fee.pointer + "/amount", expected)), money=fee.amount - expected)
 
@@ -96,20 +99,21 @@ def _check_total(invoice):
     if invoice.total != expected:
         difference = invoice.total - expected
         sign = "+" if difference > 0 else "-"
-        message = (f"total {money(invoice.total)} is not the sum of the {len(lines)} act and fee amounts, "
-                   f"{money(expected)} ({sign}{money(abs(difference))}); bill {money(expected)}")
+        message = msg("total {total} is not the sum of the {count} act and fee amounts, {expected} "
+                      "({sign}{difference}); bill {expected}", total=euros(invoice.total), count=len(lines),
+                      expected=euros(expected), sign=sign, difference=euros(abs(difference)))
         yield Violation(TOTAL.code, message, "/total", fix=(Edit("/total", cents(expected)),), money=difference)
 
 
 def _when(session, day) -> str:
-    return f"on {session.date.isoformat()} ({day.territory})"
+    return msg("on {date} ({territory})", date=session.date, territory=day.territory)
 
 
 def _per_km_codes(nomenclature) -> str:
     codes = [code for code in nomenclature.known_fees() if nomenclature.is_per_km(code)]
-    return ", ".join(codes) if codes else "per-km fees"
+    return Joined(codes) if codes else msg("per-km fees")
 
 
-def _exact(value: Decimal) -> str:
+def _exact(value: Decimal) -> Money:
     """Money-like exact value: at least two decimals, all the digits the arithmetic gave."""
-    return money(value) if value == cents(value) else plain_number(value)
+    return Money(cents(value) if value == cents(value) else value.normalize())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kinelint.findings import Rule
+from kinelint.i18n import N_
 from kinelint.rulekit import NGAP
 
 _LETTER_VALUES = (f"{NGAP}, dispositions générales art. 2 (an act is a key letter and a coefficient; price = "
@@ -15,7 +16,7 @@ ACT_AMOUNT = Rule(
     code="TAR001",
     name="act-amount-mismatch",
     severity="error",
-    summary="An act's amount is not its coefficient × the letter's value on the date of care, rounded half-up to the cent.",
+    summary=N_("An act's amount is not its coefficient × the letter's value on the date of care, rounded half-up to the cent."),
     rationale=("The Assurance Maladie pays coefficient × letter value for the territory and date of care; an "
                "amount one cent off is rejected or paid differently, and the patient's share is wrong with it. "
                "Binary floating point gets several prices wrong (8.5 × 2.21 = 18.785 is 18.79)."),
@@ -28,7 +29,7 @@ FEE_AMOUNT = Rule(
     code="TAR002",
     name="fee-amount-mismatch",
     severity="error",
-    summary="A fee's amount is not its price on the date of care (unit price × kilometres for IK, IKM, IKS).",
+    summary=N_("A fee's amount is not its price on the date of care (unit price × kilometres for IK, IKM, IKS)."),
     rationale=("Indemnities, travel and majorations have fixed prices per territory; a per-km fee is its "
                "price per kilometre times the kilometres billed. Any other amount is rejected or mispaid."),
     source=_FEES,
@@ -40,7 +41,7 @@ FEE_QUANTITY = Rule(
     code="TAR003",
     name="quantity-on-flat-fee",
     severity="error",
-    summary="A fee that is not billed per kilometre has a quantity other than 1.",
+    summary=N_("A fee that is not billed per kilometre has a quantity other than 1."),
     rationale=("Only the per-km fees count kilometres in `quantity`; an indemnity or majoration is due once "
                "per session, so a quantity of 2 on it bills care that was not given."),
     source=_FEES + "; kinelint invoice format, version 1 (fees[].quantity: kilometres for per-km fees, else 1)",
@@ -52,7 +53,7 @@ TOTAL = Rule(
     code="TAR004",
     name="total-mismatch",
     severity="error",
-    summary="The invoice's total is not the exact sum of its act and fee amounts.",
+    summary=N_("The invoice's total is not the exact sum of its act and fee amounts."),
     rationale=("The total is what the Assurance Maladie and the patient are asked to pay; if it differs from "
                "its lines, one of them is wrong and the invoice is rejected."),
     source="kinelint invoice format, version 1 (total: the sum of every act and fee amount)",
