@@ -363,9 +363,11 @@ def _interrupted_run(tmp_path: Path, jobs: str, attempt: int) -> subprocess.Comp
     started = tmp_path / f"started-{jobs}-{attempt}"
     assert not started.exists()
     environment = dict(os.environ, PYTHONPATH=str(site), ZZ_STARTED=str(started))
+    # As in a terminal's foreground: SIGINT not ignored, even when the suite itself runs in the background
+    # (a shell starts background jobs with SIGINT ignored, and the command would inherit that).
     process = subprocess.Popen([sys.executable, "-m", "kinelint", "check", "--jobs", jobs, str(batch)], cwd=REPO,
                                env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               start_new_session=True)
+                               start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         for _ in range(HANG_GUARD * 10):  # until a plugin runs
             if started.exists() or process.poll() is not None:

@@ -99,7 +99,6 @@ def test_an_array_file_costs_what_the_same_invoices_cost_as_json_lines(batch):
     assert lines.returncode == array.returncode == 0, (lines.stdout[-2000:], array.stdout[-2000:])
     # Held whole, the file's bytes and its text alone were twice its size (2.2 GB for 300 MB).
     assert array_peak < lines_peak + 32 * MIB, (array_peak >> 20, lines_peak >> 20, size >> 20)
-    assert array_peak < size / 2
 
 
 def test_standard_input_is_read_as_a_stream_array_or_json_lines(batch):
@@ -121,11 +120,13 @@ def test_array_files_with_batch_findings_are_not_kept_to_the_end(tmp_path):
         texts.append(invoices(1, prefix=f"F{number + 1}")[0].replace(f'"RX-F{number + 1}-0"', f'"RX-D{number}"'))
         paths.append(write_array(tmp_path / f"part-{number}.json", texts))
         total += paths[-1].stat().st_size
+    _, one_peak = run_peak("check", "--jobs", "1", "--format", "jsonl", str(paths[0]))
     result, peak = run_peak("check", "--jobs", "1", "--format", "jsonl", *map(str, paths))
     found = findings_of(result)
     assert sorted({f["code"] for f in found}) == ["CON008"], found[:5]
     assert {Path(f["file"]).name for f in found} == {"part-1.json", "part-2.json"}
-    assert peak < 96 * MIB, (peak >> 20, total >> 20)
+    # Kept to the end, each file with a batch finding held its text and its value (~250 MiB here).
+    assert peak < one_peak + 24 * MIB, (peak >> 20, one_peak >> 20, total >> 20)
 
 
 FINDINGS = 30_000
