@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -20,10 +21,12 @@ import click
 from kinelint import __version__
 from kinelint.budget import DEFAULT_SECONDS
 from kinelint.config import FAIL_ON
+from kinelint.exclusion import DEFAULT_EXCLUDE
 from kinelint.i18n import DEFAULT_LANGUAGE, LANGUAGES, msg, nmsg, render
 from kinelint.reporters import FORMATS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_INTERRUPTED = 0, 1, 2, 130
+COLORS = ("auto", "always", "never")
 STALE_SHOWN = 20  # stale baseline entries listed one by one
 _language = [DEFAULT_LANGUAGE]  # the language of this command's messages (--lang, or the environment)
 
@@ -120,6 +123,11 @@ def _split_codes(_ctx, _param, values: tuple[str, ...]) -> tuple[str, ...] | Non
     return codes if values else None
 
 
+def _split_patterns(_ctx, _param, values: tuple[str, ...]) -> tuple[str, ...] | None:
+    patterns = tuple(pattern.strip() for value in values for pattern in value.split(",") if pattern.strip())
+    return patterns if values else None
+
+
 def _config_options(function):
     """The options that override the configuration file, shared by ``check`` and ``config``."""
     options = [
@@ -132,6 +140,15 @@ def _config_options(function):
         click.option("--fail-on", type=click.Choice(FAIL_ON), help="The severity that makes the exit status 1."),
         click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
                      help="The reference date for checks about the future (default: today)."),
+        click.option("--exclude", multiple=True, metavar="GLOBS", callback=_split_patterns,
+                     help="Leave these files and folders out of directory walks (comma-separated; replaces the "
+                          "defaults: " + ", ".join(DEFAULT_EXCLUDE) + ")."),
+        click.option("--extend-exclude", multiple=True, metavar="GLOBS", callback=_split_patterns,
+                     help="Leave these out too, on top of --exclude (comma-separated)."),
+        click.option("--force-exclude/--no-force-exclude", default=None,
+                     help="Apply the exclusions to the files named on the command line too (as pre-commit names them)."),
+        click.option("--respect-gitignore/--no-respect-gitignore", default=None,
+                     help="Leave out what .gitignore files ignore (default: yes)."),
     ]
     for option in reversed(options):
         function = option(function)
@@ -150,6 +167,9 @@ def _config_options(function):
 @click.option("--diff", is_flag=True,
               help="Print what the corrections the findings carry would change, as a unified diff, instead of "
                    "the findings; the files are never changed.")
+@click.option("--color", "color", type=click.Choice(COLORS), default="auto", show_default=True,
+              help="Colour the text report: auto is on a terminal, unless NO_COLOR is set.")
+@click.option("--quiet", "-q", is_flag=True, help="Print the findings only: no summary line, no notes, no progress.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings fail the check.")
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Hide the findings recorded in FILE; report only new ones and note stale entries.")
@@ -164,6 +184,7 @@ def _config_options(function):
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of failing plugins (patient data masked).")
 @_lang_option
 def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, statistics: bool, diff: bool,
+          color: str, quiet: bool,
           exit_zero: bool, baseline: Path | None, write_baseline: Path | None, jobs: int | None, plugin_timeout: float,
           verbose: bool, lang: str,
           **overrides) -> None:
@@ -181,8 +202,9 @@ def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, 
             host = _load_host(plugin_timeout)
             settings = _settings(host, overrides)
             known = _or_exit(_load_baseline, baseline)
-            summary, kept = _run_check(host, settings, paths, output_format, output_file, statistics, known,
-                                       write_baseline is not None, jobs, terminal, lang, diff)
+            summary, kept, nothing_read = _run_check(host, settings, paths, output_format, output_file, statistics,
+                                                     known, write_baseline is not None, jobs, terminal,
+                                                     Look(color, quiet), lang, diff)
     except ReportWriteError as error:
         if error.closed_pipe:
             raise
@@ -192,9 +214,25 @@ def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, 
     _report_incidents(host, verbose)
     if host.incidents:  # an incomplete check is no baseline: nothing is recorded
         sys.exit(EXIT_INCOMPLETE)
-    _baseline_notes(known, write_baseline, kept, paths)
+    if nothing_read:
+        _nothing_read(paths, settings.exclusions(), quiet)
+    _baseline_notes(known, write_baseline, kept, paths, quiet)
     failing = summary.errors + (summary.warnings if settings.fail_on == "warning" else 0)
     sys.exit(EXIT_FINDINGS if failing and not (exit_zero or write_baseline) else EXIT_CLEAN)
+
+
+def _nothing_read(paths, exclusions, quiet: bool = False) -> None:
+    """No invoice file in the paths given: a CI run that checked nothing must not pass (exit 2).
+
+    Except when the files were named and excluded on purpose (``--force-exclude``,
+    as pre-commit names a commit's files): then there is nothing to check.
+    """
+    if any(exclusions.excludes_given(path) for path in paths):
+        if not quiet:
+            _say(msg("every file named is excluded (--force-exclude): nothing to check"))
+        sys.exit(EXIT_CLEAN)
+    _fail(msg("no invoice file in {paths} (files named *.json, *.jsonl or *.ndjson, in any case, outside excluded "
+              "folders): nothing was checked", paths=", ".join(paths)))
 
 
 def _jobs(value: str) -> int | None:
@@ -206,8 +244,16 @@ def _jobs(value: str) -> int | None:
     return int(value)
 
 
+@dataclass(frozen=True)
+class Look:
+    """How the terminal output looks: ``--color`` and ``--quiet``."""
+
+    color: str = "auto"
+    quiet: bool = False
+
+
 def _run_check(host, settings, paths, output_format, output_file, statistics, baseline, keep, jobs, terminal,
-               lang=DEFAULT_LANGUAGE, diff=False):
+               look=Look(), lang=DEFAULT_LANGUAGE, diff=False):
     """The run, the filter, the reporter (to the terminal or the file) and the terminal summary.
 
     The terminal's standard output holds the report, or the statistics, or (``--diff``) the diff alone;
@@ -218,23 +264,28 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
     from kinelint.i18n import localized_rules
     from kinelint.nomenclature import load_nomenclature
     from kinelint.progress import Progress, should_show
-    from kinelint.reporters import ReportContext, reporter_class, summary_line
+    from kinelint.reporters import ReportContext, reporter_class, summary_line, wants_color
     from kinelint.runner import Run
     from kinelint.statistics import JSON_FORMATS, Statistics
 
     from kinelint.parallel import auto_jobs
 
-    run = Run(host, load_nomenclature(), today=settings.today, jobs=jobs or auto_jobs(paths), lang=lang)
+    exclusions = settings.exclusions()
+    run = Run(host, load_nomenclature(), today=settings.today, jobs=jobs or auto_jobs(paths, exclusions),
+              exclusions=exclusions, lang=lang)
     selected = Filter(settings, baseline)
     kept = []
     counted = Statistics() if statistics else None
     corrections = Corrections() if diff else None
     with ExitStack() as stack:
         stream = stack.enter_context(_open_report(output_file)) if output_file else None
-        progress = stack.enter_context(Progress(run.summary, sys.stderr, lang=lang)) if should_show(sys.stderr) else None
+        showing = should_show(sys.stderr) and not look.quiet
+        progress = stack.enter_context(Progress(run.summary, sys.stderr, lang=lang)) if showing else None
         if stream is None and not statistics and not diff:
             stream = progress.guard(terminal) if progress else terminal
-        context = ReportContext(localized_rules(host.rules, lang), Path.cwd(), settings.fail_on, lang)
+        color = wants_color(look.color, stream if stream is not None else terminal, os.environ)
+        context = ReportContext(localized_rules(host.rules, lang), Path.cwd(), settings.fail_on, lang, color=color,
+                                quiet=look.quiet)
         reporter = reporter_class(output_format)(stream, context) if stream is not None else None
         if reporter is not None and reporter.wants_documents:
             run.on_document = reporter.document
@@ -256,22 +307,24 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
         terminal.flush()
         for note in corrections.notes:
             click.echo(f"kinelint: {note}", err=True)
+    summary_lines = [] if look.quiet else [summary_line(summary, lang)]
     if counted is not None and output_format in JSON_FORMATS and corrections is None:
         terminal.write(counted.json_text(output_format, host.rules, summary))
     elif output_file is not None or statistics or diff:
-        for line in (counted.lines(host.rules) if counted is not None else []) + [summary_line(summary, lang)]:
+        for line in (counted.lines(host.rules) if counted is not None else []) + summary_lines:
             if diff:  # standard output holds the diff alone
                 click.echo(line, err=True)
             else:
                 terminal.write(line + "\n")
     terminal.flush()  # here, where a full disk is a message, not at exit
-    return summary, kept
+    return summary, kept, run.summary.files == 0 and run.summary.findings == 0
 
 
 def _open_report(path: Path):
     from kinelint.streams import ReportStream
 
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # -o reports/kinelint.sarif in a fresh CI checkout
         return ReportStream(open(path, "w", encoding="utf-8"), str(path))
     except OSError as error:
         _fail(msg("cannot write the report to {path}: {reason}", path=str(path), reason=error.strerror or str(error)))
@@ -279,7 +332,7 @@ def _open_report(path: Path):
 
 def _guard_output(option: str, target: Path | None, paths) -> None:
     """kinelint never writes to a file it checks, nor where a directory walk would read it back."""
-    from kinelint.sources import SUFFIXES
+    from kinelint.sources import is_invoice_name
 
     if target is None:
         return
@@ -287,7 +340,7 @@ def _guard_output(option: str, target: Path | None, paths) -> None:
     for given in paths:
         checked = os.path.abspath(given)
         inside = os.path.isdir(checked) and written.startswith(checked.rstrip(os.sep) + os.sep)
-        walked = inside and written.endswith(SUFFIXES) and not any(
+        walked = inside and is_invoice_name(written) and not any(
             part.startswith(".") for part in Path(os.path.relpath(written, checked)).parts[:-1])
         if given != "-" and (written == checked or walked):
             raise click.UsageError(render(msg("{option} {target} is among the files checked; write it elsewhere",
@@ -298,7 +351,9 @@ def _settings(host, overrides: dict):
     from kinelint.config import ConfigError, Overrides, load_settings
 
     today = overrides["today"].date() if overrides["today"] is not None else None
-    wanted = Overrides(overrides["config_path"], overrides["select"], overrides["ignore"], overrides["fail_on"], today)
+    wanted = Overrides(overrides["config_path"], overrides["select"], overrides["ignore"], overrides["fail_on"], today,
+                       exclude=overrides["exclude"], extend_exclude=overrides["extend_exclude"],
+                       force_exclude=overrides["force_exclude"], respect_gitignore=overrides["respect_gitignore"])
     try:
         return load_settings(host.rules, wanted)
     except ConfigError as error:
@@ -321,13 +376,14 @@ def _or_exit(action, *args):
         _fail(_message_of(error))
 
 
-def _baseline_notes(known, write_path: Path | None, kept, paths) -> None:
+def _baseline_notes(known, write_path: Path | None, kept, paths, quiet: bool = False) -> None:
     from kinelint.baseline import write
 
     if write_path is not None:
         count = _or_exit(write, write_path, kept)
-        _say(msg("recorded {count} finding(s) in the baseline {path}", count=count, path=str(write_path)))
-    if known is None:
+        if not quiet:
+            _say(msg("recorded {count} finding(s) in the baseline {path}", count=count, path=str(write_path)))
+    if known is None or quiet:
         return
     stale = known.stale(paths)
     _say(msg("the baseline {path} hid {count} finding(s)", count=known.hidden, path=str(known.path)))
@@ -362,15 +418,15 @@ def rules(lang: str) -> None:
 
 
 @main.command()
-@click.argument("code")
+@click.argument("code", metavar="CODE|NAME")
 @_lang_option
 def rule(code: str, lang: str) -> None:
-    """Show the full documentation of one rule."""
-    from kinelint.docs import rule_page
+    """Show the full documentation of one rule, named by its code (OBS003) or its name (retired-fee)."""
+    from kinelint.docs import find_rule, rule_page
     from kinelint.i18n import localized_rules
 
     host = _load_host()
-    found = localized_rules(host.rules, lang).get(code.upper())
+    found = find_rule(localized_rules(host.rules, lang), code)
     if found is None:
         _fail(msg("no rule {code}; `kinelint rules` lists them", code=repr(code)))
     click.echo(rule_page(found, lang))

@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from kinelint.exclusion import DEFAULT_EXCLUDE, Exclusions
 from kinelint.i18n import Joined, msg
 from kinelint.findings import SEVERITIES, Rule
 
-KEYS = ("select", "ignore", "per-file-ignores", "severity", "fail-on", "today")
+KEYS = ("select", "ignore", "per-file-ignores", "severity", "fail-on", "today",
+        "exclude", "extend-exclude", "force-exclude", "respect-gitignore")
 FAIL_ON = ("error", "warning")
 FILE_NAMES = ("kinelint.toml", "pyproject.toml")
 
@@ -37,6 +39,10 @@ class Overrides:
     ignore: tuple[str, ...] | None = None
     fail_on: str | None = None
     today: date | None = None
+    exclude: tuple[str, ...] | None = None
+    extend_exclude: tuple[str, ...] | None = None
+    force_exclude: bool | None = None
+    respect_gitignore: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -49,9 +55,17 @@ class Settings:
     severity: tuple[tuple[str, str], ...] = ()
     fail_on: str = "error"
     today: date = field(default_factory=date.today)
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE  # what a directory walk leaves out (replaces the defaults)
+    extend_exclude: tuple[str, ...] = ()  # ... on top of ``exclude``
+    force_exclude: bool = False  # the patterns apply to the files named on the command line too
+    respect_gitignore: bool = True
     source: Path | None = None  # the file read, if any
     root: Path = field(default_factory=Path.cwd)  # per-file-ignores globs are relative to it
     origins: Mapping[str, str] = field(default_factory=dict)  # key -> "file", "command line" or "default"
+
+    def exclusions(self) -> Exclusions:
+        """What the directory walk leaves out; globs with ``/`` are relative to the configuration's folder."""
+        return Exclusions(self.exclude + self.extend_exclude, self.root, self.respect_gitignore, self.force_exclude)
 
 
 def load_settings(rules: Mapping[str, Rule], overrides: Overrides = Overrides(), cwd: Path | None = None) -> Settings:
@@ -62,7 +76,9 @@ def load_settings(rules: Mapping[str, Rule], overrides: Overrides = Overrides(),
     values, origins = _file_values(raw, where, rules), {}
     for key in KEYS:
         origins[key] = "file" if key in raw else "default"
-    cli = {"select": overrides.select, "ignore": overrides.ignore, "fail-on": overrides.fail_on, "today": overrides.today}
+    cli = {"select": overrides.select, "ignore": overrides.ignore, "fail-on": overrides.fail_on, "today": overrides.today,
+           "exclude": overrides.exclude, "extend-exclude": overrides.extend_exclude,
+           "force-exclude": overrides.force_exclude, "respect-gitignore": overrides.respect_gitignore}
     for key, value in cli.items():
         if value is not None:
             origins[key] = "command line"
@@ -74,6 +90,10 @@ def load_settings(rules: Mapping[str, Rule], overrides: Overrides = Overrides(),
         severity=values.get("severity", ()),
         fail_on=values.get("fail-on", "error"),
         today=values.get("today") or date.today(),
+        exclude=values.get("exclude", DEFAULT_EXCLUDE),
+        extend_exclude=values.get("extend-exclude", ()),
+        force_exclude=values.get("force-exclude", False),
+        respect_gitignore=values.get("respect-gitignore", True),
         source=None if source is None else source.resolve(),
         root=(source.resolve().parent if source is not None else cwd),
         origins=origins,
@@ -133,6 +153,10 @@ def _file_values(raw: dict, where: str, rules: Mapping[str, Rule]) -> dict:
             values[key] = _severity(value, label, rules)
         elif key == "fail-on":
             values[key] = _choice(value, FAIL_ON, label)
+        elif key in ("exclude", "extend-exclude"):
+            values[key] = _patterns(value, label)
+        elif key in ("force-exclude", "respect-gitignore"):
+            values[key] = _boolean(value, label)
         else:
             values[key] = _date(value, label)
     return values
@@ -142,6 +166,18 @@ def _string_list(value: object, label: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ConfigError(msg("{label} must be a list of rule codes or prefixes, like [\"TAR\", \"OBS001\"]", label=label))
     return tuple(value)
+
+
+def _patterns(value: object, label: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+        raise ConfigError(msg("{label} must be a list of glob patterns, like [\"archive/\", \"*.draft.json\"]", label=label))
+    return tuple(item.strip() for item in value)
+
+
+def _boolean(value: object, label: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(msg("{label} is {value}: expected true or false", label=label, value=repr(value)))
+    return value
 
 
 def _codes(values: Iterable[str], label: str, rules: Mapping[str, Rule]) -> tuple[str, ...]:
@@ -213,6 +249,10 @@ def describe(settings: Settings) -> str:
         "severity": "{" + ", ".join(f"{_toml_str(c)} = {_toml_str(s)}" for c, s in settings.severity) + "}",
         "fail-on": _toml_str(settings.fail_on),
         "today": settings.today.isoformat(),
+        "exclude": _toml_list(settings.exclude),
+        "extend-exclude": _toml_list(settings.extend_exclude),
+        "force-exclude": str(settings.force_exclude).lower(),
+        "respect-gitignore": str(settings.respect_gitignore).lower(),
     }
     width = max(len(f"{k} = {v}") for k, v in values.items())
     lines = [head]

@@ -65,5 +65,12 @@ CORE_RULES: tuple[Rule, ...] = (
          '{"amount": 17.951}', '{"amount": 17.95}'),
     _sch("SCH007", "bad-count", N_("An array with too few or too many items (the bounds are far above any real invoice)."),
          '{"sessions": []}', '{"sessions": [{...}]}'),
+    Rule("SCH008", "not-an-invoice", "error",
+         N_("A JSON object that is not an invoice at all: no 'invoice_id', no 'version': 1."),
+         "A settings file or a package manifest among the invoices is not checked field by field (one finding per "
+         "key would bury the real ones): it is reported once, so that it is either moved or excluded "
+         "(`extend-exclude` in the configuration).", _CONTRACT,
+         '{"name": "billing-export", "version": "1.0.0"}', 'an invoice ({"version": 1, "invoice_id": "F-1", ...}), or '
+         'the file listed in extend-exclude', CORE_PLUGIN),
     _sch("SCH099", "schema", N_("Another schema error."), "", ""),
 )

@@ -40,6 +40,47 @@ def rule_page(rule: Rule, lang: str = DEFAULT_LANGUAGE) -> str:
     return "\n".join(lines)
 
 
+def find_rule(rules, wanted: str) -> Rule | None:
+    """The rule named by its code (any case) or by its name (``retired-fee``, ``retired_fee``)."""
+    key = wanted.strip()
+    found = rules.get(key.upper())
+    if found is None:
+        name = key.lower().replace("_", "-")
+        found = next((rule for rule in rules.values() if rule.name == name), None)
+    return found
+
+
+def rule_anchor(rule: Rule) -> str:
+    """The anchor GitHub gives the rule's heading in docs/rules.md ("## OBS003 retired-fee" -> obs003-retired-fee)."""
+    heading = f"{rule.code} {rule.name}".lower()
+    return "".join(c for c in heading.replace(" ", "-") if c.isalnum() or c in "-_")
+
+
+def rule_url(rule: Rule) -> str:
+    """The rule's section of the rules reference, in the repository at this release's tag (SARIF ``helpUri``)."""
+    from kinelint import __version__
+
+    return f"{_repository()}/blob/v{__version__}/docs/rules.md#{rule_anchor(rule)}"
+
+
+def _repository() -> str:
+    """The ``Repository`` URL of the installed distribution's metadata (pyproject's [project.urls])."""
+    from importlib import metadata
+
+    try:
+        urls = metadata.metadata("kinelint").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        urls = []
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() == "repository":
+            return url.strip().rstrip("/")
+    return REPOSITORY
+
+
+REPOSITORY = "https://github.com/OWNER/kinelint"  # when kinelint runs from a checkout without metadata
+
+
 def rules_reference(rules: list[Rule]) -> str:
     """The whole rules reference (docs/rules.md), grouped by family, in code order."""
     ordered = sorted(rules, key=lambda r: r.code)

@@ -103,10 +103,30 @@ class Violation:
     severity: str | None = None
     fix: tuple[Edit, ...] = ()
     money: Decimal | None = None
+    # Other invoices the finding is about (a batch rule's twin): ``(ref.handle, pointer, label)`` triples;
+    # the core locates them, names them in the message and gives them to SARIF as related locations.
+    related: tuple = ()
+
 
     def __post_init__(self) -> None:
         if not isinstance(self.fix, tuple) and isinstance(self.fix, Iterable) and not isinstance(self.fix, str):
             object.__setattr__(self, "fix", tuple(self.fix))  # a list is welcome; kept as a tuple (frozen)
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """Another place a finding is about: the earlier invoice of a repeated id or session."""
+
+    label: str  # "earlier invoice"
+    file: str
+    line: int
+    column: int
+    pointer: str
+    invoice_id: str | None
+
+    def describe(self) -> str:
+        invoice = f"{self.invoice_id}, " if self.invoice_id else ""
+        return f"{self.label}: {invoice}{self.file}:{self.line}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +146,7 @@ class Finding:
     fix: tuple[Edit, ...] = ()  # pointers from the document root, each with its region
     money: Decimal | None = None  # billed - expected
     care_date: date | None = None  # the date of care of the session the finding is about, if any
+    related: tuple[Related, ...] = ()
 
     def as_dict(self) -> dict:
         """The findings contract (``schemas/findings-1.schema.json``); ``fix`` and ``money`` only when present,

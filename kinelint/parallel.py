@@ -40,14 +40,14 @@ PARALLEL_FROM_BYTES = 16 * 1024 * 1024
 _worker = None  # (run, batch checkers) of this worker process
 
 
-def auto_jobs(paths) -> int:
+def auto_jobs(paths, exclusions=None) -> int:
     """``--jobs auto``: one process for small inputs, every core for large batches."""
     import os
 
     from kinelint.sources import discover_quietly
 
     total = 0
-    for source in discover_quietly(paths):
+    for source in discover_quietly(paths, exclusions):
         try:
             total += os.stat(source.path).st_size
         except OSError:

@@ -29,6 +29,8 @@ class ReportContext:
     root: Path = field(default_factory=Path.cwd)
     fail_on: str = "error"
     lang: str = DEFAULT_LANGUAGE
+    color: bool = False  # ANSI colours in the text report (--color, NO_COLOR)
+    quiet: bool = False  # the findings only, no summary line (--quiet)
 
     def fails(self, finding: Finding) -> bool:
         return finding.severity == "error" or (self.fail_on == "warning" and finding.severity == "warning")
@@ -54,14 +56,40 @@ class Reporter:
         pass
 
 
+# ANSI styles of the text report on a terminal, as ruff colours its own.
+_STYLES = {"path": "1", "error": "1;31", "warning": "1;33", "info": "1;36", "code": "1", "summary": "1"}
+
+
+def _styled(text: str, style: str, color: bool) -> str:
+    return f"\x1b[{_STYLES[style]}m{text}\x1b[0m" if color else text
+
+
 class TextReporter(Reporter):
-    """``path:line:col: CODE message``, then one summary line."""
+    """``path:line:col: severity CODE message``, then one summary line.
+
+    The severity is the one in force (after ``severity`` overrides), so a
+    reader can tell what fails the build; on a terminal it is coloured.
+    """
 
     def finding(self, finding: Finding) -> None:
-        self.stream.write(f"{finding.file}:{finding.line}:{finding.column}: {finding.code} {finding.message}\n")
+        color = self.context.color
+        where = _styled(f"{finding.file}:{finding.line}:{finding.column}:", "path", color)
+        severity = _styled(finding.severity, finding.severity if finding.severity in _STYLES else "code", color)
+        self.stream.write(f"{where} {severity} {_styled(finding.code, 'code', color)} {finding.message}\n")
 
     def finish(self, summary: Summary) -> None:
-        self.stream.write(summary_line(summary, self.context.lang) + "\n")
+        if not self.context.quiet:
+            self.stream.write(_styled(summary_line(summary, self.context.lang), "summary", self.context.color) + "\n")
+
+
+def wants_color(choice: str, stream, environ: Mapping[str, str]) -> bool:
+    """``--color``: ``always``, ``never``, or ``auto`` (a terminal, unless ``NO_COLOR`` is set or TERM is dumb)."""
+    if choice != "auto":
+        return choice == "always"
+    if environ.get("NO_COLOR") or environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
 
 
 class JsonReporter(Reporter):

@@ -16,14 +16,15 @@ from functools import partial
 from datetime import date
 
 from kinelint.corrections import located_fix
-from kinelint.findings import SEVERITIES, Finding, Rule, Summary, Violation, printable, printable_pointer
+from kinelint.exclusion import Exclusions
+from kinelint.findings import SEVERITIES, Finding, Related, Rule, Summary, Violation, printable, printable_pointer
 from kinelint.host import PluginHost
-from kinelint.i18n import DEFAULT_LANGUAGE, Message, msg, nmsg
+from kinelint.i18n import DEFAULT_LANGUAGE, Message, msg, nmsg, translate
 from kinelint.invoice import Invoice
 from kinelint.parsing import MAX_DEPTH, too_deep
 from kinelint.privacy import masked_value, patient_values, scrub
 from kinelint.schema import SchemaChecker
-from kinelint.sources import DocRef, Document, Problem, SourceFile, discover, read
+from kinelint.sources import DocRef, Document, Problem, SourceFile, discover, read, refs_of_handles
 
 # Findings shown per document: beyond this, an invoice is broken as a whole and one finding counts the rest
 # (200,000 empty acts would otherwise give 200,000 findings, each located and reported).
@@ -47,6 +48,8 @@ class Run:
     today: date = field(default_factory=date.today)  # "in the future" is relative to this
     on_document: Callable[[DocRef], None] | None = None  # told of every invoice read (a JUnit case each)
     jobs: int = 1  # worker processes (kinelint.parallel); 1 checks everything here
+    exclusions: Exclusions = field(default_factory=Exclusions)  # what a directory walk leaves out
+    sources: list[SourceFile] = field(default_factory=list)  # every file read, by number (DocRef.handle)
     lang: str = DEFAULT_LANGUAGE  # the language messages are written in (kinelint.i18n)
 
     def findings(self, paths: Iterable[str]) -> Iterator[Finding]:
@@ -56,16 +59,24 @@ class Run:
         if self.jobs > 1:
             from kinelint.parallel import file_findings
 
-            yield from file_findings(self, discover(paths), observe_keys, self.jobs)
+            yield from file_findings(self, self._numbered(discover(paths, self.exclusions)), observe_keys, self.jobs)
         else:
             observe = partial(self.host.observe, checkers) if checkers else None
-            for item in discover(paths):
+            for item in self._numbered(discover(paths, self.exclusions)):
                 if isinstance(item, Problem):
                     yield self._problem_finding(item)
                     continue
                 self.summary.files += 1
                 yield from self._file_findings(item, observe)
         yield from self._batch_findings(checkers)
+
+    def _numbered(self, items):
+        """The discovered files, each given its number (a batch rule keeps a document's place as a number)."""
+        for item in items:
+            if isinstance(item, SourceFile):
+                item.number = len(self.sources)
+                self.sources.append(item)
+            yield item
 
     def _file_findings(self, source: SourceFile, observe) -> Iterator[Finding]:
         for item in read(source):
@@ -136,13 +147,32 @@ class Run:
         by_document: dict[DocRef, list[tuple[Violation, Rule]]] = {}
         for ref, violation, rule in self.host.finish(checkers):
             by_document.setdefault(ref, []).append((violation, rule))
+        twins = self._related_refs(pair[0] for pairs in by_document.values() for pair in pairs)
         found = []
         for ref, pairs in by_document.items():  # read again: to locate, and to know whose data to keep out
-            found.extend(self._locate(ref, ref.positions(), ref.value(), pairs))
+            found.extend(self._locate(ref, ref.positions(), ref.value(), pairs, twins=twins))
         found.sort(key=lambda f: (f.file, f.line, f.column, f.code, f.pointer))
         yield from found
 
-    def _locate(self, ref: DocRef, positions, value, pairs, secrets=None) -> list[Finding]:
+    def _related_refs(self, violations) -> dict[int, DocRef]:
+        """The documents named by the batch violations' ``related`` handles, read again once."""
+        handles = [handle for violation in violations for handle, _, _ in _related_triples(violation)]
+        return refs_of_handles(self.sources, handles) if handles else {}
+
+    def _related(self, violation: Violation, twins: dict[int, DocRef]) -> tuple[Related, ...]:
+        related = []
+        for handle, pointer, label in _related_triples(violation):
+            twin = twins.get(handle)
+            if twin is None:
+                continue
+            try:
+                line, column = twin.positions().locate({pointer}, "" if twin.own_text else twin.base)[pointer]
+            except (OSError, KeyError, ValueError):
+                line, column = twin.line, 1
+            related.append(Related(translate(label, self.lang), twin.source.display, line, column, twin.base + pointer, twin.invoice_id))
+        return tuple(related)
+
+    def _locate(self, ref: DocRef, positions, value, pairs, secrets=None, twins=None) -> list[Finding]:
         base = "" if ref.own_text else ref.base  # where the document starts in the text positions read
         where = positions.locate({v.pointer for v, _ in pairs}, base)
         edited = {edit.pointer for v, _ in pairs for edit in v.fix}
@@ -153,10 +183,12 @@ class Run:
         findings = []
         for violation, rule in pairs:
             line, column = where[violation.pointer]
+            related = self._related(violation, twins) if twins else ()
+            message = self._text(violation.message, secrets) + "".join(f" ({twin.describe()})" for twin in related)
             findings.append(self._count(Finding(
                 code=violation.code,
                 severity=violation.severity or rule.severity,
-                message=printable(self._text(violation.message, secrets)),
+                message=printable(scrub(message, secrets)),
                 file=file,
                 line=line,
                 column=column,
@@ -167,6 +199,7 @@ class Run:
                 fix=located_fix(violation.fix, regions, ref.base, secrets),
                 money=violation.money,
                 care_date=_care_date(value, violation.pointer, secrets),
+                related=related,
             )))
         findings.sort(key=lambda f: (f.line, f.column, f.code, f.pointer))
         return findings
@@ -192,6 +225,15 @@ class Run:
 
 def _too_deep() -> Violation:
     return Violation("PRS005", msg("nesting deeper than the invoice format allows ({levels} levels)", levels=MAX_DEPTH))
+
+
+def _related_triples(violation) -> list[tuple[int, str, str]]:
+    """A violation's well-formed ``related`` entries (a plugin's malformed ones are left out)."""
+    related = getattr(violation, "related", ())
+    if not isinstance(related, tuple):
+        return []
+    return [entry for entry in related if isinstance(entry, tuple) and len(entry) == 3 and type(entry[0]) is int
+            and isinstance(entry[1], str) and entry[1][:1] in ("", "/") and isinstance(entry[2], str)]
 
 
 _IN_SESSION = re.compile(r"/sessions/([0-9]+)(?:/|$)")

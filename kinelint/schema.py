@@ -3,7 +3,10 @@
 ``jsonschema_rs`` answers "valid or not" at about the speed of parsing, so the
 clean path stays fast. Only an invalid invoice is walked again with Python
 ``jsonschema``, extended so that ``multipleOf`` is exact on ``Decimal`` (the
-stock keyword divides floats and rejects 19.99). Messages are written here from
+stock keyword divides floats and rejects 19.99). The published schema has no
+``multipleOf`` for that very reason (vendors' validators divide floats): the
+fields limited to two decimals say so in a ``$comment``, and ``exact_schema``
+turns that mark back into the keyword for kinelint's own validators. Messages are written here from
 the keyword, the path and the schema's own ``description``: the libraries'
 messages echo values, and a value may be a patient's NIR or birth date.
 """
@@ -18,7 +21,7 @@ from functools import cached_property
 from importlib import resources
 
 from kinelint.findings import Violation, join_pointer
-from kinelint.i18n import any_of, msg, nmsg
+from kinelint.i18n import N_, Joined, Message, any_of, msg, nmsg
 from kinelint.privacy import patient_values, safe_pointer, shows_patient_data
 
 SCHEMA_FILE = "invoice-1.schema.json"
@@ -37,12 +40,37 @@ _CODES = {
     "minItems": "SCH007", "maxItems": "SCH007",
 }
 OTHER_SCHEMA_CODE = "SCH099"
+NOT_AN_INVOICE = "SCH008"
 PIECEWISE_FROM = 50  # sessions: from this many, an invalid invoice's errors are listed session by session
 
 
 def load_schema() -> dict:
+    """The published schema, as vendors' validators read it (no ``multipleOf``)."""
     text = resources.files("kinelint").joinpath("schemas").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
     return json.loads(text)
+
+
+# The published schema marks the fields with at most N decimals in a ``$comment`` (a keyword every
+# validator accepts, ajv's strict mode included, which refuses unknown keywords such as ``x-...``).
+_DECIMALS_MARK = re.compile(r"^x-kinelint-decimals: ([0-9])\b")
+
+
+def exact_schema(schema: object) -> object:
+    """The schema kinelint checks with: each field marked ``x-kinelint-decimals: N`` gets ``multipleOf: 10**-N``.
+
+    ``multipleOf`` is left out of the published schema because validators
+    compute it on binary floats (17.95 / 0.01 is not whole there); kinelint
+    computes it on exact decimals, so it can keep the rule as a keyword.
+    """
+    if isinstance(schema, list):
+        return [exact_schema(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    copy = {key: exact_schema(value) for key, value in schema.items()}
+    mark = _DECIMALS_MARK.match(schema.get("$comment", "")) if isinstance(schema.get("$comment"), str) else None
+    if mark is not None and "multipleOf" not in copy:
+        copy["multipleOf"] = float(f"1e-{mark.group(1)}")
+    return copy
 
 
 def _exact_multiple_of(validator, divisor, instance, schema):
@@ -130,7 +158,7 @@ class SchemaChecker:
     """
 
     def __init__(self, schema: dict | None = None) -> None:
-        self.schema = schema if schema is not None else load_schema()
+        self.schema = exact_schema(schema if schema is not None else load_schema())
         self._last_text: bytes | None = None  # the elements of an array file share its whole text:
         self._last_text_may_break = False  # scan it once, not once per element
 
@@ -199,9 +227,19 @@ class SchemaChecker:
         return self._detailed.is_valid(invoice)
 
     def check(self, invoice: object, raw: bytes | None = None) -> list[Violation]:
-        """Every schema violation of the invoice; [] when valid."""
+        """Every schema violation of the invoice; [] when valid.
+
+        An object with keys but no ``invoice_id`` and no ``version`` of 1 is
+        some other JSON file (a settings file, a package.json and its
+        ``"version": "1.0.0"``): one finding says so, rather than one per key
+        that the invoice format does not define. (An empty object says nothing
+        of what it is: it lacks every field, SCH001.)
+        """
         if self.is_valid(invoice, raw):
             return []
+        if _plainly_not_an_invoice(invoice):
+            return [Violation(NOT_AN_INVOICE, msg("not an invoice: the object has no 'invoice_id' and no 'version': 1 "
+                                                  "(leave such files out with `extend-exclude`)"))]
         return self.explain(invoice, raw=raw)
 
     @cached_property
@@ -288,6 +326,11 @@ class SchemaChecker:
         return sorted(unique.values(), key=lambda v: (v.pointer, v.code))
 
 
+def _plainly_not_an_invoice(value: object) -> bool:
+    return (isinstance(value, dict) and bool(value) and "invoice_id" not in value
+            and not (type(value.get("version")) is int and value["version"] == 1))
+
+
 class _CompiledError:
     """A ``jsonschema_rs`` error seen through the attributes of a ``jsonschema`` one, for the wording."""
 
@@ -351,23 +394,27 @@ def _violations_of(error) -> list[Violation]:
         missing = [name for name in error.validator_value if isinstance(error.instance, dict) and name not in error.instance]
         if not missing:
             return []
-        names = ", ".join(repr(_field_name(path + [name])) for name in missing)
-        return [Violation(code, nmsg("missing required field {names}", "missing required fields {names}", len(missing),
-                                     names=names), join_pointer(*path))]
+        names = ", ".join(repr(name) for name in missing)
+        message = (nmsg("missing required field {names} in {where}", "missing required fields {names} in {where}",
+                        len(missing), names=names, where=where) if path else
+                   nmsg("missing required field {names}", "missing required fields {names}", len(missing), names=names))
+        return [Violation(code, message, join_pointer(*path))]
     if keyword == "additionalProperties":
         allowed = set(error.schema.get("properties", {}))
         extras = sorted(k for k in error.instance if k not in allowed) if isinstance(error.instance, dict) else []
         return [
-            Violation(code, msg("unknown field {name}: objects in the invoice format are closed",
-                                name=repr(_field_name(path + [_short(k)]))), join_pointer(*path, k))
+            Violation(code, (msg("unknown field {name} in {where}: objects in the invoice format are closed",
+                                 name=repr(_short(k)), where=where) if path else
+                             msg("unknown field {name}: objects in the invoice format are closed", name=repr(_short(k)))),
+                      join_pointer(*path, k))
             if not shows_patient_data(k, dates=True) else
             Violation(code, msg("unknown field in {where} (its name is not shown: it looks like patient data): "
                                 "objects in the invoice format are closed", where=where), join_pointer(*path))
             for k in extras
         ]
-    if keyword == "type":
-        return [Violation(code, msg("{where} must be {expected}, not {found}{note}", where=where,
-                                    expected=_a(error.validator_value), found=_json_type(error.instance), note=note),
+    if keyword == "type":  # the type says it all; descriptions are notes for vendors' developers
+        return [Violation(code, msg("{where} must be {expected}, not {found}", where=where,
+                                    expected=_a(error.validator_value), found=_json_type(error.instance)),
                           join_pointer(*path))]
     if keyword in ("enum", "const"):
         options = error.validator_value if keyword == "enum" else [error.validator_value]
@@ -378,8 +425,9 @@ def _violations_of(error) -> list[Violation]:
     if keyword == "format":
         return [Violation(code, msg("{where} is not a real calendar date (YYYY-MM-DD)", where=where), join_pointer(*path))]
     if keyword in ("pattern", "minLength", "maxLength"):
-        return [Violation(code, msg("{where} does not have the expected form{note}", where=where, note=note),
-                          join_pointer(*path))]
+        message = (msg("{where} does not have the expected form: {form}", where=where, form=description) if description
+                   else msg("{where} does not have the expected form", where=where))
+        return [Violation(code, message, join_pointer(*path))]
     got = f" {_echo(path, error.instance)}" if _echo(path, error.instance) else ""
     if keyword == "multipleOf":
         return [Violation(code, msg("{where}{value} has more than two decimals; amounts and coefficients are written "
@@ -402,13 +450,30 @@ def _violations_of(error) -> list[Violation]:
                                 keyword=repr(keyword)), join_pointer(*path))]
 
 
-def _field_name(path: list) -> str:
+# Array items named as the rules name them, counted from 1: "session 4, act 2: amount", not sessions[3].acts[1].
+_ITEM_NAMES = {"sessions": N_("session {number}"), "acts": N_("act {number}"), "fees": N_("fee {number}")}
+
+
+def _field_name(path: list) -> object:
+    """Where a schema error lies, in words (a message: "session 4, act 2: amount" in the run's language)."""
     if not path:
         return msg("the invoice")
-    name = ""
+    items: list = []
+    keys: list[str] = []
     for token in path:
-        name += f"[{token}]" if isinstance(token, int) else (f".{token}" if name else str(token))
-    return name
+        if isinstance(token, int):
+            container = keys.pop() if keys else "item"
+            template = _ITEM_NAMES.get(container)
+            items.append(Message(template, {"number": token + 1}) if template else
+                         msg("{field} item {number}", field=".".join([*keys, container]), number=token + 1))
+            keys = []
+        else:
+            keys.append(str(token))
+    field = ".".join(keys)
+    if not items:
+        return field
+    where = items[0] if len(items) == 1 else Joined(items)
+    return msg("{items}: {field}", items=where, field=field) if field else where
 
 
 def _echo(path: list, value: object) -> str:

@@ -23,16 +23,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kinelint.arrays import BLOCK, Broken, elements
+from kinelint.exclusion import Exclusions
 from kinelint.findings import printable_file_name
 from kinelint.i18n import msg
 from kinelint.parsing import BOM, ParseProblem, decode, parse
 from kinelint.positions import TextPositions
 from kinelint.privacy import patient_values, shows_patient_data
 
-SUFFIXES = (".json", ".jsonl", ".ndjson")
+SUFFIXES = (".json", ".jsonl", ".ndjson")  # in any case: exports write FACTURE.JSON and lot.JSONL
 LINE_SUFFIXES = (".jsonl", ".ndjson")
 STDIN = "-"
 PEEK = 1 << 16  # how far the start of a file is looked at to tell an array from an object
+
+
+def is_invoice_name(name: str) -> bool:
+    """A name a directory walk reads: an invoice suffix, in any case."""
+    return name.lower().endswith(SUFFIXES)
+
+
+def is_lines_name(name: str) -> bool:
+    """A JSON Lines file, read one invoice per line (``.jsonl``, ``.ndjson``, in any case)."""
+    return name.lower().endswith(LINE_SUFFIXES)
 
 
 @dataclass(eq=False)
@@ -48,6 +59,7 @@ class SourceFile:
     path: Path | None = None
     data: bytes | None = None  # a text held in memory (the API's ``lint_invoice``)
     spool: object = field(default=None, repr=False)  # the temporary copy of standard input, kept open
+    number: int = 0  # its place among the files of the run (``Run`` numbers them), for ``DocRef.handle``
 
     def __post_init__(self) -> None:
         self.display = printable_file_name(self.display)  # every report can write it; ``path`` reads the file
@@ -82,6 +94,24 @@ class DocRef:
         """Whether ``positions`` are those of the document's own text (pointers relative to it, not to ``base``)."""
         return self.offset >= 0
 
+    @property
+    def handle(self) -> int:
+        """This document's place in 8 bytes, for a batch rule to keep for every invoice (``Run.ref_of`` reads it).
+
+        The file's number, then the line where the document starts (a JSON
+        Lines line, 1 for a file of one invoice), or the index of an array's
+        element with the "element" bit; never 0, so a key store can tell it
+        from "absent". ``refs_of_handles`` reads the file again to find it.
+        """
+        if self.base:
+            index = int(self.base[1:])
+            place = _ELEMENT | index if index < _ELEMENT else 0
+        else:
+            place = self.line if 0 < self.line < _ELEMENT else 0
+        if not place or self.source.number >= _MAX_FILES:
+            return _UNKNOWN  # past four million files: a place no reader resolves, still not 0
+        return self.source.number << _FILE_SHIFT | place
+
     def positions(self) -> TextPositions:
         if self.offset < 0:
             return self.source.whole_text()
@@ -106,6 +136,94 @@ def _read_range(path: Path, offset: int, length: int) -> bytes:
     with open(path, "rb") as handle:
         handle.seek(offset)
         return handle.read(length)
+
+
+_FILE_SHIFT = 40  # handle: file number (22 bits) | element bit | line or element index (39 bits); bit 63 stays free
+_ELEMENT = 1 << 39
+_MAX_FILES = 1 << 22
+_UNKNOWN = _MAX_FILES << _FILE_SHIFT
+_PLACE = (1 << _FILE_SHIFT) - 1
+
+
+def refs_of_handles(sources: list[SourceFile], handles: Iterable[int]) -> dict[int, DocRef]:
+    """The documents that handles name, read again (each file once, as it was read: an array element by element,
+    so memory stays that of the largest invoice); those that can no longer be read are left out."""
+    wanted: dict[int, dict[int, int]] = {}  # file number -> place -> handle
+    for handle in set(handles):
+        number, place = handle >> _FILE_SHIFT, handle & _PLACE
+        if 0 <= number < min(len(sources), _MAX_FILES) and place:
+            wanted.setdefault(number, {})[place] = handle
+    found: dict[int, DocRef] = {}
+    for number, places in wanted.items():
+        for place, ref in _refs_in(sources[number], places).items():
+            found[places[place]] = ref
+    return found
+
+
+def _refs_in(source: SourceFile, places: dict[int, int]) -> dict[int, DocRef]:
+    """DocRefs of some documents of one file, by place; JSON Lines parse only the lines asked for."""
+    try:
+        if source.data is None and not any(place & _ELEMENT for place in places) and holds_lines(source):
+            return _line_refs(source, places)
+    except OSError:
+        return {}
+    refs: dict[int, DocRef] = {}
+    documents = read(source)
+    try:
+        for item in documents:
+            place = item.ref.handle & _PLACE if isinstance(item, Document) else 0
+            if place in places:
+                refs[place] = item.ref
+                if len(refs) == len(places):
+                    break
+    finally:
+        documents.close()
+    return refs
+
+
+def _line_refs(source: SourceFile, lines: dict[int, int]) -> dict[int, DocRef]:
+    """DocRefs of some lines of a JSON Lines file, in one pass over it."""
+    refs: dict[int, DocRef] = {}
+    last = max(lines)
+    try:
+        handle = open(source.path, "rb")
+    except OSError:
+        return refs
+    with handle:
+        offset = 0
+        for number, raw in enumerate(handle, start=1):
+            if number in lines:
+                line = raw.rstrip(b"\r\n")
+                start = offset
+                if number == 1 and line.startswith(BOM):
+                    line, start = line[len(BOM):], start + len(BOM)
+                try:
+                    invoice_id = known_invoice_id(parse(line))
+                except ParseProblem:
+                    invoice_id = None
+                refs[number] = DocRef(source, "", number, start, len(line), invoice_id)
+            if number >= last:
+                break
+            offset += len(raw)
+    return refs
+
+
+def _read_range(path: Path, offset: int, length: int) -> bytes:
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        return handle.read(length)
+
+
+
+    ref: DocRef
+    value: object
+    line_bytes: bytes | None = None  # the JSON Lines line, while the document is being checked
+    raw: bytes | None = None  # the text it was read from (its line, or its whole file), for the schema's shortcut
+
+    def positions(self) -> TextPositions:
+        if self.line_bytes is not None:
+            return TextPositions(self.line_bytes.removeprefix(BOM).decode("utf-8", errors="replace"), self.ref.line)
+        return self.ref.positions()
 
 
 @dataclass(slots=True)
@@ -134,12 +252,16 @@ class Problem:
     pointer: str = ""
 
 
-def discover(paths: Iterable[str]) -> Iterator[SourceFile | Problem]:
+def discover(paths: Iterable[str], exclusions: Exclusions | None = None) -> Iterator[SourceFile | Problem]:
     """The files to read, in a stable order; directories walked for invoice suffixes.
 
     Directory links are followed once (a link loop is not a trap); hidden
-    directories (.git, .venv) are skipped.
+    directories (.git, .venv) are skipped, and so is what ``exclusions``
+    (default: ``DEFAULT_EXCLUDE`` and ``.gitignore``) leaves out. A file
+    named here is read whatever its name, unless ``--force-exclude``
+    excludes it.
     """
+    exclusions = Exclusions() if exclusions is None else exclusions
     seen: set[str] = set()
     for given in paths:
         if given == STDIN:
@@ -147,19 +269,21 @@ def discover(paths: Iterable[str]) -> Iterator[SourceFile | Problem]:
             continue
         path = Path(given)
         if path.is_dir():
-            yield from _walk(path, seen)
-        elif str(path) not in seen:
+            if not exclusions.excludes_given(given):
+                yield from _walk(path, seen, exclusions)
+        elif str(path) not in seen and not exclusions.excludes_given(given):
             seen.add(str(path))
             yield SourceFile(given, path)
 
 
-def discover_quietly(paths: Iterable[str]) -> Iterator[SourceFile]:
+def discover_quietly(paths: Iterable[str], exclusions: Exclusions | None = None) -> Iterator[SourceFile]:
     """The files ``discover`` would read, without reading standard input nor reporting problems."""
-    yield from (item for item in discover(p for p in paths if p != STDIN) if isinstance(item, SourceFile))
+    yield from (item for item in discover((p for p in paths if p != STDIN), exclusions) if isinstance(item, SourceFile))
 
 
-def _walk(root: Path, seen: set[str]) -> Iterator[SourceFile | Problem]:
+def _walk(root: Path, seen: set[str], exclusions: Exclusions) -> Iterator[SourceFile | Problem]:
     visited_dirs: set[tuple[int, int]] = set()
+    ignored = {str(root): exclusions.ignore_files(str(root))}  # the .gitignore rules in force, per directory
     for directory, subdirs, files in os.walk(root, followlinks=True):
         try:
             status = os.stat(directory)
@@ -169,9 +293,14 @@ def _walk(root: Path, seen: set[str]) -> Iterator[SourceFile | Problem]:
             subdirs[:] = []
             continue
         visited_dirs.add((status.st_dev, status.st_ino))
-        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+        gitignores = ignored.pop(directory, None)
+        gitignores = gitignores.enter(directory) if gitignores is not None else None
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith(".") and not _left_out(
+            directory, d, True, exclusions, gitignores))
+        for subdir in subdirs:
+            ignored[os.path.join(directory, subdir)] = gitignores
         for name in sorted(files):
-            if name.endswith(SUFFIXES):
+            if is_invoice_name(name) and not _left_out(directory, name, False, exclusions, gitignores):
                 path = Path(directory, name)
                 if str(path) not in seen:
                     seen.add(str(path))
@@ -180,6 +309,25 @@ def _walk(root: Path, seen: set[str]) -> Iterator[SourceFile | Problem]:
                         yield Problem(source, "PRS007", msg("not a regular file (a pipe, socket or device): not read"), 1, 1)
                     else:
                         yield source
+
+
+def _left_out(directory: str, name: str, is_dir: bool, exclusions: Exclusions, gitignores) -> bool:
+    """Excluded by a pattern or by .gitignore (paths are only joined when a glob or an ignore file needs them)."""
+    if exclusions.excludes(_Joined(directory, name), name):
+        return True
+    return bool(gitignores) and gitignores.ignores(os.path.join(directory, name), is_dir)
+
+
+class _Joined(os.PathLike):
+    """``directory/name``, joined only if asked (most names are settled by a set lookup)."""
+
+    __slots__ = ("directory", "name")
+
+    def __init__(self, directory: str, name: str) -> None:
+        self.directory, self.name = directory, name
+
+    def __fspath__(self) -> str:
+        return os.path.join(self.directory, self.name)
 
 
 def _is_special(path: Path) -> bool:
@@ -243,7 +391,7 @@ def _unreadable(source: SourceFile, error: OSError) -> Problem:
 
 def holds_lines(source: SourceFile, handle=None) -> bool:
     """A JSON Lines batch: by its suffix, or for standard input by its content (the handle is left where it was)."""
-    if source.display.endswith(LINE_SUFFIXES):
+    if is_lines_name(source.display):
         return True
     if source.display != STDIN or source.path is None:
         return False

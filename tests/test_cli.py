@@ -146,7 +146,7 @@ def test_text_format_and_summary(tmp_path):
     (tmp_path / "a.json").write_text(dumps(faulty_schema(), indent=2))
     result = run_cli("check", "a.json", cwd=tmp_path)
     lines = result.stdout.decode().splitlines()
-    assert lines[0].startswith("a.json:") and ": SCH005 sessions[0].place" in lines[0]
+    assert lines[0].startswith("a.json:") and ": error SCH005 session 1: place" in lines[0]
     assert lines[-1] == "1 file, 1 invoice checked: 1 error, 0 warnings."
     assert result.returncode == 1
 

@@ -17,6 +17,7 @@ from babel.messages.pofile import read_po
 
 from conftest import REPO, install_fake_plugin, run_cli
 from invoice_factory import act, bdk, fee, make_invoice, session
+from test_cli import dumps
 from kinelint import i18n
 from kinelint.i18n import Joined, Money, Term, all_of, any_of, language_from_environment, msg, nmsg, render
 
@@ -220,8 +221,8 @@ def test_the_language_comes_from_the_environment_as_gettext_reads_it(environment
 # -- the command line -----------------------------------------------------------------------------------
 
 TAR = "examples/faulty/tar-one-cent-off.json"
-TAR_FR = 'examples/faulty/tar-one-cent-off.json:34:21: TAR001 séance 1 (12/01/2026) : RPE 8,5 (membres inférieurs, posture et équilibre de la personne âgée) × 2,21 € = 18,785 €, facturé 18,78 € ; attendu 18,79 € le 12/01/2026 (metropole)'
-TAR_EN = 'examples/faulty/tar-one-cent-off.json:34:21: TAR001 session 1 (2026-01-12): RPE 8.5 (lower limbs, posture and balance of the elderly) × 2.21 = 18.785, billed 18.78; expected 18.79 on 2026-01-12 (metropole)'
+TAR_FR = 'examples/faulty/tar-one-cent-off.json:34:21: error TAR001 séance 1 (12/01/2026) : RPE 8,5 (membres inférieurs, posture et équilibre de la personne âgée) × 2,21 € = 18,785 €, facturé 18,78 € ; attendu 18,79 € le 12/01/2026 (metropole)'
+TAR_EN = 'examples/faulty/tar-one-cent-off.json:34:21: error TAR001 session 1 (2026-01-12): RPE 8.5 (lower limbs, posture and balance of the elderly) × 2.21 = 18.785, billed 18.78; expected 18.79 on 2026-01-12 (metropole)'
 
 
 def test_lang_fr_writes_messages_and_the_summary_line_in_french():
@@ -467,7 +468,8 @@ def test_configuration_errors_in_french(tmp_path):
     result = run_cli("check", "--lang", "fr", "--config", str(config), TAR)
     assert result.returncode == 2
     assert result.stderr.decode() == (f"kinelint: clé inconnue 'selct' dans {config} (vouliez-vous dire 'select' ?) ; "
-                                      "les clés sont : select, ignore, per-file-ignores, severity, fail-on, today\n")
+                                      "les clés sont : select, ignore, per-file-ignores, severity, fail-on, today, exclude, "
+                                      "extend-exclude, force-exclude, respect-gitignore\n")
 
 
 def test_ci_formats_in_french_keep_their_fingerprints():
@@ -490,3 +492,18 @@ def test_the_progress_line_in_french():
     ticks = iter([0.0, 2.0])
     progress = Progress(Summary(files=3, invoices=12500), io.StringIO(), clock=lambda: next(ticks), lang="fr")
     assert progress.line()[2:] == "3 fichiers et 12\u202f500 factures vérifiés, 6\u202f250 factures/s"
+
+
+def test_issue_13_messages_in_french(tmp_path):
+    """Schema places counted from 1, the not-an-invoice finding and the earlier invoice of a repeated id, in French."""
+    missing = make_invoice(invoice_id="F-1")
+    del missing["sessions"][0]["date"]
+    twins = [make_invoice(invoice_id="F-2", prescription_id=f"RX-{n}") for n in (1, 2)]
+    (tmp_path / "missing.json").write_text(dumps(missing), encoding="utf-8")
+    (tmp_path / "package.json").write_text('{"name": "export", "version": "1.0.0"}', encoding="utf-8")
+    (tmp_path / "twins.jsonl").write_text("".join(dumps(t) + "\n" for t in twins), encoding="utf-8")
+    result = run_cli("check", "--lang", "fr", "--format", "json", ".", cwd=tmp_path)
+    messages = {(f["file"], f["code"]): f["message"] for f in json.loads(result.stdout)["findings"]}
+    assert messages["missing.json", "SCH001"] == "champ obligatoire manquant dans séance 1 : 'date'"
+    assert messages["package.json", "SCH008"].startswith("pas une facture : l'objet n'a ni 'invoice_id'")
+    assert messages["twins.jsonl", "CON008"].endswith("(facture antérieure: F-2, twins.jsonl:1)")

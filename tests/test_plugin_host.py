@@ -106,7 +106,7 @@ def test_the_example_plugin_installed_shows_its_finding(tmp_path):
     path.write_text(dumps(invoice, indent=2))
     result = run_cli("check", str(path), env_path=site)
     assert result.returncode == 0  # EXA001 is a warning
-    assert ": EXA001 act RIC 8.12 of session 1 has no label" in result.stdout.decode()
+    assert ": warning EXA001 act RIC 8.12 of session 1 has no label" in result.stdout.decode()
     assert "0 errors, 1 warning" in result.stdout.decode()
     # EXA002 carries its fix: the label without the spaces around it.
     invoice["sessions"][0]["acts"][1]["label"] = " genou "

@@ -124,3 +124,49 @@ def test_the_documented_pre_commit_config(hook_repo, pre_commit_home, vendor_rep
     git("add", "-A", cwd=vendor_repo)
     result = pre_commit("run", "--all-files", cwd=vendor_repo, home=pre_commit_home)
     assert result.returncode == 0, result.stdout.decode() + result.stderr.decode()
+
+
+def test_the_documented_invoices_only_recipe_keeps_the_suffix_filter(hook_repo, pre_commit_home, vendor_repo):
+    """tests/data/ci/pre-commit-invoices-only.yaml: a README, a PDF and other JSON files around the invoices are not
+    handed to kinelint; an upper-case FACTURE.JSON is. The recipe the README warns against (`files: ^invoices/`)
+    replaces the hook's filter and fails on the README: the contrast shows the test can fail."""
+    snapshot, commit = hook_repo
+    (vendor_repo / "invoices" / "README.md").write_text("# how we export\n")
+    (vendor_repo / "invoices" / "scan.pdf").write_bytes(b"%PDF-1.4\n")
+    (vendor_repo / "settings.json").write_text('{"theme": "dark"}\n')
+    (vendor_repo / "invoices" / "FACTURE.JSON").write_text(dumps(faulty_schema("F-UP"), indent=2))
+    git("add", "-A", cwd=vendor_repo)
+    recipe = (CI / "pre-commit-invoices-only.yaml").read_text()
+    config = recipe.replace("https://github.com/OWNER/kinelint", str(snapshot)).replace("v0.1.0", commit)
+    (vendor_repo / ".pre-commit-config.yaml").write_text(config)
+    result = pre_commit("run", "--all-files", cwd=vendor_repo, home=pre_commit_home)
+    output = result.stdout.decode()
+    assert result.returncode == 1, output + result.stderr.decode()
+    assert "invoices/FACTURE.JSON:" in output and "SCH005" in output
+    assert "README.md" not in output and "scan.pdf" not in output and "settings.json" not in output
+    assert "4 files, 5 invoices checked: 1 error, 0 warnings." in output
+
+    (vendor_repo / "invoices" / "FACTURE.JSON").unlink()
+    git("add", "-A", cwd=vendor_repo)
+    assert pre_commit("run", "--all-files", cwd=vendor_repo, home=pre_commit_home).returncode == 0
+
+    (vendor_repo / ".pre-commit-config.yaml").write_text(config.replace(recipe.splitlines()[-1].strip(),
+                                                                        "files: ^invoices/"))
+    result = pre_commit("run", "--all-files", cwd=vendor_repo, home=pre_commit_home)
+    assert result.returncode == 1 and "invoices/README.md:1:1: error PRS002" in result.stdout.decode()
+
+
+def test_the_hook_honours_the_configuration_s_exclude(hook_repo, pre_commit_home, vendor_repo):
+    """The hook runs with --force-exclude: a file of the commit that the configuration excludes is not checked."""
+    snapshot, commit = hook_repo
+    (vendor_repo / "fixtures" / "broken").mkdir(parents=True)
+    (vendor_repo / "fixtures" / "broken" / "bad.json").write_text(dumps(faulty_schema("F-B"), indent=2))
+    (vendor_repo / "kinelint.toml").write_text('extend-exclude = ["fixtures/broken/"]\n')
+    config = (CI / "pre-commit-config.yaml").read_text()
+    config = config.replace("https://github.com/OWNER/kinelint", str(snapshot)).replace("v0.1.0", commit)
+    (vendor_repo / ".pre-commit-config.yaml").write_text(config)
+    git("add", "-A", cwd=vendor_repo)
+    result = pre_commit("run", "--all-files", cwd=vendor_repo, home=pre_commit_home)
+    assert result.returncode == 0, result.stdout.decode() + result.stderr.decode()
+    result = pre_commit("run", "--files", "fixtures/broken/bad.json", cwd=vendor_repo, home=pre_commit_home)
+    assert result.returncode == 0, result.stdout.decode() + result.stderr.decode()  # every file named is excluded

@@ -87,6 +87,8 @@ def option_runs(out: Path) -> list[list[str]]:
         "ignore": lambda: ["--ignore", "CON"],
         "today": lambda: ["--today", "2026-02-01"],
         "jobs": lambda: ["--jobs", "2"],  # worker processes read too, and only read
+        "exclude": lambda: ["--exclude", "node_modules,archive/"],
+        "extend_exclude": lambda: ["--extend-exclude", "*.draft.json"],
         "plugin_timeout": lambda: ["--plugin-timeout", "30"],
     }
     runs: list[list[str]] = [[]]

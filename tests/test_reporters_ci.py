@@ -118,7 +118,9 @@ def test_junit_has_a_suite_per_file_a_case_per_invoice_and_a_failure_per_error(i
     clean_case, case = suites["invoices/b.jsonl"].iter("testcase")
     assert (clean_case.get("name"), clean_case.find("failure")) == ("F-3", None)
     assert case.get("name") == "F-4"
-    assert [f.get("type") for f in case.iter("failure")] == ["SCH005", "SCH002"]
+    (failure,) = case.iter("failure")  # one <failure> a case, every failing finding in its text
+    assert failure.get("type") == "SCH005 SCH002" and failure.get("message").endswith("(and 1 more)")
+    assert [line.split()[1] for line in failure.text.splitlines()] == ["SCH005", "SCH002"]
     assert [c.get("name") for c in suites["invoices/a.json"].iter("testcase")] == ["F-1", "F-2"]
     assert suites["invoices/b.jsonl"].get("failures") == "1" and root.get("failures") == "2"
     assert root.get("tests") == "4"
@@ -131,7 +133,8 @@ def test_junit_warnings_are_output_unless_they_fail_the_check(invoices):
     assert [f.get("type") for f in case.iter("failure")] == ["SCH005"]
     assert "warning SCH002" in case.find("system-out").text
     root = ET.fromstring(check("--format", "junit", "--fail-on", "warning", "invoices", cwd=invoices).stdout)
-    assert [f.get("type") for f in root.find(".//testcase[@name='F-4']").iter("failure")] == ["SCH005", "SCH002"]
+    (failure,) = root.find(".//testcase[@name='F-4']").iter("failure")  # one a case, listing both
+    assert failure.get("type") == "SCH005 SCH002" and "warning SCH002" in failure.text
 
 
 def test_junit_clean_run_has_a_passing_case_per_invoice(tmp_path):
@@ -156,7 +159,7 @@ def test_github_workflow_commands(invoices):
     result = check("--format", "github", "invoices", cwd=invoices)
     lines = result.stdout.decode().splitlines()
     assert lines[0].startswith("::error file=invoices/a.json,line=")
-    assert ",title=SCH005::" in lines[0] and "(invoice F-2, at /1/sessions/0/place)" in lines[0]
+    assert ",title=kinelint SCH005 not-allowed::" in lines[0] and "(invoice F-2, at /1/sessions/0/place)" in lines[0]
     assert lines[2].startswith("::warning file=invoices/b.jsonl,line=2,col=")
     assert lines[-1] == "2 files, 4 invoices checked: 2 errors, 1 warning."
 
@@ -192,7 +195,7 @@ def test_output_file_gets_the_report_and_the_terminal_the_summary(invoices, outp
     assert result.stdout.decode() == "2 files, 4 invoices checked: 3 errors, 0 warnings.\n"
     report = (invoices / "report.out").read_text()
     if output_format == "text":
-        assert report.count(": SCH00") == 3
+        assert report.count(": error SCH00") == 3
     else:
         json.loads(report)
 
@@ -208,9 +211,10 @@ def test_output_file_never_overwrites_or_joins_the_checked_files(invoices):
 
 
 def test_output_file_that_cannot_be_written_is_a_clear_error(invoices):
-    result = check("-o", "no/such/dir/report.json", "invoices", cwd=invoices)
+    (invoices / "taken").write_text("a file where the report's folder should be\n")
+    result = check("-o", "taken/dir/report.json", "invoices", cwd=invoices)
     assert result.returncode == 2
-    assert result.stderr.decode().startswith("kinelint: cannot write the report to no/such/dir/report.json")
+    assert result.stderr.decode().startswith("kinelint: cannot write the report to taken/dir/report.json")
 
 
 def test_statistics_count_per_code(invoices):

@@ -201,7 +201,8 @@ def test_same_session_billed_on_two_invoices(tmp_path):
     found, findings = batch(write_jsonl(tmp_path / "b.jsonl", first, second))
     assert found == [("CON009", "b.jsonl", 2, "/sessions/0/number")]
     assert findings[0].message == ("session 2 (2026-01-14): session 2 of prescription RX-7781 is already billed "
-                                   "by an earlier invoice of this batch; a session is billed once")
+                                   "by an earlier invoice of this batch; a session is billed once "
+                                   f"(earlier invoice: F-1, {tmp_path / 'b.jsonl'}:1)")
     assert findings[0].invoice_id == "F-2"
 
 

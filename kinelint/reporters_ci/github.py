@@ -1,6 +1,6 @@
 """GitHub Actions workflow commands: one annotation per finding, on the file and line.
 
-``::error file=F,line=L,col=C,title=CODE::message``; warnings are ``::warning``,
+``::error file=F,line=L,col=C,title=kinelint CODE rule-name::message``; warnings are ``::warning``,
 infos ``::notice``. Values are escaped as the runner expects (``%``, CR, LF,
 and in properties ``:`` and ``,``), so no message can inject a command.
 """
@@ -18,7 +18,8 @@ COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 class GithubReporter(Reporter):
     def finding(self, finding: Finding) -> None:
         path = relative_path(finding.file, self.context.root)
-        properties = f"file={_property(path)},line={finding.line},col={finding.column},title={_property(finding.code)}"
+        title = f"kinelint {finding.code} {finding.rule}".rstrip()  # what the annotation shows in bold
+        properties = f"file={_property(path)},line={finding.line},col={finding.column},title={_property(title)}"
         where = msg("invoice {invoice_id}, ", invoice_id=finding.invoice_id) if finding.invoice_id else ""
         place = at_pointer(finding.pointer, self.context.lang)
         message = f"{finding.message} ({render(where, self.context.lang)}{place})"

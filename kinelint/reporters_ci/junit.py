@@ -2,9 +2,11 @@
 
 A testsuite per file, a testcase per invoice (named by its id; by its line
 when the id is unknown), clean invoices included as passing cases; a
-``<failure>`` per finding that fails the run (errors, and warnings under
-``fail-on = "warning"``); the other findings go to the testcase's
-``system-out``. A file that cannot be read is a case named by its line.
+``<failure>`` per failing testcase (the JUnit schema allows one), its text
+listing every finding of that invoice that fails the run (errors, and
+warnings under ``fail-on = "warning"``), so ``failures`` counts failing
+invoices; the other findings go to the testcase's ``system-out``. A file
+that cannot be read is a case named by its line.
 The findings wait in a spool on disk (``kinelint.spool``), not in memory.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from kinelint.findings import Finding, Summary
+from kinelint.i18n import nmsg
 from kinelint.reporters import Reporter, at_pointer, summary_line
 from kinelint.spool import FindingSpool
 
@@ -78,19 +81,29 @@ class JunitReporter(Reporter):
 
     def _case(self, file: str, name: str, found: _Case) -> str:
         case = ET.Element("testcase", name=name, classname=file, file=file)
+        failing: list[Finding] = []  # this case's failing findings, to word its one <failure>
         others = []
         for finding in map(self._spool.at, found.offsets):
-            where = f"{finding.file}:{finding.line}:{finding.column} " + at_pointer(finding.pointer, self.context.lang)
             if self.context.fails(finding):
-                failure = ET.SubElement(case, "failure", message=f"{finding.code} {finding.message}",
-                                        type=finding.code)
-                failure.text = f"{finding.severity} {finding.code} ({finding.rule}) {where}\n{finding.message}"
+                failing.append(finding)
             else:
-                others.append(f"{finding.severity} {finding.code} {where}: {finding.message}")
+                others.append(_line(finding, self.context.lang))
+        if failing:  # one <failure> a case (the schema allows no more), every failing finding in its text
+            first = failing[0]
+            more = " " + nmsg("(and {count} more)", "(and {count} more)", len(failing) - 1).render(self.context.lang) \
+                if len(failing) > 1 else ""
+            failure = ET.SubElement(case, "failure", message=f"{first.code} {first.message}{more}",
+                                    type=" ".join(dict.fromkeys(f.code for f in failing)))
+            failure.text = "\n".join(_line(finding, self.context.lang) for finding in failing)
         if others:
             ET.SubElement(case, "system-out").text = "\n".join(others)
         ET.indent(case, level=2)
         return ET.tostring(case, encoding="unicode")
+
+
+def _line(finding: Finding, lang: str) -> str:
+    where = f"{finding.file}:{finding.line}:{finding.column} " + at_pointer(finding.pointer, lang)
+    return f"{finding.severity} {finding.code} ({finding.rule}) {where}: {finding.message}"
 
 
 def _open_tag(tag: str, **attributes: str) -> str:

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from kinelint import __version__
 from kinelint.baseline import Fingerprints, relative_path
 from kinelint.corrections import describe
-from kinelint.docs import rule_page
+from kinelint.docs import rule_page, rule_url
 from kinelint.findings import Finding, Rule, Summary
 from kinelint.reporters import Reporter
 from kinelint.spool import FindingSpool, write_json_list
@@ -76,11 +76,13 @@ class SarifReporter(Reporter):
         }
         if finding.pointer:
             location["logicalLocations"] = [{"fullyQualifiedName": finding.pointer, "kind": "element"}]
+        related = {"relatedLocations": [self._related(number, twin) for number, twin in enumerate(finding.related, 1)]}
         result = {
             "ruleId": finding.code,
             "level": LEVELS[finding.severity],
             "message": {"text": finding.message},
             "locations": [location],
+            **(related if finding.related else {}),
             # Stable across runs and reformatting: file, invoice id, code, pointer (not the line).
             "partialFingerprints": {"kinelintIdentity/v1": self._fingerprints.of(finding)},
             "properties": {"pointer": finding.pointer, "invoice_id": finding.invoice_id,
@@ -91,6 +93,19 @@ class SarifReporter(Reporter):
         if finding.fix:
             result["fixes"] = [_fix(finding, location["physicalLocation"]["artifactLocation"])]
         return result
+
+
+    def _related(self, number: int, twin) -> dict:
+        """The twin of a repeated invoice id or session (CON008, CON009), where the viewer can open it."""
+        return {
+            "id": number,
+            "physicalLocation": {
+                "artifactLocation": _artifact(relative_path(twin.file, self.context.root)),
+                "region": {"startLine": twin.line, "startColumn": twin.column},
+            },
+            "logicalLocations": [{"fullyQualifiedName": twin.pointer, "kind": "element"}],
+            "message": {"text": twin.describe()},
+        }
 
 
 def _fix(finding: Finding, artifact: dict) -> dict:
@@ -120,6 +135,7 @@ def _rule(rule: Rule) -> dict:
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.rationale},
         "help": {"text": _help_text(rule), "markdown": rule_page(rule)},
+        "helpUri": rule_url(rule),
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {"tags": [rule.family, rule.plugin]},
     }

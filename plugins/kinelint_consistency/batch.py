@@ -2,35 +2,44 @@
 sessions of one prescription on one date.
 
 A batch may hold a million invoices, so the checker keeps fingerprints, not
-strings, in the core's compact ``KeyStore``: one per invoice id; per
-prescription one with a bit mask of the session numbers billed so far
-(numbers above 62 get a key of their own); and per prescription and block of
-64 days of care one with a bit mask of the days that have a session (an
-invoice's sessions span a few weeks: one key, sometimes two). About 65 bytes
-an invoice.
-The price: a finding cannot name the earlier invoice, only say that there is one.
+strings, in the core's compact ``KeyStore``: one per invoice id, with the
+place of its first invoice (``DocRef.handle``, 8 bytes); per prescription one
+with a bit mask of the session numbers billed so far (numbers above 62 get a
+key of their own) and one with the place of its first invoice; and per
+prescription and block of 64 days of care one with a bit mask of the days that
+have a session (an invoice's sessions span a few weeks: one key, sometimes
+two). About 95 bytes an invoice. A finding names its twin as a related
+location (the core reads it again at the end): for a repeated id, always; for
+a session billed twice, when the prescription had one earlier invoice (beyond
+one, the store cannot tell which billed the session, and the finding only says
+there is one).
 """
 
 from __future__ import annotations
 
 from kinelint.findings import Violation
-from kinelint.i18n import msg
+from kinelint.i18n import N_, msg
 from kinelint.keystore import KeyStore
 
 from kinelint_consistency import same_day
 from kinelint_consistency.rules import DUPLICATE_INVOICE_ID, SESSION_BILLED_TWICE, TWO_SESSIONS_ONE_DAY_BATCH
 
 _MASK_BITS = 62  # session numbers 1..62 live in the prescription's mask; beyond, a key each
+_SEVERAL = 1 << 63  # in the first-invoice store: the prescription has more than one invoice (handles leave bit 63 free)
+EARLIER = N_("earlier invoice")  # translated where the finding is located
+_NO_PLACE = 1 << 62  # a ref without a handle (a test's): a place the core does not read back
 _DAYS_PER_KEY = 64  # days with a session, per prescription: a 64-bit mask per block of 64 days
 
 
 class BatchChecker:
     def __init__(self, nomenclature=None) -> None:
         self._nomenclature = nomenclature  # asked in keys() only: which sessions count for one-a-day
-        self._invoice_ids = KeyStore(values=False)
+        self._invoice_ids = KeyStore()  # invoice id -> handle of its first invoice
         # prescription id -> mask of session numbers; "id\0number" beyond the mask;
         # "id\1block" -> mask of the days of that block of 64 days with a session (day ordinal // 64, bit % 64)
         self._billed = KeyStore()
+        self._first_invoice = KeyStore()  # prescription id -> handle of its first invoice | _SEVERAL
+        self._repeated: dict[str, int] = {}  # an id seen three times: its first handle (merges or the handles)
         self._found: list[tuple[object, Violation]] = []
 
     def keys(self, invoice) -> tuple:
@@ -48,12 +57,16 @@ class BatchChecker:
 
     def observe(self, keys: tuple, ref) -> None:
         invoice_id, prescription_id, sessions = keys
-        if self._invoice_ids.merge(invoice_id):
+        handle = getattr(ref, "handle", 0) or _NO_PLACE  # never 0: the stores read 0 as "not seen"
+        first = self._invoice_ids.merge(invoice_id, handle)
+        if first:
             # The same invoice exported twice: one finding, not one more per session it repeats.
+            first = self._repeated.setdefault(invoice_id, first)
             self._found.append((ref, Violation(
                 DUPLICATE_INVOICE_ID.code,
                 msg("invoice id {invoice_id} is already used by an earlier invoice of this batch; "
-                    "each invoice needs its own id", invoice_id=invoice_id), "/invoice_id")))
+                    "each invoice needs its own id", invoice_id=invoice_id), "/invoice_id",
+                related=((first, "/invoice_id", EARLIER),))))
             return
         billed_now, beyond_mask = 0, False
         for _, number, _, _ in sessions:
@@ -62,16 +75,21 @@ class BatchChecker:
             else:
                 beyond_mask = True
         mask = self._billed.merge(prescription_id, billed_now) if billed_now else self._billed.get(prescription_id)
+        earlier = self._first_invoice.merge(prescription_id, handle)
+        if earlier and not earlier & _SEVERAL:
+            self._first_invoice.add(prescription_id, _SEVERAL)  # a second invoice: "the first" no longer tells which
         billed_twice = ()
         if mask & billed_now or beyond_mask:  # nearly always neither: no session to look at one by one
-            billed_twice = self._billed_again(mask, prescription_id, sessions, ref)
+            billed_twice = self._billed_again(mask, prescription_id, sessions, ref, earlier)
         self._same_day(prescription_id, sessions, billed_twice, ref)
 
-    def _billed_again(self, mask: int, prescription_id: str, sessions: tuple, ref) -> set[int]:
+    def _billed_again(self, mask: int, prescription_id: str, sessions: tuple, ref, earlier: int = 0) -> set[int]:
         """Report each session billed before; record the sessions numbered beyond the mask.
 
         Returns the indexes of the sessions reported (their date is not reported again by CON012).
+        ``earlier`` is the prescription's first invoice, the twin when it was the only one.
         """
+        twin = ((earlier, "/invoice_id", EARLIER),) if earlier and not earlier & _SEVERAL else ()
         reported = set()
         for index, number, on, _ in sessions:
             if self._already_billed(mask, prescription_id, number):
@@ -82,7 +100,7 @@ class BatchChecker:
                         "invoice of this batch; a session is billed once",
                         where=msg("session {number} ({date})", number=number, date=on), number=number,
                         prescription=prescription_id),
-                    f"/sessions/{index}/number")))
+                    f"/sessions/{index}/number", related=twin)))
         for _, number, _, _ in sessions:
             if number > _MASK_BITS:
                 self._billed.add(f"{prescription_id}\0{number}")
