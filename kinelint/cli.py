@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections import Counter
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,7 +165,12 @@ def _config_options(function):
               help="How to report the findings.")
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
               help="Write the report to PATH; the terminal keeps the summary.")
-@click.option("--statistics", is_flag=True, help="Show a count per code on the terminal instead of each finding.")
+@click.option("--statistics", is_flag=True,
+              help="Show a count per family and per code, with the money at stake, instead of each finding "
+                   "(as JSON with --format json or jsonl).")
+@click.option("--diff", is_flag=True,
+              help="Print what the corrections the findings carry would change, as a unified diff, instead of "
+                   "the findings; the files are never changed.")
 @click.option("--color", "color", type=click.Choice(COLORS), default="auto", show_default=True,
               help="Colour the text report: auto is on a terminal, unless NO_COLOR is set.")
 @click.option("--quiet", "-q", is_flag=True, help="Print the findings only: no summary line, no notes, no progress.")
@@ -184,7 +188,8 @@ def _config_options(function):
                                       "reported, and the check is incomplete.")
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of failing plugins (patient data masked).")
 @_lang_option
-def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, statistics: bool, color: str, quiet: bool,
+def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, statistics: bool, diff: bool,
+          color: str, quiet: bool,
           exit_zero: bool, baseline: Path | None, write_baseline: Path | None, jobs: int | None, plugin_timeout: float,
           verbose: bool, lang: str,
           **overrides) -> None:
@@ -204,7 +209,7 @@ def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, 
             known = _or_exit(_load_baseline, baseline)
             summary, kept, nothing_read = _run_check(host, settings, paths, output_format, output_file, statistics,
                                                      known, write_baseline is not None, jobs, terminal,
-                                                     Look(color, quiet), lang)
+                                                     Look(color, quiet), lang, diff)
     except ReportWriteError as error:
         if error.closed_pipe:
             raise
@@ -257,14 +262,21 @@ class Look:
 
 
 def _run_check(host, settings, paths, output_format, output_file, statistics, baseline, keep, jobs, terminal,
-               look=Look(), lang=DEFAULT_LANGUAGE):
-    """The run, the filter, the reporter (to the terminal or the file) and the terminal summary."""
+               look=Look(), lang=DEFAULT_LANGUAGE, diff=False):
+    """The run, the filter, the reporter (to the terminal or the file) and the terminal summary.
+
+    The terminal's standard output holds the report, or the statistics, or (``--diff``) the diff alone;
+    the summary line goes with them, except after a diff (standard error, with the diff's notes).
+    """
+    from kinelint.corrections import Corrections
+    from kinelint.display import escape_controls
     from kinelint.filtering import Filter
     from kinelint.i18n import localized_rules
     from kinelint.nomenclature import load_nomenclature
     from kinelint.progress import Progress, should_show
-    from kinelint.reporters import ReportContext, reporter_class, statistics_lines, summary_line, wants_color
+    from kinelint.reporters import ReportContext, reporter_class, summary_line, wants_color
     from kinelint.runner import Run
+    from kinelint.statistics import JSON_FORMATS, Statistics
 
     from kinelint.parallel import auto_jobs
 
@@ -272,12 +284,14 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
     run = Run(host, load_nomenclature(), today=settings.today, jobs=jobs or auto_jobs(paths, exclusions),
               exclusions=exclusions, lang=lang)
     selected = Filter(settings, baseline)
-    counts, kept = Counter(), []
+    kept = []
+    counted = Statistics() if statistics else None
+    corrections = Corrections() if diff else None
     with ExitStack() as stack:
         stream = stack.enter_context(_open_report(output_file)) if output_file else None  # renamed into place at the end
         showing = should_show(sys.stderr) and not look.quiet
         progress = stack.enter_context(Progress(run.summary, sys.stderr, lang=lang)) if showing else None
-        if stream is None and not statistics:
+        if stream is None and not statistics and not diff:
             stream = progress.guard(terminal) if progress else terminal
         color = wants_color(look.color, stream if stream is not None else terminal, os.environ)
         context = ReportContext(localized_rules(host.rules, lang), Path.cwd(), settings.fail_on, lang, color=color,
@@ -286,7 +300,10 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
         if reporter is not None and reporter.wants_documents:
             run.on_document = reporter.document
         for finding in selected.apply(run.findings(paths)):
-            counts[finding.code] += 1
+            if counted is not None:
+                counted.add(finding)
+            if corrections is not None:
+                corrections.add(finding)
             if reporter is not None:
                 reporter.finding(finding)
             if keep:
@@ -294,10 +311,22 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
         summary = selected.finish(run.summary)
         if reporter is not None:
             reporter.finish(summary)
-    if output_file is not None or statistics:
-        summary_lines = [] if look.quiet else [summary_line(summary, lang)]
-        for line in (statistics_lines(counts, host.rules) if statistics else []) + summary_lines:
-            terminal.write(line + "\n")
+    if corrections is not None:
+        for part in corrections.diff_parts():
+            terminal.write(part)
+        terminal.flush()
+        for note in corrections.notes:
+            click.echo(escape_controls(f"kinelint: {note}"), err=True)
+    summary_lines = [] if look.quiet else [summary_line(summary, lang)]
+    if counted is not None and output_format in JSON_FORMATS and corrections is None:
+        terminal.write(counted.json_text(output_format, host.rules, summary))
+    elif output_file is not None or statistics or diff:
+        for line in (counted.lines(host.rules) if counted is not None else []) + summary_lines:
+            line = escape_controls(line)  # a plugin's code or rule name is text from outside: one line each
+            if diff:  # standard output holds the diff alone
+                click.echo(line, err=True)
+            else:
+                terminal.write(line + "\n")
     terminal.flush()  # here, where a full disk is a message, not at exit
     return summary, kept, run.summary.files == 0 and run.summary.findings == 0
 

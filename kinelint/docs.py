@@ -5,6 +5,19 @@ from __future__ import annotations
 from kinelint.findings import Rule
 from kinelint.i18n import DEFAULT_LANGUAGE, msg
 
+# The built-in families in a few words (a third-party family is shown by its prefix alone).
+FAMILY_NAMES = {
+    "PRS": "unreadable files",
+    "SCH": "schema",
+    "CUM": "indemnities that may not go together",
+    "BDK": "bilan diagnostic kinésithérapique",
+    "OBS": "codes not in force",
+    "COE": "coefficients not in force",
+    "TAR": "amounts",
+    "CON": "consistency",
+    "DAP": "prior approval",
+}
+
 
 def rule_page(rule: Rule, lang: str = DEFAULT_LANGUAGE) -> str:
     """One rule as Markdown: what it does, why, example, use instead, source.

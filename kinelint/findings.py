@@ -9,7 +9,10 @@ apart means no plugin ever deals with files or positions.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 
 SEVERITIES = ("error", "warning", "info")
 CODE_PATTERN = re.compile(r"^[A-Z]{3}[0-9]{3}$")
@@ -41,21 +44,73 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True)
+class Edit:
+    """One part of a correction: the value at ``pointer`` becomes ``value`` (an RFC 6902 "replace").
+
+    ``value`` is what the invoice should hold there: a ``Decimal`` (money
+    rounded to the cent, ``kinelint.rulekit.cents``; a coefficient as the
+    nomenclature gives it), a string, an integer or a boolean. In a
+    ``Violation`` the pointer is relative to the invoice; in a ``Finding``
+    it is from the document root, and ``region`` says where the value being
+    replaced is written (``Region``), filled in by the core.
+    """
+
+    pointer: str
+    value: object
+    region: Region | None = None
+
+    @property
+    def text(self) -> str:
+        """The value as JSON text: Decimals exact (18.80 stays 18.80), strings quoted."""
+        import json
+
+        if isinstance(self.value, Decimal):
+            return format(self.value, "f")
+        return json.dumps(self.value, ensure_ascii=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """Where a value is written: 1-based line and column of its first character and of the one after it
+    (columns in characters, as SARIF's ``endColumn``), and the text it has there."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Violation:
     """What a plugin reports: a code, a message and where in the invoice.
 
     ``pointer`` is an RFC 6901 pointer relative to the invoice ("" is the
     invoice itself). ``severity`` overrides the rule's default, for findings
     that rest on uncertain facts and must stay warnings.
+
+    ``fix`` is the correction when the finding has a single correct value:
+    the ``Edit``s that make the invoice right, including what follows from
+    them (the amount of a corrected coefficient, the total). Each fix is
+    complete on its own, against the invoice as it is. ``money`` is what the
+    fault costs, for findings about an amount: billed - expected, an exact
+    ``Decimal`` (negative when too little is billed).
     """
 
     code: str
     message: str
     pointer: str = ""
     severity: str | None = None
+    fix: tuple[Edit, ...] = ()
+    money: Decimal | None = None
     # Other invoices the finding is about (a batch rule's twin): ``(ref.handle, pointer, label)`` triples;
     # the core locates them, names them in the message and gives them to SARIF as related locations.
     related: tuple = ()
+
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.fix, tuple) and isinstance(self.fix, Iterable) and not isinstance(self.fix, str):
+            object.__setattr__(self, "fix", tuple(self.fix))  # a list is welcome; kept as a tuple (frozen)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +143,15 @@ class Finding:
     invoice_id: str | None
     rule: str
     plugin: str
+    fix: tuple[Edit, ...] = ()  # pointers from the document root, each with its region
+    money: Decimal | None = None  # billed - expected
+    care_date: date | None = None  # the date of care of the session the finding is about, if any
     related: tuple[Related, ...] = ()
 
     def as_dict(self) -> dict:
-        return {
+        """The findings contract (``schemas/findings-1.schema.json``); ``fix`` and ``money`` only when present,
+        as Decimals (``kinelint.jsontext`` writes them as exact JSON numbers)."""
+        found = {
             "code": self.code,
             "severity": self.severity,
             "message": self.message,
@@ -103,6 +163,28 @@ class Finding:
             "rule": self.rule,
             "plugin": self.plugin,
         }
+        if self.fix:
+            found["fix"] = [{"op": "replace", "path": edit.pointer, "value": edit.value} for edit in self.fix]
+        if self.money is not None:
+            found["money"] = self.money
+        return found
+
+
+@dataclass(slots=True)
+class MoneyAtStake:
+    """Money billed in error: ``over`` billed too much, ``under`` too little (both positive, exact)."""
+
+    over: Decimal = Decimal("0.00")
+    under: Decimal = Decimal("0.00")
+
+    def add(self, difference: Decimal) -> None:
+        if difference > 0:
+            self.over += difference
+        elif difference < 0:
+            self.under -= difference
+
+    def as_dict(self) -> dict:
+        return {"over": self.over, "under": self.under}
 
 
 @dataclass(slots=True)
@@ -112,6 +194,7 @@ class Summary:
     findings: int = 0
     errors: int = 0
     warnings: int = 0
+    money: dict[str, MoneyAtStake] = field(default_factory=dict)  # by family, for the findings that carry money
 
     def count(self, finding: Finding) -> None:
         self.findings += 1
@@ -119,6 +202,12 @@ class Summary:
             self.errors += 1
         elif finding.severity == "warning":
             self.warnings += 1
+        if finding.money is not None:
+            family = finding.code[:3]
+            stake = self.money.get(family)
+            if stake is None:
+                stake = self.money[family] = MoneyAtStake()
+            stake.add(finding.money)
 
     def as_dict(self) -> dict:
         return {
@@ -127,6 +216,7 @@ class Summary:
             "findings": self.findings,
             "errors": self.errors,
             "warnings": self.warnings,
+            "money": {family: self.money[family].as_dict() for family in sorted(self.money)},
         }
 
 
@@ -180,6 +270,18 @@ def printable_file_name(name: str) -> str:
         return name
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") \
         if all(0xDC80 <= ord(c) <= 0xDCFF for c in _SURROGATE.findall(name)) else printable(name)
+
+
+_ELEMENT = re.compile(r"^/[0-9]+(?=/|$)")
+_LINE_SUFFIXES = (".jsonl", ".ndjson")
+
+
+def document_key(finding: Finding) -> tuple[str, str, int]:
+    """Which document of its file a finding is about: (file, array element pointer or "", JSON Lines line or 0)."""
+    if finding.file.lower().endswith(_LINE_SUFFIXES):
+        return finding.file, "", finding.line
+    element = _ELEMENT.match(finding.pointer)
+    return finding.file, element.group() if element else "", 0
 
 
 def escape_pointer_token(token: object) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import traceback
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from importlib.metadata import entry_points
@@ -24,7 +25,7 @@ import pluggy
 from kinelint import hookspecs
 from kinelint.budget import PluginTimeout, TimeBudget
 from kinelint.core_rules import CORE_RULES
-from kinelint.findings import SEVERITIES, Incident, Rule, Violation
+from kinelint.findings import SEVERITIES, Edit, Incident, Rule, Violation
 from kinelint.i18n import Message
 
 ENTRY_POINT_GROUP = "kinelint"
@@ -249,7 +250,7 @@ class PluginHost:
                     self._incident(plugin, f"returned a ref of type {type(ref).__name__}, not one it was given",
                                    where="in its batch checker")
                     continue
-                yield ref, violation, rule
+                yield ref, self._sound(plugin, violation, "in its batch checker"), rule
 
     def _call(self, impl: _Impl, arguments: dict, hook_name: str, where: str = ""):
         if impl.plugin in self._timed_out:
@@ -279,7 +280,26 @@ class PluginHost:
         for violation in results or ():
             rule = self._rule_for(impl.plugin, violation, where)
             if rule is not None:
-                yield violation, rule
+                yield (violation if not (violation.fix or violation.money is not None)
+                       else self._sound(impl.plugin, violation, where)), rule
+
+    def _sound(self, plugin: str, violation: Violation, where: str) -> Violation:
+        """The violation with its fix and money checked and written to the cent; a malformed one is an
+        incident and is dropped (the finding stays)."""
+        fix, money = violation.fix, violation.money
+        if fix:
+            fix = _sound_fix(fix)
+            if fix is None:
+                self._incident(plugin, "returned a malformed fix (a list of Edit(pointer, value) expected)",
+                               where=where)
+                fix = ()
+        if money is not None:
+            money = _cents(money)
+            if money is None:
+                self._incident(plugin, "returned money that is not a finite Decimal", where=where)
+        if fix == violation.fix and money == violation.money:
+            return violation
+        return replace(violation, fix=fix, money=money)
 
     def _rule_for(self, plugin: str, violation: object, where: str) -> Rule | None:
         if not isinstance(violation, Violation):
@@ -339,3 +359,35 @@ def _malformed(violation: Violation) -> str:
 def _short(value: object, limit: int = 40) -> str:
     text = str(value)
     return text if len(text) <= limit else text[:limit] + "..."
+
+
+_MONEY_POINTER_ENDS = ("/amount",)
+_EDIT_VALUES = (str, int, bool, Decimal, type(None))
+
+
+def _cents(value) -> Decimal | None:
+    """Money written to the cent, half-up; None when it is not a finite number."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = Decimal(value)
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return None
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _sound_fix(fix) -> tuple[Edit, ...] | None:
+    """A fix's edits with amounts and the total to the cent; None when any part is malformed."""
+    if not isinstance(fix, tuple):
+        return None
+    edits = []
+    for edit in fix:
+        if (not isinstance(edit, Edit) or not isinstance(edit.pointer, str)
+                or (edit.pointer and not edit.pointer.startswith("/")) or type(edit.value) not in _EDIT_VALUES
+                or (isinstance(edit.value, Decimal) and not edit.value.is_finite())):
+            return None
+        if edit.pointer == "/total" or edit.pointer.endswith(_MONEY_POINTER_ENDS):
+            amount = _cents(edit.value)
+            if amount is None:
+                return None
+            edit = Edit(edit.pointer, amount)
+        edits.append(edit)
+    return tuple(edits)

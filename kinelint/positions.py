@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Iterable
 
-from kinelint.findings import escape_pointer_token
+from kinelint.findings import Region, escape_pointer_token
 
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
 
@@ -144,6 +144,30 @@ class TextPositions:
         position of its nearest existing ancestor.
         """
         wanted = set(pointers)
+        start, offsets = self._offsets(wanted, base)
+        found: dict[str, tuple[int, int]] = {}
+        for pointer in wanted:
+            candidate = pointer
+            while candidate not in offsets and candidate:
+                candidate = candidate.rsplit("/", 1)[0]
+            found[pointer] = self.offset_to_position(offsets.get(candidate, start or 0))
+        return found
+
+    def regions(self, pointers: Iterable[str], base: str = "") -> dict[str, Region]:
+        """Where each pointer's value is written, from its first character to the one after its last
+        (what a correction replaces); a pointer with no value in the text has no region."""
+        _, offsets = self._offsets(set(pointers), base)
+        found = {}
+        for pointer in pointers:
+            offset = offsets.get(pointer)
+            end = value_end(self._text, offset) if offset is not None else None
+            if end is not None:
+                found[pointer] = Region(*self.offset_to_position(offset), *self.offset_to_position(end),
+                                        self._text[offset:end])
+        return found
+
+    def _offsets(self, wanted: set[str], base: str) -> tuple[int | None, dict[str, int]]:
+        """The start of the document ``base`` and the offsets of the values of ``wanted`` and their ancestors."""
         start = self._element_offset(base) if base else 0
         offsets: dict[str, int] = {}
         if start is not None:
@@ -160,13 +184,7 @@ class TextPositions:
                     unsettled = {p for p in unsettled if not p.startswith(inside)}
                 if not unsettled:
                     break  # most findings sit before the end of the text: stop reading there
-        found: dict[str, tuple[int, int]] = {}
-        for pointer in wanted:
-            candidate = pointer
-            while candidate not in offsets and candidate:
-                candidate = candidate.rsplit("/", 1)[0]
-            found[pointer] = self.offset_to_position(offsets.get(candidate, start or 0))
-        return found
+        return start, offsets
 
     def _element_offset(self, base: str) -> int | None:
         """Start of a root array element, from one scan of the whole text."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib
 import json
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import TextIO
 from kinelint.display import escape_controls, shown_path
 from kinelint.findings import Finding, Rule, Summary
 from kinelint.i18n import DEFAULT_LANGUAGE, Joined, msg, nmsg
+from kinelint.jsontext import dumps
 
 
 @dataclass(frozen=True)
@@ -110,19 +110,26 @@ class JsonReporter(Reporter):
         self._separator = '{"findings": ['
 
     def finding(self, finding: Finding) -> None:
-        self.stream.write(f"{self._separator}\n  {json.dumps(finding.as_dict(), ensure_ascii=False)}")
+        self.stream.write(f"{self._separator}\n  {finding_json(finding)}")
         self._separator = ","
 
     def finish(self, summary: Summary) -> None:
         opening = '{"findings": [' if self._separator != "," else "\n"
-        self.stream.write(f'{opening}], "summary": {json.dumps(summary.as_dict())}}}\n')
+        self.stream.write(f'{opening}], "summary": {dumps(summary.as_dict())}}}\n')
 
 
 class JsonLinesReporter(Reporter):
     """One finding per line."""
 
     def finding(self, finding: Finding) -> None:
-        self.stream.write(json.dumps(finding.as_dict(), ensure_ascii=False) + "\n")
+        self.stream.write(finding_json(finding) + "\n")
+
+
+def finding_json(finding: Finding) -> str:
+    """One finding as JSON text; its fix and money as exact numbers (18.80, -0.01)."""
+    if not finding.fix and finding.money is None:  # nearly every finding: the C encoder alone
+        return json.dumps(finding.as_dict(), ensure_ascii=False)
+    return dumps(finding.as_dict())
 
 
 REPORTERS: dict[str, str] = {
@@ -133,6 +140,7 @@ REPORTERS: dict[str, str] = {
     "junit": "kinelint.reporters_ci.junit:JunitReporter",
     "github": "kinelint.reporters_ci.github:GithubReporter",
     "gitlab": "kinelint.reporters_ci.gitlab:GitlabReporter",
+    "html": "kinelint.report_html:HtmlReporter",
 }
 
 FORMATS = tuple(REPORTERS)
@@ -142,14 +150,6 @@ def reporter_class(name: str) -> type[Reporter]:
     """The reporter registered under ``name`` (one of ``REPORTERS``)."""
     module, _, attribute = REPORTERS[name].partition(":")
     return getattr(importlib.import_module(module), attribute)
-
-
-def statistics_lines(counts: Counter, rules: Mapping[str, Rule]) -> list[str]:
-    """``--statistics``: one line per code, most frequent first."""
-    ordered = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
-    width = max((len(str(count)) for count in counts.values()), default=1)
-    return [escape_controls(f"{count:>{width}}  {code}  {rules[code].name if code in rules else ''}".rstrip())
-            for code, count in ordered]
 
 
 def at_pointer(pointer: str, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -169,4 +169,22 @@ def summary_line(summary: Summary, lang: str = DEFAULT_LANGUAGE) -> str:
              nmsg("{count} warning", "{count} warnings", summary.warnings)]
     if infos:
         parts.append(nmsg("{count} info", "{count} infos", infos))
-    return msg("{checked}: {counts}.", checked=checked, counts=Joined(parts)).render(lang)
+    line = msg("{checked}: {counts}.", checked=checked, counts=Joined(parts)).render(lang)
+    if summary.money and lang == DEFAULT_LANGUAGE and line.endswith("."):  # (its words are not translated yet)
+        return line[:-1] + money_words(summary) + "."
+    return line
+
+
+def money_words(summary: Summary) -> str:
+    """"; billed in error: COE 1.33 too little, TAR 0.02 too much and 0.01 too little", or "" if nothing.
+
+    (English only for now: these words are not in the message catalogs yet.)
+    """
+    parts = []
+    for family in sorted(summary.money):
+        stake = summary.money[family]
+        amounts = ([f"{stake.over:f} too much"] if stake.over else []) + ([f"{stake.under:f} too little"]
+                                                                          if stake.under else [])
+        if amounts:
+            parts.append(f"{family} " + " and ".join(amounts))
+    return "; billed in error: " + ", ".join(parts) if parts else ""

@@ -1,9 +1,11 @@
-"""What rule plugins share: how to name a session, write a number, round money, and warn on doubt.
+"""What rule plugins share: how to name a session, write a number, round money, warn on doubt, correct.
 
 One wording across families, so a vendor reads every finding the same way:
 "session 3 (2026-01-05): …", coefficients as people write them (8.5, not
 8.50), money to the cent rounded half-up, and a finding that rests on an
-uncertain fact downgraded to a warning that says why.
+uncertain fact downgraded to a warning that says why. A correction changes
+an amount together with the invoice total that follows from it
+(``with_total``), so every fix leaves a consistent invoice.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
-from kinelint.findings import Violation
+from kinelint.findings import Edit, Violation
 from kinelint.i18n import Joined, Message, Money, Term, msg
 
 CENT = Decimal("0.01")
@@ -59,11 +61,52 @@ def euros(value: Decimal) -> Money:
     return Money(cents(value))
 
 
-def ruling(code: str, message: str, pointer: str, facts: Iterable = (), doubts: Iterable[str] = ()) -> Violation:
-    """A violation; a warning saying why when a fact it rests on is uncertain, or a doubt is given."""
+def ruling(code: str, message: str, pointer: str, facts: Iterable = (), doubts: Iterable[str] = (), *,
+           fix: Iterable[Edit] = (), money: Decimal | None = None) -> Violation:
+    """A violation; a warning saying why when a fact it rests on is uncertain, or a doubt is given.
+
+    ``fix`` and ``money`` travel with it as given (see ``Violation``).
+    """
     reasons = [fact.why_uncertain() for fact in facts if fact is not None and fact.uncertain] + list(doubts)
     reasons = list(dict.fromkeys(r for r in reasons if r))
     if not reasons:
-        return Violation(code, message, pointer)
+        return Violation(code, message, pointer, fix=tuple(fix), money=money)
     return Violation(code, msg("{message} (only a warning, uncertain: {reasons})", message=message,
-                               reasons=Joined(reasons, "; ")), pointer, severity="warning")
+                               reasons=Joined(reasons, "; ")), pointer, severity="warning", fix=tuple(fix), money=money)
+
+
+def with_total(invoice, *edits: Edit) -> tuple[Edit, ...]:
+    """The edits, then the invoice total that follows from the act and fee amounts they change.
+
+    The new total is the sum of every line once these amounts are changed
+    (what the invoice format says a total is); no total edit when no amount
+    changes. Amounts are written to the cent.
+    """
+    changed = {edit.pointer: cents(edit.value) for edit in edits if edit.pointer.endswith("/amount")}
+    edits = tuple(Edit(edit.pointer, changed.get(edit.pointer, edit.value)) for edit in edits)
+    if not changed:
+        return edits
+    lines = [line for session in invoice.sessions for line in (*session.acts, *session.fees)]
+    total = sum((changed.get(line.pointer + "/amount", line.amount) for line in lines), Decimal("0.00"))
+    return (*edits, Edit("/total", cents(total)))
+
+
+def coefficient_fix(invoice, act, instead, day) -> tuple[tuple[Edit, ...], Decimal | None]:
+    """(fix, money) when one act replaces the one billed: ``instead`` is its (letter, coefficient), or None;
+    ``day`` is the nomenclature on the session's date. The fix sets the letter when it changes, the
+    coefficient, and the amount and total that follow; the money is what the act billed costs against the
+    right one, at that day's letter values (an amount that is wrong even for the act billed is TAR001's
+    part of the difference, so none is counted twice).
+    """
+    if instead is None:
+        return (), None
+    letter, coefficient = instead
+    edits = ([Edit(act.pointer + "/letter", letter)] if letter != act.letter else []) + [
+        Edit(act.pointer + "/coefficient", coefficient)]
+    value, billed_value = day.letter_value(letter), day.letter_value(act.letter)
+    if value is None:  # no price known there: the act alone
+        return tuple(edits), None
+    expected = cents(coefficient * value.amount)
+    fix = with_total(invoice, *edits, Edit(act.pointer + "/amount", expected))
+    money = cents(act.coefficient * billed_value.amount) - expected if billed_value is not None else None
+    return fix, money

@@ -9,11 +9,13 @@ finding on it (PRS008 at worst), and the run goes on with the others.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from datetime import date
 
+from kinelint.corrections import located_fix
 from kinelint.exclusion import Exclusions
 from kinelint.findings import SEVERITIES, Finding, Related, Rule, Summary, Violation, printable, printable_pointer
 from kinelint.host import PluginHost
@@ -118,14 +120,14 @@ class Run:
                 violations = self.schema.explain(value, compiled=False)
                 if not violations:
                     raise
-                return self._locate(document.ref, document.positions(),
+                return self._locate(document.ref, document.positions(), value,
                                     self._capped([(v, self.host.rules[v.code]) for v in violations]))
             pairs = list(self.host.check_invoice(invoice, self.nomenclature, self.today))
             if observe is not None:
                 observe(invoice, document.ref)
         if not pairs:
             return []
-        return self._locate(document.ref, document.positions(), self._capped(pairs))
+        return self._locate(document.ref, document.positions(), value, self._capped(pairs))
 
     def _capped(self, pairs: list[tuple[Violation, Rule]]) -> list[tuple[Violation, Rule]]:
         """At most ``MAX_FINDINGS`` of one document (the first in the document), then one that counts the rest."""
@@ -147,7 +149,7 @@ class Run:
         twins = self._related_refs(pair[0] for pairs in by_document.values() for pair in pairs)
         found = []
         for ref, pairs in by_document.items():  # read again to locate (the ref knows whose data to keep out)
-            found.extend(self._locate(ref, ref.positions(), pairs, twins=twins))
+            found.extend(self._locate(ref, ref.positions(), ref.value(), pairs, twins=twins))
         found.sort(key=lambda f: (f.file, f.line, f.column, f.code, f.pointer))
         yield from found
 
@@ -169,10 +171,14 @@ class Run:
             related.append(Related(translate(label, self.lang), twin.source.display, line, column, twin.base + pointer, twin.invoice_id))
         return tuple(related)
 
-    def _locate(self, ref: DocRef, positions, pairs, twins=None) -> list[Finding]:
+    def _locate(self, ref: DocRef, positions, value, pairs, twins=None) -> list[Finding]:
         """Findings at their line and column (the document's start when its text cannot be read again as it
-        was); what to mask is the ref's, kept from the first reading (no plugin can change it)."""
-        where = positions.locate({v.pointer for v, _ in pairs}, "" if ref.own_text else ref.base)
+        was); what to mask is the ref's, kept from the first reading (no plugin can change it). ``value`` (the
+        document, or None) gives the dates of care."""
+        base = "" if ref.own_text else ref.base  # where the document starts in the text positions read
+        where = positions.locate({v.pointer for v, _ in pairs}, base)
+        edited = {edit.pointer for v, _ in pairs for edit in v.fix}
+        regions = positions.regions(edited, base) if edited else {}
         secrets, invoice_id = ref.secrets, ref.invoice_id
         file = ref.source.display
         findings = []
@@ -191,6 +197,9 @@ class Run:
                 invoice_id=invoice_id,
                 rule=rule.name,
                 plugin=rule.plugin,
+                fix=located_fix(violation.fix, regions, ref.base, secrets),
+                money=violation.money,
+                care_date=_care_date(value, violation.pointer, secrets),
                 related=related,
             )))
         findings.sort(key=lambda f: (f.line, f.column, f.code, f.pointer))
@@ -226,3 +235,23 @@ def _related_triples(violation) -> list[tuple[int, str, str]]:
         return []
     return [entry for entry in related if isinstance(entry, tuple) and len(entry) == 3 and type(entry[0]) is int
             and isinstance(entry[1], str) and entry[1][:1] in ("", "/") and isinstance(entry[2], str)]
+
+
+_IN_SESSION = re.compile(r"/sessions/([0-9]+)(?:/|$)")
+
+
+def _care_date(value, pointer: str, secrets: tuple[str, ...]) -> date | None:
+    """The date of care of the session a finding points into (for the HTML report's chart); None when it
+    points elsewhere, the date cannot be read, or it is one of the patient's values."""
+    match = _IN_SESSION.match(pointer)
+    if match is None or not isinstance(value, dict) or not isinstance(value.get("sessions"), list):
+        return None
+    index = int(match.group(1))
+    session = value["sessions"][index] if index < len(value["sessions"]) else None
+    written = session.get("date") if isinstance(session, dict) else None
+    if not isinstance(written, str) or written in secrets:
+        return None
+    try:
+        return date.fromisoformat(written) if len(written) == 10 else None
+    except ValueError:
+        return None

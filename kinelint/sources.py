@@ -158,6 +158,18 @@ class DocRef:
             raw = b""
         return TextPositions(raw.removeprefix(BOM).decode("utf-8", errors="replace"), self.line, self.column)
 
+    def value(self) -> object:
+        """The document read again, for what a late finding takes from it (the date of care of a session);
+        None if it cannot be read as it was first (deleted, rewritten). The values to mask are not taken
+        from it: they are the ref's, from the first reading."""
+        try:
+            if self.offset >= 0:
+                return parse(self.source.read_range(self.offset, self.length).removeprefix(BOM))
+            whole = parse(self.source.read().removeprefix(BOM))
+            return whole[int(self.base[1:])] if self.base else whole
+        except (ParseProblem, OSError, IndexError, TypeError, ValueError):
+            return None
+
 
 def _signature(status: os.stat_result) -> tuple:
     return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns

@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Iterator
 
 from kinelint.findings import Finding
+from kinelint.jsontext import dumps  # json.dumps, with exact Decimals (money, corrections)
 
 _LENGTH = struct.Struct("<I")
 _FIELDS = tuple(field.name for field in dataclasses.fields(Finding))  # stored as a tuple: a third of the time
@@ -59,9 +60,9 @@ class FindingSpool:
 
 def write_json_list(stream, head: dict | list, path: tuple[str | int, ...], items: Iterator[dict], empty: bool) -> None:
     """``json.dump(head, indent=2)`` with the list at ``path`` (empty in ``head``) filled with ``items``,
-    written one item at a time: the same text as if the list had been built whole."""
+    written one item at a time: the same text as if the list had been built whole (Decimals exact)."""
     if empty:
-        json.dump(head, stream, ensure_ascii=False, indent=2)
+        stream.write(dumps(head, indent=2))
         return
     marker = "\x00kinelint-items\x00"
     if path:
@@ -69,16 +70,16 @@ def write_json_list(stream, head: dict | list, path: tuple[str | int, ...], item
         for key in path[:-1]:
             node = node[key]
         node[path[-1]] = [marker]
-        text = json.dumps(head, ensure_ascii=False, indent=2)
+        text = dumps(head, indent=2)
         node[path[-1]] = []
     else:  # the list is the whole document
-        text = json.dumps([marker], ensure_ascii=False, indent=2)
+        text = dumps([marker], indent=2)
     quoted = json.dumps(marker)
     at = text.index(quoted)
     pad = text[text.rindex("\n", 0, at) + 1:at]
     stream.write(text[:at])
     separator = ""
     for item in items:
-        stream.write(separator + json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n" + pad))
+        stream.write(separator + dumps(item, indent=2).replace("\n", "\n" + pad))
         separator = ",\n" + pad
     stream.write(text[at + len(quoted):])

@@ -42,7 +42,7 @@ def test_write_then_hide_then_report_only_new_findings(history):
 
     quiet = run_cli("check", "--format", "json", "--baseline", "kinelint-baseline.toml", "invoices", cwd=history)
     assert quiet.returncode == 0 and codes_of(quiet) == []
-    assert json.loads(quiet.stdout)["summary"] == {"files": 2, "invoices": 5, "findings": 0, "errors": 0, "warnings": 0}
+    assert json.loads(quiet.stdout)["summary"] == {"files": 2, "invoices": 5, "findings": 0, "errors": 0, "warnings": 0, "money": {}}
     assert quiet.stderr.decode() == "kinelint: the baseline kinelint-baseline.toml hid 3 finding(s)\n"
 
     (history / "invoices" / "2026.json").write_text(dumps(unknown_field("F-6")))

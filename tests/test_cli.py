@@ -60,7 +60,7 @@ def test_array_file_pointer_starts_with_the_index(tmp_path):
     assert finding["code"] == "SCH005"
     text = (tmp_path / "batch.json").read_text().splitlines()
     assert text[finding["line"] - 1][finding["column"] - 1:].startswith('"home"')
-    assert report["summary"] == {"files": 1, "invoices": 2, "findings": 1, "errors": 1, "warnings": 0}
+    assert report["summary"] == {"files": 1, "invoices": 2, "findings": 1, "errors": 1, "warnings": 0, "money": {}}
 
 
 def test_json_lines_pointer_is_relative_and_line_is_the_line(tmp_path):

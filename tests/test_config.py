@@ -42,7 +42,7 @@ def test_pyproject_is_found_walking_up_and_filters_by_prefix(project):
     (project / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.kinelint]\nignore = ["SCH00"]\n')
     code, found, summary = reported("a.json", cwd=project / "invoices")
     assert (code, found) == (0, [])
-    assert summary == {"files": 1, "invoices": 2, "findings": 0, "errors": 0, "warnings": 0}
+    assert summary == {"files": 1, "invoices": 2, "findings": 0, "errors": 0, "warnings": 0, "money": {}}
 
 
 def test_kinelint_toml_wins_over_pyproject_in_one_directory_and_the_nearest_wins(project):

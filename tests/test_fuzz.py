@@ -35,6 +35,7 @@ from test_cli import dumps
 
 from kinelint.findings import SEVERITIES, Finding
 from kinelint.parsing import BOM
+from kinelint.reporters import finding_json
 
 DEFAULT_CASES = 2_000
 TOKENS = [b"{", b"}", b"[", b"]", b'"', b",", b":", b"\\", b"\n", b"\r\n", b" ", BOM, b"NaN", b"-Infinity", b"-",
@@ -291,7 +292,7 @@ def check_case(path: Path, data: bytes, tally: Tally | None = None) -> list[Find
         if finding.pointer and not finding.pointer.startswith("/"):
             problems.append("not a JSON pointer")
         try:
-            json.dumps(finding.as_dict(), ensure_ascii=False).encode("utf-8")
+            finding_json(finding).encode("utf-8")  # as the JSON reports write it (exact decimals)
         except UnicodeEncodeError:
             problems.append("a report could not write it (not UTF-8)")
         if any(SEED_NIR in str(part) for part in finding.as_dict().values()):
@@ -687,7 +688,7 @@ def test_plugins_that_misbehave_at_random_never_stop_the_run(tmp_path):
         for finding in found:
             assert finding.severity in SEVERITIES and isinstance(finding.message, str), finding
             assert not finding.pointer or finding.pointer.startswith("/"), finding
-            json.dumps(finding.as_dict(), ensure_ascii=False).encode("utf-8")
+            finding_json(finding).encode("utf-8")  # as the JSON reports write it (exact decimals)
             assert SEED_NIR not in finding.message
         others = [f for f in found if f.plugin != "zz_chaos"]
         assert others == check_case(tmp_path / name, data), (index, name)

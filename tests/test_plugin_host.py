@@ -108,3 +108,9 @@ def test_the_example_plugin_installed_shows_its_finding(tmp_path):
     assert result.returncode == 0  # EXA001 is a warning
     assert ": warning EXA001 act RIC 8.12 of session 1 has no label" in result.stdout.decode()
     assert "0 errors, 1 warning" in result.stdout.decode()
+    # EXA002 carries its fix: the label without the spaces around it.
+    invoice["sessions"][0]["acts"][1]["label"] = " genou "
+    path.write_text(dumps(invoice, indent=2))
+    report = json.loads(run_cli("check", "--format", "json", "--select", "EXA", str(path), env_path=site).stdout)
+    assert [(f["code"], f.get("fix")) for f in report["findings"]] == [
+        ("EXA002", [{"op": "replace", "path": "/sessions/0/acts/1/label", "value": "genou"}])]

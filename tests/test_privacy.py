@@ -245,6 +245,9 @@ def runs(inputs: Path, out: Path) -> list[tuple[str, list[str]]]:
         planned.append(("--jobs 2", ["--jobs", "2", "--format", "jsonl", "--verbose"]))
     if "--statistics" in options:
         planned.append(("--statistics", ["--statistics", "--verbose"]))
+        planned.append(("--statistics --format json", ["--statistics", "--format", "json"]))
+    if "--diff" in options:  # the diff shows lines of the files themselves
+        planned.append(("--diff", ["--diff", "--verbose"]))
     if "--write-baseline" in options:
         baseline = out / "baseline.toml"
         planned.append(("--write-baseline", ["--write-baseline", str(baseline)]))

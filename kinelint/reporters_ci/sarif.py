@@ -3,7 +3,9 @@
 The rules travel with the results (short description = summary, full
 description = rationale, help = rationale, examples and source), so a viewer
 can explain a finding without kinelint installed. Columns are counted in
-Unicode code points, as kinelint counts them, and the run says so.
+Unicode code points, as kinelint counts them, and the run says so. A finding's
+correction is a SARIF fix (each value's region and its new text); the money
+at stake is in the result's properties, as an exact number.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from urllib.parse import quote
 
 from kinelint import __version__
 from kinelint.baseline import Fingerprints, relative_path
+from kinelint.corrections import describe
 from kinelint.docs import rule_page, rule_url
 from kinelint.findings import Finding, Rule, Summary
 from kinelint.reporters import Reporter
@@ -74,7 +77,7 @@ class SarifReporter(Reporter):
         if finding.pointer:
             location["logicalLocations"] = [{"fullyQualifiedName": finding.pointer, "kind": "element"}]
         related = {"relatedLocations": [self._related(number, twin) for number, twin in enumerate(finding.related, 1)]}
-        return {
+        result = {
             "ruleId": finding.code,
             "level": LEVELS[finding.severity],
             "message": {"text": finding.message},
@@ -85,6 +88,12 @@ class SarifReporter(Reporter):
             "properties": {"pointer": finding.pointer, "invoice_id": finding.invoice_id,
                            "rule": finding.rule, "plugin": finding.plugin},
         }
+        if finding.money is not None:
+            result["properties"]["money"] = finding.money
+        if finding.fix:
+            result["fixes"] = [_fix(finding, location["physicalLocation"]["artifactLocation"])]
+        return result
+
 
     def _related(self, number: int, twin) -> dict:
         """The twin of a repeated invoice id or session (CON008, CON009), where the viewer can open it."""
@@ -97,6 +106,17 @@ class SarifReporter(Reporter):
             "logicalLocations": [{"fullyQualifiedName": twin.pointer, "kind": "element"}],
             "message": {"text": twin.describe()},
         }
+
+
+def _fix(finding: Finding, artifact: dict) -> dict:
+    """The correction as one SARIF fix: each value's region in the file and the text that replaces it."""
+    replacements = [{
+        "deletedRegion": {"startLine": edit.region.line, "startColumn": edit.region.column,
+                          "endLine": edit.region.end_line, "endColumn": edit.region.end_column},
+        "insertedContent": {"text": edit.text},
+    } for edit in finding.fix]
+    return {"description": {"text": describe(finding.fix)},
+            "artifactChanges": [{"artifactLocation": artifact, "replacements": replacements}]}
 
 
 def _artifact(path: str) -> dict:

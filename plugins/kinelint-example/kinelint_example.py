@@ -1,11 +1,13 @@
 """An example kinelint plugin: a vendor's own rule, written from outside kinelint.
 
-It declares its rule once (code, name, severity, summary, rationale, source,
+It declares its rules once (code, name, severity, summary, rationale, source,
 examples) and checks each schema-valid invoice. Codes are a three-letter
 prefix of your own and three digits; never reuse a built-in family prefix.
+A finding with a single correct value carries it as a fix (``Edit``): the JSON
+and SARIF reports and ``kinelint check --diff`` show it; nothing is rewritten.
 """
 
-from kinelint.findings import Rule, Violation
+from kinelint.findings import Edit, Rule, Violation
 from kinelint.hookspecs import hookimpl
 from kinelint.i18n import msg
 
@@ -21,9 +23,21 @@ UNLABELLED_ACT = Rule(
 )
 
 
+PADDED_LABEL = Rule(
+    code="EXA002",
+    name="label-with-spaces-around",
+    severity="warning",
+    summary="An act's label starts or ends with spaces.",
+    rationale="The receipt printer of this vendor aligns labels; spaces around one shift the line.",
+    source="Example vendor policy (not an NGAP rule)",
+    bad_example='"label": " Rééducation genou opéré "',
+    good_example='"label": "Rééducation genou opéré"',
+)
+
+
 @hookimpl
 def kinelint_rules():
-    return [UNLABELLED_ACT]
+    return [UNLABELLED_ACT, PADDED_LABEL]
 
 
 @hookimpl
@@ -36,3 +50,8 @@ def kinelint_check_invoice(invoice):
                 yield Violation("EXA001", msg("act {letter} {coefficient} of session {number} has no label",
                                               letter=act.letter, coefficient=act.coefficient, number=session.number),
                                 act.pointer)
+            elif act.label != act.label.strip():
+                # One correct value: the label without the spaces. The pointer is relative to the invoice.
+                yield Violation("EXA002", f"the label of act {act.letter} {act.coefficient} of session {session.number} "
+                                f"has spaces around it", act.pointer + "/label",
+                                fix=[Edit(act.pointer + "/label", act.label.strip())])

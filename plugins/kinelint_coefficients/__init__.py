@@ -6,7 +6,9 @@ the answer, naming the act ("RIC 7.52 (total knee arthroplasty)") and what
 that same act is billed, and for how much, on the date of care. It stays
 silent where another family owns the fault: a letter that is not in force
 (OBS), a deleted act such as RPE 6 (OBS), and the bilan diagnostic
-kinésithérapique (BDK).
+kinésithérapique (BDK). Where that same act has one coefficient on the date of
+care, the finding carries it as a correction (with the amount and total that
+follow) and the money at stake.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from decimal import Decimal
 
 from kinelint.hookspecs import hookimpl
 from kinelint.i18n import Joined, msg
-from kinelint.rulekit import euros, named_act, ruling, session_label
+from kinelint.rulekit import coefficient_fix, euros, named_act, ruling, session_label
 
 from .rules import EARLY_COEFFICIENT, RULES, SUPERSEDED_COEFFICIENT, UNKNOWN_COEFFICIENT
 
@@ -40,11 +42,13 @@ def kinelint_check_invoice(invoice, nomenclature):
             status = day.coefficient_status(act.letter, act.coefficient)
             if status.state == "valid":  # nearly every act: nothing to word
                 continue
-            message = _Wording(nomenclature, invoice.territory, session.date, day).describe(status, act)
+            wording = _Wording(nomenclature, invoice.territory, session.date, day)
+            message = wording.describe(status, act)
             if message is not None:
                 code, text = message
+                fix, money_at_stake = coefficient_fix(invoice, act, wording.instead(status, act), day)
                 yield ruling(code, msg("{where}: {text}", where=session_label(session), text=text),
-                             act.pointer + "/coefficient", [status.fact])
+                             act.pointer + "/coefficient", [status.fact], fix=fix, money=money_at_stake)
 
 
 class _Wording:
@@ -68,6 +72,23 @@ class _Wording:
                                                  letter=act.letter, date=self.on,
                                                  in_force=_in_force(act.letter, status.valid_now))
         return None  # valid; act_deleted and unknown_letter belong to OBS
+
+    def instead(self, status, act):
+        """The act to bill instead (letter, coefficient), when there is one: that same act on the date of care,
+        else the data's replacement of the coefficient; None for a coefficient that is no act at all."""
+        if status.state == "superseded" and status.valid_until is not None:
+            now = self._same_act_now(status.valid_until, act)
+        elif status.state == "early" and status.valid_from is not None:
+            now = self._same_act_now(status.valid_from, act)
+        else:
+            return None
+        if now is not None:
+            return now.letter, now.coefficient
+        return (act.letter, status.replacement) if status.replacement is not None else None
+
+    def _same_act_now(self, when, act):
+        other = self._act_on(when, act)
+        return self.nomenclature.same_act_on(other, self.on) if other is not None else None
 
     def _act_on(self, when, act):
         """The act billed with the invoice's pair on another date, or None."""

@@ -62,12 +62,14 @@ class _Judge:
                 continue
             if group in TRAVEL_GROUPS and not self.session.at_home:
                 continue  # already reported as a travel fee outside the home
+            per_km = self.nomenclature.is_per_km(fee.code)
             what = (msg("bill the kilometres as one line whose quantity is the distance")
-                    if self.nomenclature.is_per_km(fee.code) else msg("bill {code} once per session", code=fee.code))
+                    if per_km else msg("bill {code} once per session", code=fee.code))
+            # A flat fee billed again is billed in full too much; repeated kilometres may be a split distance.
             yield self._violation(
                 "CUM003", msg("{where}: {code} is billed more than once; {what}", where=self.where, code=fee.code,
                               what=what), fee.pointer,
-                self._uncertain([fee.code]))
+                self._uncertain([fee.code]), money=None if per_km else fee.amount)
 
     def specific_together(self, fees) -> Iterator[Violation]:
         first_of_code: dict[str, object] = {}
@@ -123,10 +125,10 @@ class _Judge:
     def _fact(self, fee_code: str):
         return self.nomenclature.fee_status(fee_code, self.session.date).fact
 
-    def _violation(self, code: str, message: str, pointer: str, doubtful: list[str]) -> Violation:
+    def _violation(self, code: str, message: str, pointer: str, doubtful: list[str], money=None) -> Violation:
         """A finding that rests on uncertain fee facts (``doubtful``) is a warning that says why."""
         return ruling(code, message, pointer, doubts=[msg("{code}: {reason}", code=c, reason=self._fact(c).why_uncertain())
-                                                      for c in doubtful])
+                                                      for c in doubtful], money=money)
 
 
 def _unique(items) -> list:

@@ -9,12 +9,13 @@ coefficient and tariff rules stay silent about them.
 from __future__ import annotations
 
 import difflib
+from dataclasses import replace
 from datetime import timedelta
 
-from kinelint.findings import Violation
+from kinelint.findings import Edit, Violation
 from kinelint.hookspecs import hookimpl
 from kinelint.i18n import Joined, any_of, msg
-from kinelint.rulekit import act_name, ruling, session_label
+from kinelint.rulekit import act_name, cents, coefficient_fix, ruling, session_label, with_total
 
 from .rules import NO_KNOWN_PRICE, NOT_YET_IN_FORCE, RETIRED_ACT, RETIRED_FEE, RETIRED_LETTER, RULES, UNKNOWN_CODE
 
@@ -32,10 +33,10 @@ def kinelint_check_invoice(invoice, nomenclature):
         day = nomenclature.on(session.date, invoice.territory)
         for act in session.acts:
             if not _act_in_force(act, day):
-                found.extend(_check_act(act, session, invoice.territory, nomenclature))
+                found.extend(_check_act(act, session, invoice, nomenclature))
         for fee in session.fees:
             if not _fee_in_force(fee, day):
-                found.extend(_check_fee(fee, session, invoice.territory, nomenclature))
+                found.extend(_check_fee(fee, session, invoice, nomenclature))
     return found
 
 
@@ -51,8 +52,8 @@ def _fee_in_force(fee, day) -> bool:
     return day.fee_status(fee.code).state == "in_force" and day.fee_price(fee.code) is not None
 
 
-def _check_act(act, session, territory, nomenclature):
-    on = session.date
+def _check_act(act, session, invoice, nomenclature):
+    on, territory = session.date, invoice.territory
     status = nomenclature.letter_status(act.letter, on)
     pointer = act.pointer + "/letter"
     if status.state != "in_force":
@@ -65,16 +66,22 @@ def _check_act(act, session, territory, nomenclature):
         return
     coefficient = nomenclature.coefficient_status(act.letter, act.coefficient, on)
     if coefficient.state == "act_deleted":
-        yield _retired_act(act, coefficient, session_label(session), nomenclature, territory)
+        instead = (act.letter, coefficient.replacement) if coefficient.replacement is not None else None
+        fix, money = coefficient_fix(invoice, act, instead, nomenclature.on(on, territory))
+        yield _retired_act(act, coefficient, session_label(session), nomenclature, territory, fix, money)
 
 
-def _check_fee(fee, session, territory, nomenclature):
-    on = session.date
+def _check_fee(fee, session, invoice, nomenclature):
+    on, territory = session.date, invoice.territory
     status = nomenclature.fee_status(fee.code, on)
     pointer = fee.pointer + "/code"
     if status.state != "in_force":
-        yield _code_violation(status, "fee", RETIRED_FEE.code, pointer, session_label(session), on,
-                              nomenclature.known_fees(), nomenclature.known_letters())
+        violation = _code_violation(status, "fee", RETIRED_FEE.code, pointer, session_label(session), on,
+                                    nomenclature.known_fees(), nomenclature.known_letters())
+        if status.state == "retired":
+            fix, money = _replaced_fee(invoice, fee, status.replaced_by, nomenclature.on(on, territory))
+            violation = replace(violation, fix=fix, money=money)
+        yield violation
         return
     if nomenclature.fee_price(fee.code, on, territory) is None:
         yield _no_price(msg("fee {code}", code=fee.code), territory, pointer, session_label(session))
@@ -113,7 +120,7 @@ def _unknown_message(code, kind, what, where, known, known_other):
     return msg("{message}; known fee codes: {codes}", message=message, codes=Joined(sorted(known)))
 
 
-def _retired_act(act, status, where, nomenclature, territory):
+def _retired_act(act, status, where, nomenclature, territory, fix=(), money=None):
     """'RPE 6 (walking ...) is retired since 2026-01-01; bill RPE 8.5 (lower limbs, ...)': both acts named."""
     last_day = nomenclature.on(status.valid_until, territory) if status.valid_until else None
     billed = (act_name(last_day, act.letter, act.coefficient) if last_day
@@ -124,7 +131,20 @@ def _retired_act(act, status, where, nomenclature, territory):
         instead = msg("; bill {act}", act=act_name(nomenclature.on(_act_date(status), territory), act.letter,
                                                    status.replacement))
     message = msg("{where}: {act} is retired{since}{instead}", where=where, act=billed, since=since, instead=instead)
-    return ruling(RETIRED_ACT.code, message, act.pointer + "/coefficient", [status.fact])
+    return ruling(RETIRED_ACT.code, message, act.pointer + "/coefficient", [status.fact], fix=fix, money=money)
+
+
+def _replaced_fee(invoice, fee, replaced_by, day):
+    """(fix, money) for a retired fee whose replacement is one fee code in force that day, with a price:
+    the code, its amount and the total that follows."""
+    if not replaced_by or day.fee_status(replaced_by).state != "in_force":
+        return (), None  # no replacement, or one told in words only
+    price = day.fee_price(replaced_by)
+    if price is None or fee.quantity != 1:
+        return (Edit(fee.pointer + "/code", replaced_by),), None
+    expected = cents(price.amount)
+    return with_total(invoice, Edit(fee.pointer + "/code", replaced_by), Edit(fee.pointer + "/amount", expected)), \
+        fee.amount - expected
 
 
 def _act_date(status):

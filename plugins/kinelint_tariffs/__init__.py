@@ -3,17 +3,19 @@
 Every price comes from the nomenclature, asked on the session's date and the
 practitioner's territory; when it knows no price (a letter or fee not in
 force, TMK in DOM) this plugin stays silent, since OBS reports the code.
-Money is exact: Decimal, rounded half-up to the cent.
+Money is exact: Decimal, rounded half-up to the cent. Each finding carries
+its correction (the expected value, and the total that follows) and the
+money at stake (billed - expected).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from kinelint.findings import Violation
+from kinelint.findings import Edit, Violation
 from kinelint.hookspecs import hookimpl
 from kinelint.i18n import Joined, Money, msg
-from kinelint.rulekit import act_name, cents, euros, ruling, session_label
+from kinelint.rulekit import act_name, cents, euros, ruling, session_label, with_total
 
 from kinelint_tariffs.rules import ACT_AMOUNT, FEE_AMOUNT, FEE_QUANTITY, RULES, TOTAL
 
@@ -28,17 +30,17 @@ def kinelint_check_invoice(invoice, nomenclature):
     for session in invoice.sessions:
         day = nomenclature.on(session.date, invoice.territory)
         for act in session.acts:
-            violation = _check_act(session, act, day)
+            violation = _check_act(invoice, session, act, day)
             if violation is not None:
                 found.append(violation)
         for fee in session.fees:
             if day.fee_status(fee.code).state == "in_force":  # else OBS reports the code
-                found.extend(_check_fee(session, fee, day, nomenclature))
+                found.extend(_check_fee(invoice, session, fee, day, nomenclature))
     found.extend(_check_total(invoice))
     return found
 
 
-def _check_act(session, act, day) -> Violation | None:
+def _check_act(invoice, session, act, day) -> Violation | None:
     value = day.letter_value(act.letter)  # None when the letter is not in force (OBS) or has no price there
     if value is None:
         return None
@@ -50,16 +52,23 @@ def _check_act(session, act, day) -> Violation | None:
                   where=session_label(session), act=act_name(day, act.letter, act.coefficient),
                   price=_exact(value.amount), product=_exact(product), billed=euros(act.amount),
                   expected=euros(expected), when=_when(session, day))
-    return ruling(ACT_AMOUNT.code, message, act.pointer + "/amount", [value.fact])
+    return ruling(ACT_AMOUNT.code, message, act.pointer + "/amount", [value.fact],
+                  fix=with_total(invoice, Edit(act.pointer + "/amount", expected)), money=act.amount - expected)
 
 
-def _check_fee(session, fee, day, nomenclature):
+def _check_fee(invoice, session, fee, day, nomenclature):
     per_km = nomenclature.is_per_km(fee.code)
     if not per_km and fee.quantity != 1:
         message = msg("{where}: {code} is due once per session, but quantity is {quantity}; write quantity 1 "
                       "(quantity counts kilometres only for {per_km})", where=session_label(session), code=fee.code,
                       quantity=fee.quantity, per_km=_per_km_codes(nomenclature))
-        yield ruling(FEE_QUANTITY.code, message, fee.pointer + "/quantity", [day.fee_status(fee.code).fact])
+        unit = day.fee_price(fee.code)
+        # When the amount is quantity × price, the quantity is the fault and carries the amount with it.
+        follows = unit is not None and fee.amount == cents(unit.amount * fee.quantity)
+        edits = [Edit(fee.pointer + "/quantity", 1)] + ([Edit(fee.pointer + "/amount", cents(unit.amount))]
+                                                         if follows else [])
+        yield ruling(FEE_QUANTITY.code, message, fee.pointer + "/quantity", [day.fee_status(fee.code).fact],
+                     fix=with_total(invoice, *edits), money=fee.amount - cents(unit.amount) if follows else None)
     unit = day.fee_price(fee.code)
     if unit is None:
         return
@@ -71,7 +80,8 @@ def _check_fee(session, fee, day, nomenclature):
                           "{when}", where=session_label(session), code=fee.code, quantity=fee.quantity,
                           price=_exact(unit.amount), product=_exact(product), billed=euros(fee.amount),
                           expected=euros(expected), when=_when(session, day))
-            yield ruling(FEE_AMOUNT.code, message, fee.pointer + "/amount", [unit.fact])
+            yield ruling(FEE_AMOUNT.code, message, fee.pointer + "/amount", [unit.fact],
+                         fix=with_total(invoice, Edit(fee.pointer + "/amount", expected)), money=fee.amount - expected)
         return
     expected = cents(unit.amount)
     # A flat fee billed as quantity × price has one fault, its quantity (TAR003 above).
@@ -79,7 +89,8 @@ def _check_fee(session, fee, day, nomenclature):
     if fee.amount != expected and not follows_quantity:
         message = msg("{where}: {code} billed {billed}; expected {expected} {when}", where=session_label(session),
                       code=fee.code, billed=euros(fee.amount), expected=euros(expected), when=_when(session, day))
-        yield ruling(FEE_AMOUNT.code, message, fee.pointer + "/amount", [unit.fact])
+        yield ruling(FEE_AMOUNT.code, message, fee.pointer + "/amount", [unit.fact],
+                     fix=with_total(invoice, Edit(fee.pointer + "/amount", expected)), money=fee.amount - expected)
 
 
 def _check_total(invoice):
@@ -91,7 +102,7 @@ def _check_total(invoice):
         message = msg("total {total} is not the sum of the {count} act and fee amounts, {expected} "
                       "({sign}{difference}); bill {expected}", total=euros(invoice.total), count=len(lines),
                       expected=euros(expected), sign=sign, difference=euros(abs(difference)))
-        yield Violation(TOTAL.code, message, "/total")
+        yield Violation(TOTAL.code, message, "/total", fix=(Edit("/total", cents(expected)),), money=difference)
 
 
 def _when(session, day) -> str:
