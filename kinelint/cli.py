@@ -321,7 +321,7 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
     if counted is not None and output_format in JSON_FORMATS and corrections is None:
         terminal.write(counted.json_text(output_format, host.rules, summary))
     elif output_file is not None or statistics or diff:
-        for line in (counted.lines(host.rules) if counted is not None else []) + summary_lines:
+        for line in (counted.lines(host.rules, lang) if counted is not None else []) + summary_lines:
             line = escape_controls(line)  # a plugin's code or rule name is text from outside: one line each
             if diff:  # standard output holds the diff alone
                 click.echo(line, err=True)

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from kinelint.findings import Rule
-from kinelint.i18n import DEFAULT_LANGUAGE, msg
+from kinelint.i18n import DEFAULT_LANGUAGE, N_, msg
 
 # The built-in families in a few words (a third-party family is shown by its prefix alone).
 FAMILY_NAMES = {
-    "PRS": "unreadable files",
-    "SCH": "schema",
-    "CUM": "indemnities that may not go together",
-    "BDK": "bilan diagnostic kinésithérapique",
-    "OBS": "codes not in force",
-    "COE": "coefficients not in force",
-    "TAR": "amounts",
-    "CON": "consistency",
-    "DAP": "prior approval",
+    "PRS": N_("unreadable files"),
+    "SCH": N_("schema"),
+    "CUM": N_("indemnities that may not go together"),
+    "BDK": N_("bilan diagnostic kinésithérapique"),
+    "OBS": N_("codes not in force"),
+    "COE": N_("coefficients not in force"),
+    "TAR": N_("amounts"),
+    "CON": N_("consistency"),
+    "DAP": N_("prior approval"),
 }
 
 

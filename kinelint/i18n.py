@@ -162,9 +162,12 @@ def any_of(items: Iterable) -> object:
 
 
 def render(message: object, lang: str = DEFAULT_LANGUAGE) -> str:
-    """A message as text in ``lang``; plain strings (third-party plugins) stay as written."""
+    """A message (or an amount, a list of messages) as text in ``lang``; plain strings (third-party plugins)
+    stay as written."""
     if isinstance(message, Message):
         return message.render(lang)
+    if isinstance(message, (Money, Joined)):
+        return _value(message, lang)
     return str(message)
 
 

@@ -17,7 +17,7 @@ from typing import TextIO
 
 from kinelint.display import escape_controls, shown_path
 from kinelint.findings import Finding, Rule, Summary
-from kinelint.i18n import DEFAULT_LANGUAGE, Joined, msg, nmsg
+from kinelint.i18n import DEFAULT_LANGUAGE, Joined, Money, all_of, msg, nmsg
 from kinelint.jsontext import dumps
 
 
@@ -169,22 +169,25 @@ def summary_line(summary: Summary, lang: str = DEFAULT_LANGUAGE) -> str:
              nmsg("{count} warning", "{count} warnings", summary.warnings)]
     if infos:
         parts.append(nmsg("{count} info", "{count} infos", infos))
-    line = msg("{checked}: {counts}.", checked=checked, counts=Joined(parts)).render(lang)
-    if summary.money and lang == DEFAULT_LANGUAGE and line.endswith("."):  # (its words are not translated yet)
-        return line[:-1] + money_words(summary) + "."
-    return line
+    stake = money_words(summary)
+    if stake is not None:
+        return msg("{checked}: {counts}; billed in error: {stake}.", checked=checked, counts=Joined(parts),
+                   stake=stake).render(lang)
+    return msg("{checked}: {counts}.", checked=checked, counts=Joined(parts)).render(lang)
 
 
-def money_words(summary: Summary) -> str:
-    """"; billed in error: COE 1.33 too little, TAR 0.02 too much and 0.01 too little", or "" if nothing.
-
-    (English only for now: these words are not in the message catalogs yet.)
-    """
+def money_words(summary: Summary) -> Joined | None:
+    """"COE 1.33 too little, TAR 0.02 too much and 0.01 too little" (a message in any language), or None."""
     parts = []
     for family in sorted(summary.money):
-        stake = summary.money[family]
-        amounts = ([f"{stake.over:f} too much"] if stake.over else []) + ([f"{stake.under:f} too little"]
-                                                                          if stake.under else [])
-        if amounts:
-            parts.append(f"{family} " + " and ".join(amounts))
-    return "; billed in error: " + ", ".join(parts) if parts else ""
+        amounts = stake_words(summary.money[family])
+        if amounts is not None:
+            parts.append(msg("{family} {amounts}", family=family, amounts=amounts))
+    return Joined(parts) if parts else None
+
+
+def stake_words(stake) -> object | None:
+    """"0.02 too much and 0.01 too little" for one ``MoneyAtStake``, or None when nothing is at stake."""
+    amounts = ([msg("{amount} too much", amount=Money(stake.over))] if stake.over else []) + \
+              ([msg("{amount} too little", amount=Money(stake.under))] if stake.under else [])
+    return all_of(amounts) if amounts else None

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 from kinelint.docs import FAMILY_NAMES
 from kinelint.findings import Finding, MoneyAtStake, Rule, Summary
+from kinelint.i18n import DEFAULT_LANGUAGE, Joined, Money, msg, render, translate
 from kinelint.jsontext import dumps
 
 JSON_FORMATS = ("json", "jsonl")
@@ -48,18 +49,19 @@ class Statistics:
         result.sort(key=lambda item: (-item[1], item[0]))
         return result
 
-    def lines(self, rules: Mapping[str, Rule]) -> list[str]:
+    def lines(self, rules: Mapping[str, Rule], lang: str = DEFAULT_LANGUAGE) -> list[str]:
         """Text: ``3  TAR  (amounts)`` then ``2  TAR001  act-amount-mismatch  0.02 too much`` under it."""
         families = self.families()
         width = max((len(str(count)) for _, count, _, _ in families), default=1)
         names = max([len(_name(code, rules)) for code in self.counts]
-                    + [len(_family_name(family)) - 3 for family, _, _, _ in families], default=0)
+                    + [len(_family_name(family, lang)) - 3 for family, _, _, _ in families], default=0)
         lines = []
         for family, count, money, codes in families:
-            lines.append(f"{count:>{width}}  {family}  {_family_name(family):<{names + 3}}  {_words(money)}".rstrip())
+            lines.append(f"{count:>{width}}  {family}  {_family_name(family, lang):<{names + 3}}  "
+                         f"{_words(money, lang)}".rstrip())
             for code in codes:
                 lines.append(f"{self.counts[code]:>{width}}  {code}  {_name(code, rules):<{names}}  "
-                             f"{_words(self.money.get(code))}".rstrip())
+                             f"{_words(self.money.get(code), lang)}".rstrip())
         return lines
 
     def as_dict(self, rules: Mapping[str, Rule], summary: Summary) -> dict:
@@ -86,16 +88,17 @@ class Statistics:
         return entry
 
 
-def _family_name(family: str) -> str:
-    return f"({FAMILY_NAMES[family]})" if family in FAMILY_NAMES else ""
+def _family_name(family: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    return f"({translate(FAMILY_NAMES[family], lang)})" if family in FAMILY_NAMES else ""
 
 
 def _name(code: str, rules: Mapping[str, Rule]) -> str:
     return rules[code].name if code in rules else ""
 
 
-def _words(money: MoneyAtStake | None) -> str:
+def _words(money: MoneyAtStake | None, lang: str = DEFAULT_LANGUAGE) -> str:
     if money is None:
         return ""
-    parts = ([f"{money.over:f} too much"] if money.over else []) + ([f"{money.under:f} too little"] if money.under else [])
-    return ", ".join(parts) if parts else "0.00"
+    parts = ([msg("{amount} too much", amount=Money(money.over))] if money.over else []) + \
+            ([msg("{amount} too little", amount=Money(money.under))] if money.under else [])
+    return render(Joined(parts), lang) if parts else render(Money(money.over), lang)

@@ -228,7 +228,17 @@ TAR_EN = 'examples/faulty/tar-one-cent-off.json:34:21: error TAR001 session 1 (2
 def test_lang_fr_writes_messages_and_the_summary_line_in_french():
     result = run_cli("check", "--lang", "fr", TAR)
     assert result.returncode == 1
-    assert result.stdout.decode().splitlines() == [TAR_FR, "1 fichier et 1 facture vérifiés : 1 erreur, 0 avertissement."]
+    assert result.stdout.decode().splitlines() == [
+        TAR_FR, "1 fichier et 1 facture vérifiés : 1 erreur, 0 avertissement ; facturé à tort : TAR 0,01 € en moins."]
+
+
+def test_statistics_and_money_at_stake_in_french():
+    result = run_cli("check", "--lang", "fr", "--statistics", TAR)
+    lines = [line.split() for line in result.stdout.decode().splitlines()]
+    assert lines[0] == ["1", "TAR", "(montants)", "0,01", "€", "en", "moins"]
+    assert lines[1] == ["1", "TAR001", "act-amount-mismatch", "0,01", "€", "en", "moins"]
+    assert result.stdout.decode().splitlines()[-1] == (
+        "1 fichier et 1 facture vérifiés : 1 erreur, 0 avertissement ; facturé à tort : TAR 0,01 € en moins.")
 
 
 def test_english_is_the_default():
@@ -260,7 +270,8 @@ def test_machine_formats_carry_the_message_in_the_chosen_language(tmp_path):
     assert finding["message"] == TAR_FR.split(" TAR001 ", 1)[1]
     out = tmp_path / "report.sarif"
     result = run_cli("check", "--lang", "fr", "--format", "sarif", "-o", str(out), TAR)
-    assert result.stdout.decode() == "1 fichier et 1 facture vérifiés : 1 erreur, 0 avertissement.\n"
+    assert result.stdout.decode() == ("1 fichier et 1 facture vérifiés : 1 erreur, 0 avertissement ; "
+                                      "facturé à tort : TAR 0,01 € en moins.\n")
     sarif = json.loads(out.read_text(encoding="utf-8"))
     assert sarif["runs"][0]["results"][0]["message"]["text"] == finding["message"]
     rules = {rule["id"]: rule for rule in sarif["runs"][0]["tool"]["driver"]["rules"]}
@@ -480,7 +491,8 @@ def test_ci_formats_in_french_keep_their_fingerprints():
     annotations = run_cli("check", "--lang", "fr", "--format", "github", TAR).stdout.decode().splitlines()
     assert annotations[0].endswith("(facture F-2026-000105, en /sessions/0/acts/1/amount)")
     assert "::séance 1 (12/01/2026) : RPE 8,5" in annotations[0]
-    assert annotations[-1] == "1 fichier et 1 facture vérifiés : 1 erreur, 0 avertissement."
+    assert annotations[-1] == ("1 fichier et 1 facture vérifiés : 1 erreur, 0 avertissement ; "
+                               "facturé à tort : TAR 0,01 € en moins.")
 
 
 def test_the_progress_line_in_french():
