@@ -68,7 +68,7 @@ class Measured:
 
 
 def run_measured(*args: str, cwd: Path | None = None, prefix: tuple[str, ...] = (), env_path: Path | None = None,
-                 timeout: float = HANG_GUARD_SECONDS) -> Measured:
+                 timeout: float = HANG_GUARD_SECONDS, stdin: Path | None = None) -> Measured:
     """``python -m kinelint ARGS``, with the peak resident memory of that process, as it measured itself.
 
     A run still going after ``timeout`` is killed: a hang fails the test, it
@@ -78,11 +78,11 @@ def run_measured(*args: str, cwd: Path | None = None, prefix: tuple[str, ...] = 
     environment.pop("PYTHONPATH", None)
     if env_path is not None:
         environment["PYTHONPATH"] = str(env_path)
-    with open(os.devnull, "rb") as stdin, tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr, \
-            tempfile.TemporaryDirectory() as scratch:
+    with open(stdin if stdin is not None else os.devnull, "rb") as given, tempfile.TemporaryFile() as stdout, \
+            tempfile.TemporaryFile() as stderr, tempfile.TemporaryDirectory() as scratch:
         peak_file = Path(scratch, "peak-kib")
         process = subprocess.Popen([*prefix, sys.executable, "-c", PEAK_LAUNCHER, str(peak_file), *args],
-                                   cwd=cwd or REPO, stdin=stdin, stdout=stdout, stderr=stderr, env=environment)
+                                   cwd=cwd or REPO, stdin=given, stdout=stdout, stderr=stderr, env=environment)
         try:
             process.wait(timeout)
         except subprocess.TimeoutExpired:

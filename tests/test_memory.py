@@ -12,46 +12,25 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from conftest import REPO
 from invoice_factory import act, make_invoice, session
 from test_cli import dumps
+from test_hostile import Measured, run_measured
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads VmHWM from /proc")
 
 MIB = 1 << 20
 PAD = 2000  # spaces after each comma of an invoice: ~130 KiB an invoice, cheap to check, costly to hold
 
-# Runs kinelint's CLI in this process and prints the process's own peak RSS on stderr as it exits.
-_PROBE = """
-import atexit, os, sys
-def _peak():
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                os.write(2, ("\\nkinelint-test-peak-kib " + line.split()[1] + "\\n").encode())
-atexit.register(_peak)
-from kinelint.cli import main
-main(args=sys.argv[1:], prog_name="kinelint")
-"""
-
-
-def run_peak(*args: str, stdin: Path | None = None, cwd: Path | None = None) -> tuple[subprocess.CompletedProcess, int]:
-    """``kinelint ARGS`` in a child process, and the peak RSS of that child alone (bytes)."""
-    environment = dict(os.environ)
-    environment.pop("PYTHONPATH", None)
-    with open(stdin if stdin is not None else os.devnull, "rb") as given:
-        result = subprocess.run([sys.executable, "-c", _PROBE, *args], cwd=cwd or REPO, stdin=given,
-                                capture_output=True, env=environment, timeout=600)
-    marker = b"kinelint-test-peak-kib "
-    assert marker in result.stderr, result.stderr[-2000:]
-    peak = int(result.stderr.rsplit(marker, 1)[1].split()[0]) * 1024
+def run_peak(*args: str, stdin: Path | None = None, cwd: Path | None = None) -> tuple[Measured, int]:
+    """``kinelint ARGS`` in a child process, and the peak RSS of that child alone (bytes): ``run_measured``."""
+    result = run_measured(*args, stdin=stdin, cwd=cwd, timeout=600)
+    assert result.max_rss_bytes > 0, result.stderr[-2000:]
     assert b"Traceback" not in result.stderr and b"internal error" not in result.stderr, result.stderr[-2000:]
-    return result, peak
+    return result, result.max_rss_bytes
 
 
 def padded(invoice: dict) -> str:
@@ -88,7 +67,7 @@ def batch(tmp_path_factory) -> dict[str, Path]:
     return {"array": write_array(root / "batch.json", texts), "lines": write_lines(root / "batch.jsonl", texts)}
 
 
-def findings_of(result: subprocess.CompletedProcess) -> list[dict]:
+def findings_of(result: Measured) -> list[dict]:
     return [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
 
 
