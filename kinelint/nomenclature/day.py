@@ -61,7 +61,7 @@ class Day:
     """
 
     __slots__ = ("territory", "bdk_rule", "letter_status", "letter_value", "fee_status", "fee_price",
-                 "_coefficients", "_acts")
+                 "_coefficients", "_acts", "_all_acts", "_letters")
 
     def __init__(self, nomenclature, on: date, territory: str) -> None:
         letters, fees = nomenclature.known_letters(), nomenclature.known_fees()
@@ -78,11 +78,25 @@ class Day:
             lambda code: nomenclature.fee_price(code, on, territory), _known(fees)).__getitem__
         self._coefficients = _Answers(
             lambda key: nomenclature.coefficient_status(key[0], key[1], on), _not_full).__getitem__
-        self._acts: Callable[[tuple[str, Decimal]], Act | None] = by_pair(nomenclature.acts_on(on)).get
+        self._all_acts = nomenclature.acts_on(on)
+        self._acts: Callable[[tuple[str, Decimal]], Act | None] = by_pair(self._all_acts).get
+        self._letters: dict[Callable[[Act], bool], frozenset[str]] = {}
 
     def act(self, letter: str, coefficient: Decimal) -> Act | None:
         """The act in force that day for (letter, coefficient), indemnities resolved for that day; None if none."""
         return self._acts((letter, coefficient))
+
+    def letters_where(self, test: Callable[[Act], bool]) -> frozenset[str]:
+        """The letters with at least one act that day for which ``test`` is true, kept per day and test.
+
+        Why: a plugin that cares about a few acts (two a day, supplements) tests a
+        session's letters against this set and looks up only the acts it may care
+        about. ``test`` should be a module-level function (the key of the answer).
+        """
+        letters = self._letters.get(test)
+        if letters is None:
+            letters = self._letters[test] = frozenset(act.letter for act in self._all_acts if test(act))
+        return letters
 
     def coefficient_status(self, letter: str, coefficient: Decimal) -> CoefficientStatus:
         return self._coefficients((letter, coefficient))

@@ -53,7 +53,7 @@ class BatchChecker:
                 [(s.index, s.number, s.date, False) for s in invoice.sessions])
         on = nomenclature.on
         return invoice.invoice_id, invoice.prescription_id, tuple(
-            [(s.index, s.number, s.date, counts(s, on(s.date, territory), nomenclature)) for s in invoice.sessions])
+            [(s.index, s.number, s.date, counts(s, on(s.date, territory))) for s in invoice.sessions])
 
     def observe(self, keys: tuple, ref) -> None:
         invoice_id, prescription_id, sessions = keys

@@ -83,7 +83,7 @@ def check_same_day(invoice, nomenclature):
         return  # nearly every invoice: one session a day
     first_on: dict = {}
     for session in sessions:
-        if not same_day.counts(session, nomenclature.on(session.date, invoice.territory), nomenclature):
+        if not same_day.counts(session, nomenclature.on(session.date, invoice.territory)):
             continue
         earlier = first_on.setdefault(session.date, session)
         if earlier is not session and earlier.number != session.number:

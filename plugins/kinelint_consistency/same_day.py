@@ -18,16 +18,11 @@ from datetime import date
 RULE_FROM = date(2024, 2, 22)
 
 
-def counts(session, day, nomenclature) -> bool:
+def counts(session, day) -> bool:
     """True when the session is one of the day's "one session per prescription" (dated, no two-a-day act)."""
     if session.date < RULE_FROM:
         return False
-    letters = _two_a_day_letters.get(day)
-    if letters is None:  # once per Day (a few dozen a run): any date of its epoch has the same acts
-        if len(_two_a_day_letters) > 1024:  # Days of nomenclatures built and dropped (API callers): bounded
-            _two_a_day_letters.clear()
-        letters = _two_a_day_letters[day] = frozenset(
-            act.letter for act in nomenclature.acts_on(session.date) if act.two_a_day)
+    letters = day.letters_where(_allows_two_a_day)  # ARL, RPB: a cheap first test for every session
     for act in session.acts:
         if act.letter in letters:  # nearly never: most letters have no two-a-day act, no lookup
             known = day.act(act.letter, act.coefficient)
@@ -36,6 +31,5 @@ def counts(session, day, nomenclature) -> bool:
     return True
 
 
-# Day -> the letters that have an act allowing two sessions a day on that day (ARL, RPB): a cheap first
-# test for the batch checker, which asks it of every session of a batch.
-_two_a_day_letters: dict = {}
+def _allows_two_a_day(act) -> bool:
+    return act.two_a_day

@@ -35,7 +35,7 @@ def check_invoice(invoice, nomenclature) -> Iterator:
                 if group(fee.code) == "specific":
                     specific = True
                     break
-        if not specific and _one_plain_act(session, day, nomenclature):
+        if not specific and _one_plain_act(session, day):
             continue  # most sessions: one act (beside a BDK or not) of a letter with nothing but treatments
         acts = []
         treatments = others = 0  # acts other than BDKs: rehabilitation ones, and the rest (or unknown)
@@ -64,7 +64,7 @@ def check_invoice(invoice, nomenclature) -> Iterator:
                 yield _isolated_bilan(session, act, known, *treatment)
 
 
-def _one_plain_act(session, day, nomenclature) -> bool:
+def _one_plain_act(session, day) -> bool:
     """One act besides BDKs, of a letter whose acts that day are all rehabilitation acts (RIC, not AMK or RAV).
 
     Such a session has nothing for the act checks to judge: no second coting, no supplement, no
@@ -78,18 +78,13 @@ def _one_plain_act(session, day, nomenclature) -> bool:
             plain = act
     if plain is None:
         return False
-    letters = _letters_beyond_treatment.get(day)
-    if letters is None:  # once per Day (a few dozen a run): any date of its epoch has the same acts
-        if len(_letters_beyond_treatment) > 1024:  # Days of nomenclatures built and dropped (API callers): bounded
-            _letters_beyond_treatment.clear()
-        letters = _letters_beyond_treatment[day] = frozenset(
-            act.letter for act in nomenclature.acts_on(session.date) if act.kind != REHABILITATION)
-    return plain.letter not in letters
+    # The letters with some act other than a rehabilitation act that day (AMK: bilans, BDK, balneotherapy;
+    # RAV: bandages): a session whose single act has another letter needs no lookup.
+    return plain.letter not in day.letters_where(_beyond_treatment)
 
 
-# Day -> the letters that have some act other than a rehabilitation act that day (AMK: bilans, BDK,
-# balneotherapy; RAV: bandages): the sessions whose single act has another letter need no lookup.
-_letters_beyond_treatment: dict = {}
+def _beyond_treatment(act) -> bool:
+    return act.kind != REHABILITATION
 
 
 def _first_treatment(invoice, nomenclature):
