@@ -5,6 +5,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -219,7 +220,11 @@ def test_readme_snippets_name_a_version_the_changelog_releases():
 @pytest.mark.network
 @pytest.mark.skipif(os.environ.get("KINELINT_OFFLINE") == "1", reason="KINELINT_OFFLINE=1: no package index")
 def test_the_wheel_ships_the_package_and_its_plugins_only(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(REPO)],
+    # Built from a copy without a developer's leftovers: setuptools reuses a stale build/ folder as it is.
+    source = tmp_path / "source"
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns("build", "dist", "*.egg-info", ".git", ".hypothesis",
+                                                                 "__pycache__", ".venv"))
+    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(source)],
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     (wheel,) = tmp_path.glob("kinelint-*.whl")
