@@ -26,6 +26,7 @@ DEFAULT_SECONDS = 60.0  # far above any sane call (an invoice takes microseconds
 GRACE_SECONDS = 5.0  # after the signal, before the process is abandoned
 _SIGNAL = signal.SIGUSR2
 EXIT_ABANDONED = 2
+_monotonic = time.monotonic  # enter() runs for every call into a plugin
 
 
 class PluginTimeout(BaseException):
@@ -60,10 +61,10 @@ class TimeBudget:
         self._stop.set()
 
     def enter(self, plugin: str, hook: str) -> None:
-        self._count += 1
+        self._count = count = self._count + 1
         self._what = (plugin, hook)
-        self._started = time.monotonic()
-        self._call = self._count
+        self._started = _monotonic()
+        self._call = count
 
     def leave(self) -> None:
         self._call = 0

@@ -223,7 +223,33 @@ class PluginHost:
                 self.budget.leave()
 
     def observe(self, checkers, invoice, ref) -> None:
-        self.observe_keys(checkers, self.batch_keys(checkers, invoice), ref)
+        """``batch_keys`` then ``observe_keys`` for one invoice in this process, in one loop: called for
+        every invoice of a batch, so no list of keys in between (the same guards, budgets and incidents)."""
+        budget, timed_out = self.budget, self._timed_out
+        for entry in tuple(checkers):
+            plugin, checker = entry
+            if plugin in timed_out:
+                continue
+            budget.enter(plugin, "its batch checker (keys)")
+            try:
+                keys = checker.keys(invoice) if hasattr(checker, "keys") else invoice
+            except KeyboardInterrupt:
+                raise
+            except BaseException as error:
+                self._failed(plugin, "its batch checker (keys)", error)
+                continue
+            finally:
+                budget.leave()
+            budget.enter(plugin, "its batch checker (observe)")
+            try:
+                checker.observe(keys, ref)
+            except KeyboardInterrupt:
+                raise
+            except BaseException as error:
+                self._failed(plugin, "its batch checker (observe)", error)
+                checkers.remove(entry)
+            finally:
+                budget.leave()
 
     def finish(self, checkers) -> Iterator[tuple[object, Violation, Rule]]:
         from kinelint.sources import DocRef

@@ -82,3 +82,15 @@ def test_a_small_store_makes_no_bitmap():
     for number in range(100):
         store.add(f"F-{number}")
     assert store._seen is None and store.get("F-7") == 1 and store.get("F-100") == 0
+
+
+def test_a_key_by_its_fingerprint_is_the_same_key():
+    from kinelint.keystore import fingerprint
+
+    store = KeyStore(chunk=4, level_cap=8)
+    assert store.merge_mark(fingerprint("RX-1"), 0b010) == 0
+    for n in range(20):  # push RX-1 down into a level
+        store.add(f"other-{n}")
+    assert store.merge("RX-1", 0b100) == 0b010
+    assert store.get_mark(fingerprint("RX-1")) == 0b110 == store.get("RX-1")
+    assert store.merge_mark(fingerprint("RX-2"), 0b1) == 0 and store.get("RX-2") == 1

@@ -142,7 +142,9 @@ def test_keys_stay_small():
     """The checker's memory: one key per prescription and block of 64 days of care, a bit per day."""
     from kinelint.invoice import Invoice
     from kinelint.nomenclature import load_nomenclature
+    from kinelint.keystore import fingerprint
     from kinelint_consistency import kinelint_batch_checker
+    from kinelint_consistency.batch import block_mark
 
     checker = kinelint_batch_checker(nomenclature=load_nomenclature())
     for n in range(1, 4):
@@ -151,6 +153,17 @@ def test_keys_stay_small():
     from datetime import date
 
     block, bit = divmod(date(2026, 1, 11).toordinal(), 64)
-    days = checker._billed.get(f"RX-7781\x01{block}")
+    days = checker._billed.get_mark(block_mark(fingerprint("RX-7781"), block))
     assert days == 0b111 << bit  # 2026-01-11, 12 and 13 (one block here)
     assert len(checker._billed) == 2  # the numbers' mask and one block's days
+
+
+def test_block_marks_are_apart_from_each_other_and_from_the_prescription():
+    """The key of (prescription, block of days) is made from the prescription's fingerprint, not a string."""
+    from kinelint.keystore import fingerprint
+    from kinelint_consistency.batch import block_mark
+
+    marks = {fingerprint(f"RX-{n}") for n in range(200)}
+    derived = {block_mark(fingerprint(f"RX-{n}"), block) for n in range(200) for block in range(0, 12000, 97)}
+    assert len(derived) == 200 * len(range(0, 12000, 97)) and not derived & marks
+    assert all(0 <= mark < 1 << 128 for mark in derived)  # a fingerprint's width: the store splits it in two
