@@ -112,6 +112,7 @@ class Stages:
             print(f"{name:44} {per:8.1f} {share:>6}  {note}")
 
 
+CHUNK = 256  # invoices per host.check_invoices call
 REPEAT = 3  # each stage is timed this many times; the fastest counts (the machine may be shared)
 
 
@@ -196,6 +197,13 @@ def stages(path: Path, total: float) -> None:
     table.add("plugins through host.check_invoice", seconds, f"{sum(map(len, pairs))} violations")
     if impls is not None:
         table.add("  host dispatch overhead (minus direct sum)", seconds - plugin_total)
+    if hasattr(host, "check_invoices"):
+        chunks = [invoices[start:start + CHUNK] for start in range(0, len(invoices), CHUNK)]
+        seconds, found = timed(lambda: [host.check_invoices(chunk, nomenclature) for chunk in chunks])
+        table.add(f"plugins through host.check_invoices ({CHUNK})", seconds,
+                  f"{sum(len(one) for chunk in found for one in chunk)} violations")
+        if impls is not None:
+            table.add("  host dispatch overhead (minus direct sum)", seconds - plugin_total)
 
     checkers = host.batch_checkers(nomenclature)
     seconds, _ = timed(lambda: [host.observe(checkers, i, d.ref) for i, d in zip(invoices, valid)], repeat=1)
@@ -258,12 +266,18 @@ def dispatch(invoices, nomenclature, plugins: int) -> None:
     host._collect_rules()
     host._invoice_impls = host._impls("kinelint_check_invoice")
     seconds, _ = timed(lambda: [list(host.check_invoice(i, nomenclature)) for i in invoices])
+    chunked = None
+    if hasattr(host, "check_invoices"):
+        chunks = [invoices[start:start + CHUNK] for start in range(0, len(invoices), CHUNK)]
+        chunked, _ = timed(lambda: [host.check_invoices(chunk, nomenclature) for chunk in chunks])
     hook = host.manager.hook.kinelint_check_invoice
     pluggy_seconds, _ = timed(lambda: [hook(invoice=i, nomenclature=nomenclature) for i in invoices])
     empty, _ = timed(lambda: [None for _ in invoices])
     n = len(invoices)
     print(f"\n== dispatch with {plugins} no-op plugins, µs per invoice ==")
     print(f"host.check_invoice (kinelint's own loop)  {seconds / n * 1e6:8.2f}")
+    if chunked is not None:
+        print(f"host.check_invoices (chunks of {CHUNK:<4})     {chunked / n * 1e6:8.2f}")
     print(f"pluggy hook call (manager.hook...)        {pluggy_seconds / n * 1e6:8.2f}")
     print(f"empty loop                                {empty / n * 1e6:8.2f}")
 

@@ -53,6 +53,22 @@ def kinelint_check_invoice(invoice, nomenclature, today) -> Iterable:
 
 
 @hookspec
+def kinelint_check_invoices(invoices, nomenclature, today) -> Iterable:
+    """Check a chunk of schema-valid invoices at once (optional): return one iterable of ``Violation``
+    objects per invoice, in the order of ``invoices``.
+
+    What each holds is what ``kinelint_check_invoice`` would return for that
+    invoice. A plugin that implements this hook is called once per chunk
+    instead of once per invoice: one guard and one time budget for the chunk,
+    not one a call. If the call raises, outlasts its budget, or does not give
+    one result per invoice, the host checks that chunk again one invoice at a
+    time (with ``kinelint_check_invoice`` when the plugin has it, else with
+    chunks of one) to name the invoice: an invoice's findings must not depend
+    on the chunk it came in.
+    """
+
+
+@hookspec
 def kinelint_batch_checker(nomenclature) -> object:
     """Return an object that checks rules spanning invoices, or None.
 

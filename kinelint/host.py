@@ -56,6 +56,26 @@ class _OnInvoice:
         return f"on invoice {shown}" if shown else "on an invoice (its id is not shown: it holds patient data)"
 
 
+@dataclass(frozen=True, slots=True)
+class _Check:
+    """How the host calls one plugin for invoices: its chunk hook when it has one, its invoice hook else
+    (and to name the invoice when a chunk call fails)."""
+
+    plugin: str
+    chunk: _Impl | None
+    one: _Impl | None
+
+
+def _checks(chunk_impls: list[_Impl], invoice_impls: list[_Impl]) -> list[_Check]:
+    chunks = {impl.plugin: impl for impl in chunk_impls}
+    ones = {impl.plugin: impl for impl in invoice_impls}
+    return [_Check(plugin, chunks.get(plugin), ones.get(plugin)) for plugin in sorted(chunks.keys() | ones.keys())]
+
+
+def _first_two(held: tuple) -> tuple:
+    return held[0], held[1]
+
+
 class PluginConflict(Exception):
     """Two plugins claim one rule code: a start-up error (exit status 2)."""
 
@@ -81,7 +101,10 @@ class PluginHost:
         self.plugins: list[LoadedPlugin] = []
         self._incidents: dict[tuple[str, str], Incident] = {}
         self.rules: dict[str, Rule] = {rule.code: rule for rule in CORE_RULES}
-        self._invoice_impls: list[_Impl] = []
+        self._checks: list[_Check] = []  # per plugin: its chunk hook and/or its invoice hook, by plugin name
+        self._invoice_impls = []
+        self._held: list | None = None  # incidents of a chunk, put in invoice order at its end (``check_invoices``)
+        self._at: tuple[int, int] = (0, 0)  # (invoice of the chunk, plugin) whose call or result is being handled
         self.budget = TimeBudget(None)  # the CLI and the workers arm one (``--plugin-timeout``)
         self._timed_out: set[str] = set()  # plugins stopped at their budget: not called again
 
@@ -115,6 +138,16 @@ class PluginHost:
         host._collect_rules()
         host._invoice_impls = host._impls("kinelint_check_invoice")
         return host
+
+    @property
+    def _invoice_impls(self) -> list[_Impl]:
+        return self._invoice_hooks
+
+    @_invoice_impls.setter
+    def _invoice_impls(self, impls: list[_Impl]) -> None:
+        """Set once the plugins are registered (the benchmarks set it too): how each plugin is called follows."""
+        self._invoice_hooks = impls
+        self._checks = _checks(self._impls("kinelint_check_invoices"), impls)
 
     def _register(self, name: str, plugin: object, distribution: str, version: str) -> None:
         try:
@@ -150,13 +183,128 @@ class PluginHost:
     # -- calling -----------------------------------------------------------
 
     def check_invoice(self, invoice, nomenclature, today=None) -> Iterator[tuple[Violation, Rule]]:
-        """Every violation of every plugin for one invoice, with the rule it belongs to."""
-        arguments = {"invoice": invoice, "nomenclature": nomenclature, "today": today or date.today()}
+        """Every violation of every plugin for one invoice, with the rule it belongs to (``check_invoices``
+        for a chunk of one, without its bookkeeping: no order to keep among one invoice's incidents)."""
+        arguments = {"invoice": invoice, "invoices": (invoice,), "nomenclature": nomenclature,
+                     "today": today or date.today()}
         where = _OnInvoice(invoice)
-        for impl in self._invoice_impls:
-            results = self._call(impl, arguments, "kinelint_check_invoice", where)
+        for rank, check in enumerate(self._checks):
+            if check.one is None:  # a plugin with the chunk hook only
+                if check.plugin not in self._timed_out:
+                    found = [[]]
+                    self._chunk(check, rank, (invoice,), arguments, found)
+                    yield from found[0]
+                continue
+            results = self._call(check.one, arguments, "kinelint_check_invoice", where)
             if results:
-                yield from self._checked(impl, results, where)
+                yield from self._checked(check.one, results, where)
+
+    def check_invoices(self, invoices, nomenclature, today=None) -> list[list[tuple[Violation, Rule]]]:
+        """Every violation of every plugin for each invoice of a chunk, with its rule: one list per invoice.
+
+        Plugin by plugin (by name), as for one invoice at a time: a plugin with
+        ``kinelint_check_invoices`` is called once for the chunk, under one
+        guard and one time budget; the others once per invoice. A chunk call
+        that fails is made again one invoice at a time, so the incident names
+        the plugin and the invoice as a call per invoice would. Incidents are
+        recorded in the order that checking invoice after invoice gives.
+        """
+        invoices = tuple(invoices)
+        found: list[list[tuple[Violation, Rule]]] = [[] for _ in invoices]
+        if not invoices:
+            return found
+        arguments = {"invoices": invoices, "nomenclature": nomenclature, "today": today or date.today()}
+        self._held = []
+        try:
+            for rank, check in enumerate(self._checks):
+                if check.plugin in self._timed_out:
+                    continue
+                if check.chunk is not None and (len(invoices) > 1 or check.one is None):
+                    self._chunk(check, rank, invoices, arguments, found)
+                else:
+                    self._one_by_one(check.one, rank, invoices, arguments, found)
+        finally:
+            held, self._held = self._held, None
+            held.sort(key=_first_two)  # stable: within one invoice and plugin, the order they came in
+            for _, _, plugin, message, error, where in held:
+                self._incident(plugin, message, error, where)
+        return found
+
+    def _chunk(self, check: _Check, rank: int, invoices: tuple, arguments: dict, found: list, first: int = 0) -> None:
+        """One call of a plugin's chunk hook; on any failure, the chunk again one invoice at a time.
+
+        ``found`` holds the chunk's lists of findings; ``first`` is the place of ``invoices[0]`` in the
+        chunk ``check_invoices`` was given (the order of incidents).
+        """
+        impl = check.chunk
+        results, error = self._run_chunk(impl, arguments)
+        if error is None and len(results) == len(invoices):
+            for index, violations in enumerate(results):
+                if violations:
+                    self._at = (first + index, rank)
+                    found[index].extend(self._checked(impl, violations, _OnInvoice(invoices[index])))
+            return
+        self._at = (first, rank)
+        where = _OnInvoice(invoices[0]) if len(invoices) == 1 else ""
+        if error is None:
+            self._incident(impl.plugin, "returned other than one list of violations per invoice from "
+                                        "kinelint_check_invoices", where=where)
+        if len(invoices) > 1 and check.one is not None:
+            self._one_by_one(check.one, rank, invoices, arguments, found, first)
+        elif len(invoices) > 1:  # chunks of one: what fails is that invoice's
+            for index, invoice in enumerate(invoices):
+                if impl.plugin in self._timed_out:
+                    return
+                self._chunk(check, rank, (invoice,), dict(arguments, invoices=(invoice,)), [found[index]],
+                            first + index)
+        elif error is not None:
+            self._failed(impl.plugin, "kinelint_check_invoices", error, where)
+
+    def _run_chunk(self, impl: _Impl, arguments: dict) -> tuple[list | None, BaseException | None]:
+        """A chunk hook's results, each made a list inside the guard (generators run there), or its error.
+
+        A timeout is an error like any other here: the budget was the chunk's, and each invoice gets
+        its own when the chunk is checked again one invoice at a time.
+        """
+        self.budget.enter(impl.plugin, "kinelint_check_invoices")
+        try:
+            results = impl.function(**{name: arguments[name] for name in impl.argnames})
+            if results is None:  # nothing found, as an invoice hook may say
+                return [()] * len(arguments["invoices"]), None
+            return [() if one is None else list(one) for one in results], None
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:
+            return None, error
+        finally:
+            self.budget.leave()
+
+    def _one_by_one(self, impl: _Impl, rank: int, invoices: tuple, arguments: dict, found: list, first: int = 0) -> None:
+        """A plugin's invoice hook for each invoice: a guard and a time budget per call, as it always had."""
+        plugin, function, budget, timed_out = impl.plugin, impl.function, self.budget, self._timed_out
+        named = {name: arguments[name] for name in impl.argnames if name != "invoice"}
+        takes_invoice = "invoice" in impl.argnames
+        for index, invoice in enumerate(invoices):
+            if takes_invoice:
+                named["invoice"] = invoice
+            budget.enter(plugin, "kinelint_check_invoice")
+            try:
+                results = function(**named)
+                if results is not None:
+                    results = list(results)  # a generator runs here, inside the guard
+            except KeyboardInterrupt:
+                raise
+            except BaseException as error:  # SystemExit too: a plugin does not decide how the run ends
+                self._at = (first + index, rank)
+                self._failed(plugin, "kinelint_check_invoice", error, _OnInvoice(invoice))
+                if plugin in timed_out:
+                    return
+                continue
+            finally:
+                budget.leave()
+            if results:
+                self._at = (first + index, rank)
+                found[index].extend(self._checked(impl, results, _OnInvoice(invoice)))
 
     def batch_checkers(self, nomenclature) -> list[tuple[str, object]]:
         checkers = []
@@ -359,6 +507,9 @@ class PluginHost:
                 known.count += incident.count
 
     def _incident(self, plugin: str, message: str, error: BaseException | None = None, where: str = "") -> None:
+        if self._held is not None:  # within a chunk: recorded at its end, in invoice order
+            self._held.append((*self._at, plugin, message, error, where))
+            return
         known = self._incidents.get((plugin, message))
         if known is not None:
             known.count += 1

@@ -21,3 +21,9 @@ def kinelint_check_invoice(invoice, nomenclature):
     from kinelint_approval.checks import check_invoice
 
     return list(check_invoice(invoice, nomenclature))
+
+
+@hookimpl
+def kinelint_check_invoices(invoices, nomenclature, today):
+    """A chunk of invoices in one call (one guard and time budget for the chunk, not one an invoice)."""
+    return [kinelint_check_invoice(invoice, nomenclature) for invoice in invoices]

@@ -162,3 +162,9 @@ def _runs(values: list[Decimal]) -> list:
     return [msg("{first} to {last}", first=r[0], last=r[-1]) if len(r) >= 3 else Joined(r) for r in runs]
 
 
+
+
+@hookimpl
+def kinelint_check_invoices(invoices, nomenclature, today):
+    """A chunk of invoices in one call (one guard and time budget for the chunk, not one an invoice)."""
+    return [kinelint_check_invoice(invoice, nomenclature) for invoice in invoices]

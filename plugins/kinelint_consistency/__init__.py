@@ -32,3 +32,9 @@ def kinelint_check_invoice(invoice, nomenclature, today):
 @hookimpl
 def kinelint_batch_checker(nomenclature):
     return BatchChecker(nomenclature)
+
+
+@hookimpl
+def kinelint_check_invoices(invoices, nomenclature, today):
+    """A chunk of invoices in one call (one guard and time budget for the chunk, not one an invoice)."""
+    return [kinelint_check_invoice(invoice, nomenclature, today) for invoice in invoices]

@@ -156,3 +156,9 @@ def _no_price(what, territory, pointer, where):
     message = msg("{where}: {what} has no known value in {territory} on that date; its amount cannot be checked",
                   where=where, what=what, territory=territory)
     return Violation(NO_KNOWN_PRICE.code, message, pointer)
+
+
+@hookimpl
+def kinelint_check_invoices(invoices, nomenclature, today):
+    """A chunk of invoices in one call (one guard and time budget for the chunk, not one an invoice)."""
+    return [kinelint_check_invoice(invoice, nomenclature) for invoice in invoices]

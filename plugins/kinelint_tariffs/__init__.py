@@ -117,3 +117,9 @@ def _per_km_codes(nomenclature) -> str:
 def _exact(value: Decimal) -> Money:
     """Money-like exact value: at least two decimals, all the digits the arithmetic gave."""
     return Money(cents(value) if value == cents(value) else value.normalize())
+
+
+@hookimpl
+def kinelint_check_invoices(invoices, nomenclature, today):
+    """A chunk of invoices in one call (one guard and time budget for the chunk, not one an invoice)."""
+    return [kinelint_check_invoice(invoice, nomenclature) for invoice in invoices]
