@@ -167,3 +167,24 @@ def test_block_marks_are_apart_from_each_other_and_from_the_prescription():
     derived = {block_mark(fingerprint(f"RX-{n}"), block) for n in range(200) for block in range(0, 12000, 97)}
     assert len(derived) == 200 * len(range(0, 12000, 97)) and not derived & marks
     assert all(0 <= mark < 1 << 128 for mark in derived)  # a fingerprint's width: the store splits it in two
+
+
+def test_dates_beyond_those_remembered_are_judged_alike(monkeypatch):
+    """keys() remembers what a date means (bounded): a date it no longer keeps is worked out again, the same."""
+    from kinelint.invoice import Invoice
+    from kinelint.nomenclature import load_nomenclature
+    from kinelint_consistency import batch as batch_module
+
+    def found(kept: int) -> list:
+        monkeypatch.setattr(batch_module, "_DATES_KEPT", kept)
+        checker = batch_module.BatchChecker(load_nomenclature())
+        arl, ams = [act("ARL", "8.49")], [act("AMS", "7.5")]
+        for n, (on, acts) in enumerate([("2026-01-14", RIC_2026), ("2026-01-15", arl), ("2024-02-21", ams),
+                                        ("2026-01-14", RIC_2026), ("2026-01-15", RIC_2026), ("2024-02-21", ams)]):
+            invoice = Invoice.from_dict(make_invoice([session(n + 2, on=on, acts=acts)], invoice_id=f"F-{n}",
+                                                     prescription_date="2024-02-01"))
+            checker.observe(checker.keys(invoice), ref=n + 1)
+        assert sum(map(len, checker._dates.values())) <= kept
+        return [(ref, violation.code, violation.pointer) for ref, violation in checker.finish()]
+
+    assert found(0) == found(2048) == [(4, "CON012", "/sessions/0/date")]  # not after ARL 8.49, nor before the rule

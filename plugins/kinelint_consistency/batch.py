@@ -34,7 +34,7 @@ _DAYS_PER_KEY = 64  # days with a session, per prescription: a 64-bit mask per b
 _MARKS = (1 << 128) - 1  # fingerprints are 128 bits
 _SPREAD = 0x9E3779B97F4A7C15F39CC0605CEDC835  # odd, 128 bits (the golden ratio's): blocks far apart as marks
 _INDEX_NUMBER_DATE = attrgetter("index", "number", "date")  # what a finding says of a session
-_DATES_KEPT = 4096  # dates remembered per territory by keys(): a batch's dates, not every one a hostile file invents
+_DATES_KEPT = 2048  # dates remembered per territory by keys(): a batch's two years of dates, not every one a hostile file invents
 
 
 def block_mark(prescription: int, block: int) -> int:
