@@ -176,23 +176,35 @@ def test_a_chunk_over_its_time_budget_names_the_invoice_that_loops(nomenclature)
     assert messages(later) == [[]]
 
 
-def test_the_built_in_plugins_give_the_same_findings_by_chunk(nomenclature):
-    """Every built-in plugin's chunk hook against its invoice hook, on the examples and a faulty batch."""
+def test_the_built_in_plugins_give_the_same_findings_by_chunk(nomenclature, tmp_path):
+    """Every built-in plugin's chunk hook against its invoice hook: the examples and a batch of faults."""
+    import importlib.util
     import json
-    from pathlib import Path
+    import sys
+    from decimal import Decimal
 
     from conftest import REPO
 
-    host = PluginHost.from_entry_points()
-    assert {check.plugin for check in host._checks if check.chunk} >= {"consistency", "tariffs", "cumul"}
+    spec = importlib.util.spec_from_file_location("kinelint_bench_generate_chunks", REPO / "bench" / "generate.py")
+    generate = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = generate
+    try:
+        spec.loader.exec_module(generate)
+        generate.write_batch(tmp_path / "b.jsonl", 400, 3, invalid_rate=0.0, fault_rate=0.5)
+    finally:
+        sys.modules.pop(spec.name, None)
+    texts = [path.read_text(encoding="utf-8") for path in sorted((REPO / "examples").rglob("*.json"))]
+    texts += (tmp_path / "b.jsonl").read_text(encoding="utf-8").splitlines()
     documents = []
-    for path in sorted((REPO / "examples").rglob("*.json")):
+    for text in texts:
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"), parse_float=__import__("decimal").Decimal)
-            documents.append(Invoice.from_dict(data))
+            documents.append(Invoice.from_dict(json.loads(text, parse_float=Decimal)))
         except Exception:  # the examples of broken files: not for this test
             continue
-    assert len(documents) >= 3
-    chunked = host.check_invoices(documents, nomenclature)
-    assert chunked == [list(host.check_invoice(invoice, nomenclature)) for invoice in documents]
-    assert any(chunked) and host.incidents == []
+    host = PluginHost.from_entry_points()
+    assert {check.plugin for check in host._checks if check.chunk} >= {"consistency", "tariffs", "cumul"}
+    assert len(documents) > 400
+    for start in range(0, len(documents), 64):
+        chunk = documents[start:start + 64]
+        assert host.check_invoices(chunk, nomenclature) == [list(host.check_invoice(i, nomenclature)) for i in chunk]
+    assert sum(map(len, host.check_invoices(documents, nomenclature))) > 100 and host.incidents == []
