@@ -105,6 +105,14 @@ class Run:
                                         rule.plugin))]
 
     def _judge(self, document: Document, observe) -> list[Finding]:
+        if document.accepted is not None:  # valid, typed in one pass (kinelint.fastpath): the rules only
+            invoice = document.accepted.invoice
+            pairs = list(self.host.check_invoice(invoice, self.nomenclature, self.today))
+            if observe is not None:
+                observe(invoice, document.ref)
+            if not pairs:
+                return []
+            return self._locate(document.ref, document.positions(), document.exact_value(), self._capped(pairs))
         value = document.value
         try:
             violations = self.schema.check(value, document.raw)
