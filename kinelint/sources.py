@@ -543,6 +543,11 @@ def _read_array(source: SourceFile, handle) -> Iterator[Document | Problem]:
         if isinstance(item, Broken):
             yield Problem(source, item.code, item.message, item.line, item.column, item.pointer)
             continue
+        if item.accepted is not None:
+            ref = accepted_ref(source, item.accepted, f"/{item.index}", item.line, item.offset, len(item.raw),
+                               item.column)
+            yield Document(ref, None, item.raw, item.raw, item.accepted)
+            continue
         ref = document_ref(source, item.value, f"/{item.index}", item.line, item.offset, len(item.raw), item.column)
         yield Document(ref, item.value, item.raw, item.raw)
 
