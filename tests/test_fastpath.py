@@ -84,8 +84,9 @@ def test_a_prior_approval_and_every_optional_field_take_the_fast_path():
 
 
 def _variants() -> list[tuple[str, bytes]]:
-    """Texts the fast path must decline (or accept only if the exact path agrees): one doubt each."""
-    base = dumps(home_invoice())
+    """Texts the fast path must decline (or accept only if the exact path agrees): one doubt each (each
+    differs from the base text: the control test below says so)."""
+    base = dumps(home_invoice(), ensure_ascii=False)
     total = json.loads(base)["total"]
     return [
         ("repeated top-level key", base.replace('"version": 1', '"version": 1, "version": 1').encode()),
@@ -128,7 +129,33 @@ def _variants() -> list[tuple[str, bytes]]:
         ("not UTF-8", base.replace("séance", "s\udce9ance").encode("utf-8", "surrogateescape")),
         ("an array", f"[{base}]".encode()),
         ("empty sessions", base.replace('"sessions": [', '"sessions": [], "x": [', 1).encode()),
+        ("colon in a label", base.replace("séance à domicile", "bilan: genou").encode()),
+        ("escaped quote in a label", base.replace("séance à domicile", 'le \\"genou\\"').encode()),
+        ("Corsican NIR", base.replace('"nir": "', '"nir": "x', 1).replace('"nir": "x' + _nir(base)[:7],
+                                                                          '"nir": "' + _nir(base)[:5] + "2A").encode()),
+        ("NIR with a letter elsewhere", base.replace(_nir(base), "A" + _nir(base)[1:]).encode()),
+        ("lowercase letter", base.replace('"letter": "RIC"', '"letter": "ric"', 1).encode()),
+        ("letter with a digit", base.replace('"letter": "RIC"', '"letter": "RI1"', 1).encode()),
+        ("letter of other scripts", base.replace('"letter": "RIC"', '"letter": "RÏC"', 1).encode()),
+        ("fee code lowercase", base.replace('"code": "IFD"', '"code": "ifd"', 1).encode()),
+        ("id with a space", base.replace('"F-2026-000042"', '"F-2026 000042"').encode()),
+        ("id with an accent", base.replace('"F-2026-000042"', '"F-2026-00004é"').encode()),
+        ("RPPS in Arabic-Indic digits", base.replace(_rpps(base), "\u0661" + _rpps(base)[1:]).encode()),
+        ("RPPS with a letter", base.replace(_rpps(base), "A" + _rpps(base)[1:]).encode()),
     ]
+
+
+def _nir(text: str) -> str:
+    return json.loads(text)["patient"]["nir"]
+
+
+def _rpps(text: str) -> str:
+    return json.loads(text)["practitioner"]["rpps"]
+
+
+def test_every_variant_changes_the_text():
+    base = dumps(home_invoice(), ensure_ascii=False).encode()
+    assert [name for name, text in _variants() if text == base] == []
 
 
 @pytest.mark.parametrize("name,text", _variants(), ids=[name for name, _ in _variants()])
@@ -141,9 +168,13 @@ def test_doubtful_texts_are_declined():
     declined = {name for name, text in _variants() if accept(text) is None}
     assert {"repeated top-level key", "repeated key in an act", "repeated key, escaped", "repeated key, no space",
             "amount as a string", "coefficient as a string", "string amount, escaped key", "coefficient 0",
-            "negative amount", "amount over the bound", "three decimals", "coefficient 1000.01"} <= declined
+            "negative amount", "amount over the bound", "three decimals", "coefficient 1000.01",
+            "colon in a label", "escaped quote in a label", "NIR with a letter elsewhere", "lowercase letter",
+            "letter with a digit", "letter of other scripts", "fee code lowercase", "id with a space",
+            "id with an accent", "RPPS in Arabic-Indic digits", "RPPS with a letter"} <= declined
     accepted = {name for name, text in _variants() if accept(text) is not None}
-    assert {"coefficient 1000", "amount at the bound", "exponent", "label of 500 characters"} <= accepted
+    assert {"coefficient 1000", "amount at the bound", "exponent", "label of 500 characters",
+            "Corsican NIR"} <= accepted
 
 
 def test_fuzzed_texts_agree():
