@@ -215,43 +215,44 @@ def _view(raw: _Invoice, text: bytes) -> Accepted | None:
             strings += 2
         approval = new_view(PriorApproval, (approval.requested_on, granted))
     sessions = []
+    seen_codes = _CODES_SEEN
+    items = optional = labels = 0  # acts and fees; their optional fields present; labels among them
     for index, session in enumerate(raw.sessions):
         acts = []
         for number, act in enumerate(session.acts):
-            coefficient, amount, bdk, label = act.coefficient, act.amount, act.bdk, act.label
-            if not (_ZERO < coefficient <= COEFFICIENT_MAX and _ZERO <= amount <= MONEY_MAX and _is_code(act.letter)):
+            letter, coefficient, amount, bdk, label = act.letter, act.coefficient, act.amount, act.bdk, act.label
+            if not (_ZERO < coefficient <= COEFFICIENT_MAX and _ZERO <= amount <= MONEY_MAX
+                    and (letter in seen_codes or _is_code(letter))):
                 return None
-            keys += 3
-            strings += 1
             if bdk is UNSET:
                 bdk = False
             else:
-                keys += 1
+                optional += 1
             if label is UNSET:
                 label = None
             else:
-                keys += 1
-                strings += 1
-            acts.append(new_view(Act, (number, index, act.letter, coefficient, amount, bdk, label)))
+                labels += 1
+            acts.append(new_view(Act, (number, index, letter, coefficient, amount, bdk, label)))
+        items += len(acts)
+        keys += 4 + 2 * len(acts)  # number, date, place, acts; letter, coefficient, amount (one with the items)
         fees = []
         written = session.fees
-        keys += 4
-        strings += 2
         if written is not UNSET:
-            keys += 1
+            keys += 1 + len(written)  # fees; code, amount (one with the items)
             for number, fee in enumerate(written):
-                amount, quantity = fee.amount, fee.quantity
-                if not (_ZERO <= amount <= MONEY_MAX and _is_code(fee.code)):
+                code, amount, quantity = fee.code, fee.amount, fee.quantity
+                if not (_ZERO <= amount <= MONEY_MAX and (code in seen_codes or _is_code(code))):
                     return None
                 if quantity is UNSET:
                     quantity = 1
-                    keys += 2
                 else:
-                    keys += 3
-                strings += 1
-                fees.append(new_view(Fee, (number, index, fee.code, quantity, amount)))
+                    optional += 1
+                fees.append(new_view(Fee, (number, index, code, quantity, amount)))
+            items += len(fees)
         sessions.append(new_view(Session, (index, session.number, session.date, session.place, tuple(acts),
                                            tuple(fees))))
+    keys += items + optional + labels
+    strings += 2 * len(sessions) + items + labels  # date and place; a letter or a code each; labels
     # A repeated key (the exact path refuses it, PRS003), a number written as a string: counts that differ.
     if keys != text.count(b":") or 2 * (keys + strings) != text.count(b'"'):
         return None

@@ -22,6 +22,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from kinelint.arrays import BLOCK, Broken, elements
 from kinelint.exclusion import Exclusions
@@ -100,13 +101,14 @@ class SourceFile:
             return False
 
 
-@dataclass(frozen=True, slots=True)
-class DocRef:
+class DocRef(NamedTuple):
     """A small, lasting handle on one document: enough to locate a finding later, and to mask its
     patient's data without reading it again (the values as first read: ``secrets``).
 
     The id to show and the values to mask are worked out only when asked for
     (a document with findings, a JUnit case), not for every invoice read.
+    A named tuple: one is made for every invoice read, and it is the cheapest
+    read-only record (a frozen dataclass took four times as long to build).
     """
 
     source: SourceFile
