@@ -20,7 +20,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 import msgspec
 
@@ -32,9 +32,9 @@ BLOCK = 1 << 20
 _SPACE = re.compile(r"[ \t\n\r]*")
 
 
-@dataclass(frozen=True, slots=True)
-class Element:
-    """One element of the array, with what it takes to locate its findings and read it again."""
+class Element(NamedTuple):
+    """One element of the array, with what it takes to locate its findings and read it again (a named
+    tuple: one is made for every element read)."""
 
     index: int
     value: object
