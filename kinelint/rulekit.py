@@ -18,6 +18,34 @@ from kinelint.i18n import Joined, Message, Money, Term, msg
 
 CENT = Decimal("0.01")
 
+# Verdicts one family remembers: every combination a batch bills (a few hundred per epoch), not every one a
+# hostile batch of unique amounts invents (the Day caps its coefficient answers alike).
+VERDICTS_KEPT = 16384
+
+
+class Verdicts(dict):
+    """A rule family's answers to "has this act (or fee, or session) anything to say?", by what decides it.
+
+    Why: most acts of a batch repeat a few hundred combinations, so judging one becomes a dict lookup
+    (``verdicts.get(key)``, in C). The key must hold every input of the answer: the ``Day`` (the date's
+    epoch, territory and nomenclature), then the codes and numbers the rule reads. Store the verdict, never
+    the finding (findings name the session). Bounded: when full it starts again, so a batch of ever-new
+    keys costs a judgement each, never unbounded memory.
+    """
+
+    __slots__ = ("limit",)
+
+    def __init__(self, limit: int = VERDICTS_KEPT) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def remember(self, key, verdict):
+        """Keep ``verdict`` for ``key`` and return it."""
+        if len(self) >= self.limit:
+            self.clear()
+        self[key] = verdict
+        return verdict
+
 # The primary text every rule's source cites: the NGAP as consolidated by the Assurance Maladie.
 NGAP = ("NGAP, version en vigueur du 21/06/2026 "
         "(https://www.ameli.fr/sites/default/files/Documents/NGAP-21062026.pdf)")
@@ -110,3 +138,69 @@ def coefficient_fix(invoice, act, instead, day) -> tuple[tuple[Edit, ...], Decim
     fix = with_total(invoice, *edits, Edit(act.pointer + "/amount", expected))
     money = cents(act.coefficient * billed_value.amount) - expected if billed_value is not None else None
     return fix, money
+
+
+class Billed:
+    """What one invoice bills, line by line, with the Day of each session: what every family looks up.
+
+    Why: seven families ask the same first questions of every invoice (the Day of each session, each act
+    and fee); asked once and shared (``billed``), each family's "nothing to say" test is a few lookups
+    in C (``all(map(verdicts.get, billed.act_lines))``). ``days`` has one Day per session; ``acts`` and
+    ``act_lines`` (each act's ``Line``: letter, coefficient, amount, bdk) run flat across sessions in
+    invoice order, and so do ``fees`` and ``fee_lines`` (code, quantity, amount).
+    """
+
+    __slots__ = ("days", "acts", "act_lines", "fees", "fee_lines")
+
+    def __init__(self, invoice, nomenclature) -> None:
+        on, territory = nomenclature.on, invoice.territory
+        days, acts, act_lines, fees, fee_lines = [], [], [], [], []
+        add_day, add_act_line = days.append, act_lines.append
+        for session in invoice.sessions:
+            day = on(session.date, territory)
+            add_day(day)
+            known = day.lines.get
+            these = session.acts
+            acts += these
+            for act in these:
+                add_act_line(known(act[2:6]) or day.line(act[2:6]))
+            if session.fees:
+                fees += session.fees
+                fee_lines += [known(fee[2:5]) or day.line(fee[2:5]) for fee in session.fees]
+        self.days, self.acts, self.act_lines, self.fees, self.fee_lines = days, acts, act_lines, fees, fee_lines
+
+
+_last: tuple = (None, None, None)  # (invoice, nomenclature, its Billed): the one being checked
+
+
+def billed(invoice, nomenclature) -> Billed:
+    """The ``Billed`` of an invoice: built by the first family that asks, shared by the next ones.
+
+    One invoice is remembered (families are called one after the other on it), by identity; the
+    reference held keeps that identity from being reused.
+    """
+    global _last
+    last = _last
+    if last[0] is invoice and last[1] is nomenclature:
+        return last[2]
+    found = Billed(invoice, nomenclature)
+    _last = (invoice, nomenclature, found)
+    return found
+
+
+def settled(verdicts: Verdicts, keys, items, judge, *context) -> bool:
+    """True when every key's verdict is clean (truthy); the keys not yet seen are judged and remembered.
+
+    ``keys`` is a sequence (read twice), ``judge(item, key, *context)`` gives the verdict of the key from
+    one item that has it (``items`` run along ``keys``). Stops at the first fault: the family then looks at the whole invoice anyway.
+    """
+    get = verdicts.get
+    if all(map(get, keys)):
+        return True
+    for key, item in zip(keys, items):
+        verdict = get(key)
+        if verdict is None:
+            verdict = verdicts.remember(key, judge(item, key, *context))
+        if not verdict:
+            return False
+    return True

@@ -18,6 +18,28 @@ from .tables import by_pair
 
 # Coefficients remembered per day: every one a batch bills, not every one a hostile file invents.
 COEFFICIENTS_KEPT = 4096
+# Billed combinations (``Line``) kept per day, on the same reasoning.
+LINES_KEPT = 4096
+
+
+class Line:
+    """One combination billed on one Day: an act's (letter, coefficient, amount, bdk) or a fee's (code,
+    quantity, amount), as the slices ``act[2:6]`` and ``fee[2:5]`` of the invoice's view give them.
+
+    Why: rule families remember their verdict on a combination (``rulekit.Verdicts``); keyed by this
+    object, a lookup hashes an identity, not the codes and decimals again, and the Day (epoch, territory,
+    nomenclature) is part of the key by construction. The same combination on the same Day is the same
+    ``Line`` while the Day keeps it (see ``Day.line``).
+    """
+
+    __slots__ = ("day", "key")
+
+    def __init__(self, day: "Day", key: tuple) -> None:
+        self.day = day
+        self.key = key
+
+    def __repr__(self) -> str:
+        return f"Line({self.key!r})"
 
 
 class _Answers(dict):
@@ -61,7 +83,7 @@ class Day:
     """
 
     __slots__ = ("territory", "bdk_rule", "letter_status", "letter_value", "fee_status", "fee_price",
-                 "_coefficients", "_acts", "_all_acts", "_letters")
+                 "_coefficients", "_acts", "_all_acts", "_letters", "lines")
 
     def __init__(self, nomenclature, on: date, territory: str) -> None:
         letters, fees = nomenclature.known_letters(), nomenclature.known_fees()
@@ -81,6 +103,19 @@ class Day:
         self._all_acts = nomenclature.acts_on(on)
         self._acts: Callable[[tuple[str, Decimal]], Act | None] = by_pair(self._all_acts).get
         self._letters: dict[Callable[[Act], bool], frozenset[str]] = {}
+        # (letter, coefficient, amount, bdk) or (code, quantity, amount) -> its Line (``lines.get(key) or
+        # day.line(key)``); the two kinds of key differ in length, so never meet
+        self.lines: dict[tuple, Line] = {}
+
+    def line(self, key: tuple) -> Line:
+        """The ``Line`` of a combination billed that day: kept, so the same one next time, while there is
+        room (``LINES_KEPT``); past that a new one each time (verdicts on it are then not reused)."""
+        line = self.lines.get(key)
+        if line is None:
+            line = Line(self, key)
+            if len(self.lines) < LINES_KEPT:
+                self.lines[key] = line
+        return line
 
     def act(self, letter: str, coefficient: Decimal) -> Act | None:
         """The act in force that day for (letter, coefficient), indemnities resolved for that day; None if none."""

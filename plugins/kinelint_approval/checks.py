@@ -7,13 +7,43 @@ sessions past a threshold is one fault (no approval recorded), not ten.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
+from operator import attrgetter
 
 from kinelint.findings import Violation
 from kinelint.i18n import msg
-from kinelint.rulekit import named_act, ruling, session_label
+from kinelint.rulekit import Verdicts, billed, named_act, ruling, session_label
 
 from kinelint_approval.rules import GRANTED_BEFORE_REQUESTED, MISSING_APPROVAL, REQUESTED_AFTER_SESSION
+
+
+# Per act Line (Day, letter, coefficient, amount, bdk): the session number past which the act needs prior
+# approval (its reference threshold), NEVER when it never does (a BDK, an act without one, or unknown).
+_thresholds = Verdicts()
+NEVER = math.inf
+_NUMBER = attrgetter("number")
+
+
+def nothing_to_say(invoice, nomenclature) -> bool:
+    """True when ``check_invoice`` finds nothing: no act's threshold is below the invoice's highest session
+    number, and the approval's dates are in order (nearly every invoice: one lookup per act)."""
+    approval = invoice.prior_approval
+    if approval is not None and approval.granted_on is not None and approval.granted_on < approval.requested_on:
+        return False
+    lines = billed(invoice, nomenclature)
+    keys = lines.act_lines
+    thresholds = list(map(_thresholds.get, keys))
+    if None in thresholds:
+        thresholds = [_threshold_of(act, line) if found is None else found
+                      for act, line, found in zip(lines.acts, keys, thresholds)]
+    return not thresholds or min(thresholds) >= max(map(_NUMBER, invoice.sessions))
+
+
+def _threshold_of(act, line):
+    known = None if act.bdk else line.day.act(act.letter, act.coefficient)
+    threshold = NEVER if known is None or known.prior_approval is None else known.prior_approval
+    return _thresholds.remember(line, threshold)
 
 
 def check_invoice(invoice, nomenclature) -> Iterator[Violation]:

@@ -9,23 +9,46 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from operator import attrgetter, itemgetter
 
 from kinelint.findings import Violation
 from kinelint.i18n import N_, Joined, Message, Term, any_of, msg
-from kinelint.rulekit import act_name, ruling, session_label
+from kinelint.rulekit import Verdicts, act_name, billed, ruling, session_label
 
 ONE_DAY = timedelta(days=1)
 
 KIND_WORDS = {"general": N_("general"), "neurological": N_("neurological and muscular affections")}
 
 
-def check_invoice(invoice, nomenclature) -> Iterator[Violation]:
-    for session in invoice.sessions:
+# Whether a session judged here has nothing to say, by everything its checks read: the Day (epoch, territory,
+# nomenclature: the BDK rule, letters in force, act kinds), the session's number and place, its acts
+# (letter, coefficient, amount, bdk) and the prescription's number of sessions.
+_clean_sessions = Verdicts()
+_NUMBER, _BDK, _ACT = attrgetter("number"), attrgetter("bdk"), itemgetter(slice(2, 6))
+
+
+def check_invoice(invoice, nomenclature) -> list[Violation]:
+    sessions = invoice.sessions
+    lines = billed(invoice, nomenclature)
+    if 1 not in map(_NUMBER, sessions) and not any(map(_BDK, lines.acts)):
+        return []  # no bilan billed, none due: most invoices, nothing to judge
+    found = []
+    for session, day in zip(sessions, lines.days):
         if session.number != 1 and not any(act.bdk for act in session.acts):
-            continue  # no bilan billed, none due: most sessions, nothing to judge
-        rule = nomenclature.bdk_rule(session.date)
-        if rule is not None:
-            yield from _SessionCheck(invoice, session, rule, nomenclature).run()
+            continue  # no bilan billed, none due: most sessions
+        key = (day, session.number, session.place, invoice.sessions_prescribed, *map(_ACT, session.acts))
+        if _clean_sessions.get(key):
+            continue
+        findings = list(_session_findings(invoice, session, nomenclature))
+        _clean_sessions.remember(key, not findings)
+        found += findings
+    return found
+
+
+def _session_findings(invoice, session, nomenclature) -> Iterator[Violation]:
+    rule = nomenclature.bdk_rule(session.date)
+    if rule is not None:
+        yield from _SessionCheck(invoice, session, rule, nomenclature).run()
 
 
 class _SessionCheck:
