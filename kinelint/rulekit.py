@@ -147,15 +147,16 @@ class Billed:
     and fee); asked once and shared (``billed``), each family's "nothing to say" test is a few lookups
     in C (``all(map(verdicts.get, billed.act_lines))``). ``days`` has one Day per session; ``acts`` and
     ``act_lines`` (each act's ``Line``: letter, coefficient, amount, bdk) run flat across sessions in
-    invoice order, and so do ``fees`` and ``fee_lines`` (code, quantity, amount).
+    invoice order, session ``i``'s from ``starts[i]`` to ``starts[i + 1]``; ``fees`` and ``fee_lines``
+    (code, quantity, amount) run flat the same way.
     """
 
-    __slots__ = ("days", "acts", "act_lines", "fees", "fee_lines")
+    __slots__ = ("days", "acts", "act_lines", "starts", "fees", "fee_lines")
 
     def __init__(self, invoice, nomenclature) -> None:
         on, territory = nomenclature.on, invoice.territory
-        days, acts, act_lines, fees, fee_lines = [], [], [], [], []
-        add_day, add_act_line = days.append, act_lines.append
+        days, acts, act_lines, starts, fees, fee_lines = [], [], [], [0], [], []
+        add_day, add_line, add_start = days.append, act_lines.append, starts.append
         for session in invoice.sessions:
             day = on(session.date, territory)
             add_day(day)
@@ -163,11 +164,16 @@ class Billed:
             these = session.acts
             acts += these
             for act in these:
-                add_act_line(known(act[2:6]) or day.line(act[2:6]))
+                key = (act.letter, act.coefficient, act.amount, act.bdk)
+                add_line(known(key) or day.line(key))
+            add_start(len(act_lines))
             if session.fees:
                 fees += session.fees
-                fee_lines += [known(fee[2:5]) or day.line(fee[2:5]) for fee in session.fees]
-        self.days, self.acts, self.act_lines, self.fees, self.fee_lines = days, acts, act_lines, fees, fee_lines
+                for fee in session.fees:
+                    key = (fee.code, fee.quantity, fee.amount)
+                    fee_lines.append(known(key) or day.line(key))
+        self.days, self.acts, self.act_lines, self.starts = days, acts, act_lines, starts
+        self.fees, self.fee_lines = fees, fee_lines
 
 
 _last: tuple = (None, None, None)  # (invoice, nomenclature, its Billed): the one being checked

@@ -24,7 +24,7 @@ LINES_KEPT = 4096
 
 class Line:
     """One combination billed on one Day: an act's (letter, coefficient, amount, bdk) or a fee's (code,
-    quantity, amount), as the slices ``act[2:6]`` and ``fee[2:5]`` of the invoice's view give them.
+    quantity, amount).
 
     Why: rule families remember their verdict on a combination (``rulekit.Verdicts``); keyed by this
     object, a lookup hashes an identity, not the codes and decimals again, and the Day (epoch, territory,

@@ -7,7 +7,6 @@ sessions past a threshold is one fault (no approval recorded), not ten.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from operator import attrgetter
 
@@ -18,10 +17,11 @@ from kinelint.rulekit import Verdicts, billed, named_act, ruling, session_label
 from kinelint_approval.rules import GRANTED_BEFORE_REQUESTED, MISSING_APPROVAL, REQUESTED_AFTER_SESSION
 
 
-# Per act Line (Day, letter, coefficient, amount, bdk): the session number past which the act needs prior
-# approval (its reference threshold), NEVER when it never does (a BDK, an act without one, or unknown).
+# Per act Line (Day, letter, coefficient, amount, bdk): one more than the session number past which the act
+# needs prior approval (its reference threshold + 1: never 0, so a missing verdict is the only falsy one),
+# NEVER when it never does (a BDK, an act without a threshold, or unknown). Integers only: compared in C.
 _thresholds = Verdicts()
-NEVER = math.inf
+NEVER = 1 << 62
 _NUMBER = attrgetter("number")
 
 
@@ -33,17 +33,16 @@ def nothing_to_say(invoice, nomenclature) -> bool:
         return False
     lines = billed(invoice, nomenclature)
     keys = lines.act_lines
-    thresholds = list(map(_thresholds.get, keys))
-    if None in thresholds:
-        thresholds = [_threshold_of(act, line) if found is None else found
-                      for act, line, found in zip(lines.acts, keys, thresholds)]
-    return not thresholds or min(thresholds) >= max(map(_NUMBER, invoice.sessions))
+    after = list(map(_thresholds.get, keys))
+    if not all(after):
+        after = [found or _threshold_of(act, line) for act, line, found in zip(lines.acts, keys, after)]
+    return not after or min(after) > max(map(_NUMBER, invoice.sessions))
 
 
-def _threshold_of(act, line):
+def _threshold_of(act, line) -> int:
     known = None if act.bdk else line.day.act(act.letter, act.coefficient)
-    threshold = NEVER if known is None or known.prior_approval is None else known.prior_approval
-    return _thresholds.remember(line, threshold)
+    after = NEVER if known is None or known.prior_approval is None else known.prior_approval + 1
+    return _thresholds.remember(line, after)
 
 
 def check_invoice(invoice, nomenclature) -> Iterator[Violation]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 
 from kinelint.findings import Violation
 from kinelint.i18n import N_, Joined, Message, Term, any_of, msg
@@ -20,11 +20,11 @@ ONE_DAY = timedelta(days=1)
 KIND_WORDS = {"general": N_("general"), "neurological": N_("neurological and muscular affections")}
 
 
-# Whether a session judged here has nothing to say, by everything its checks read: the Day (epoch, territory,
-# nomenclature: the BDK rule, letters in force, act kinds), the session's number and place, its acts
-# (letter, coefficient, amount, bdk) and the prescription's number of sessions.
+# Whether a session judged here has nothing to say, by everything its checks read: its Day (epoch, territory,
+# nomenclature: the BDK rule, letters in force, act kinds), number and place, the prescription's number of
+# sessions, and the Lines of its acts (letter, coefficient, amount, bdk).
 _clean_sessions = Verdicts()
-_NUMBER, _BDK, _ACT = attrgetter("number"), attrgetter("bdk"), itemgetter(slice(2, 6))
+_NUMBER, _BDK = attrgetter("number"), attrgetter("bdk")
 
 
 def check_invoice(invoice, nomenclature) -> list[Violation]:
@@ -33,10 +33,12 @@ def check_invoice(invoice, nomenclature) -> list[Violation]:
     if 1 not in map(_NUMBER, sessions) and not any(map(_BDK, lines.acts)):
         return []  # no bilan billed, none due: most invoices, nothing to judge
     found = []
-    for session, day in zip(sessions, lines.days):
-        if session.number != 1 and not any(act.bdk for act in session.acts):
+    act_lines, starts = lines.act_lines, lines.starts
+    for index, session in enumerate(sessions):
+        if session.number != 1 and not any(map(_BDK, session.acts)):
             continue  # no bilan billed, none due: most sessions
-        key = (day, session.number, session.place, invoice.sessions_prescribed, *map(_ACT, session.acts))
+        key = (lines.days[index], session.number, session.place, invoice.sessions_prescribed,
+               *act_lines[starts[index]:starts[index + 1]])
         if _clean_sessions.get(key):
             continue
         findings = list(_session_findings(invoice, session, nomenclature))

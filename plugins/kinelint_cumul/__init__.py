@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 
 from kinelint.hookspecs import hookimpl
 from kinelint.rulekit import Verdicts, billed
@@ -13,10 +13,10 @@ from kinelint_cumul.rules import RULES
 # Per act Line (Day, letter, coefficient, amount, bdk): "B" for a BDK, "T" for an act that, alone in its
 # session beside BDKs, leaves the act checks nothing to say (``acts.lone_treatment``), False otherwise.
 _acts = Verdicts()
-# Per session with fees, by everything the session checks read (its Day, place, fee codes, and its acts:
-# letter, coefficient, amount, bdk): True when neither the fee nor the act checks find anything there.
+# Per session with fees, by everything the session checks read (its Day, place, fee codes, and its acts'
+# Lines: letter, coefficient, amount, bdk): True when neither the fee nor the act checks find anything.
 _sessions_with_fees = Verdicts()
-_BDK, _SESSION, _CODE, _ACT = attrgetter("bdk"), attrgetter("session_index"), attrgetter("code"), itemgetter(slice(2, 6))
+_SESSION, _CODE = attrgetter("session_index"), attrgetter("code")
 
 
 @hookimpl
@@ -50,9 +50,11 @@ def _nothing_to_say(invoice, nomenclature) -> bool:
         return False
     if not lines.fees:
         return True
-    for session, day in zip(sessions, lines.days):
+    act_lines, starts = lines.act_lines, lines.starts
+    for index, session in enumerate(sessions):
         if session.fees:
-            key = (day, session.place, *map(_CODE, session.fees), None, *map(_ACT, session.acts))
+            day = lines.days[index]
+            key = (day, session.place, *map(_CODE, session.fees), None, *act_lines[starts[index]:starts[index + 1]])
             clean = _sessions_with_fees.get(key)
             if clean is None:
                 clean = _sessions_with_fees.remember(key, _session_clean(session, day, nomenclature))
