@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from operator import attrgetter
 
 from kinelint.findings import Edit, Violation
 from kinelint.i18n import Joined, Message, Money, Term, msg
@@ -148,10 +149,11 @@ class Billed:
     in C (``all(map(verdicts.get, billed.act_lines))``). ``days`` has one Day per session; ``acts`` and
     ``act_lines`` (each act's ``Line``: letter, coefficient, amount, bdk) run flat across sessions in
     invoice order, session ``i``'s from ``starts[i]`` to ``starts[i + 1]``; ``fees`` and ``fee_lines``
-    (code, quantity, amount) run flat the same way.
+    (code, quantity, amount) run flat the same way. ``act_bases`` and ``fee_bases`` are the lines'
+    bases (without the numbers: letter, coefficient, bdk; code), for verdicts that read no amount.
     """
 
-    __slots__ = ("days", "acts", "act_lines", "starts", "fees", "fee_lines")
+    __slots__ = ("days", "acts", "act_lines", "act_bases", "starts", "fees", "fee_lines", "fee_bases")
 
     def __init__(self, invoice, nomenclature) -> None:
         on, territory = nomenclature.on, invoice.territory
@@ -174,6 +176,10 @@ class Billed:
                     fee_lines.append(known(key) or day.line(key))
         self.days, self.acts, self.act_lines, self.starts = days, acts, act_lines, starts
         self.fees, self.fee_lines = fees, fee_lines
+        self.act_bases, self.fee_bases = list(map(_BASE, act_lines)), list(map(_BASE, fee_lines))
+
+
+_BASE = attrgetter("base")
 
 
 _last: tuple = (None, None, None)  # (invoice, nomenclature, its Billed): the one being checked

@@ -24,22 +24,35 @@ LINES_KEPT = 4096
 
 class Line:
     """One combination billed on one Day: an act's (letter, coefficient, amount, bdk) or a fee's (code,
-    quantity, amount).
+    quantity, amount); its ``base`` is the same without the numbers only some rules read: the act's
+    (letter, coefficient, bdk), the fee's (code,) (a base's base is itself).
 
     Why: rule families remember their verdict on a combination (``rulekit.Verdicts``); keyed by this
     object, a lookup hashes an identity, not the codes and decimals again, and the Day (epoch, territory,
-    nomenclature) is part of the key by construction. The same combination on the same Day is the same
+    nomenclature) is part of the key by construction. A family whose verdict reads no amount keys it by
+    the base: one verdict for every amount billed. The same combination on the same Day is the same
     ``Line`` while the Day keeps it (see ``Day.line``).
     """
 
-    __slots__ = ("day", "key")
+    __slots__ = ("day", "key", "base")
 
-    def __init__(self, day: "Day", key: tuple) -> None:
+    def __init__(self, day: "Day", key: tuple, base: "Line | None" = None) -> None:
         self.day = day
         self.key = key
+        self.base = self if base is None else base
 
     def __repr__(self) -> str:
         return f"Line({self.key!r})"
+
+
+def _kept(kept: dict, key: tuple, new: Callable[[tuple], Line]) -> Line:
+    """``kept[key]``, else a new one, kept while there is room."""
+    found = kept.get(key)
+    if found is None:
+        found = new(key)
+        if len(kept) < LINES_KEPT:
+            kept[key] = found
+    return found
 
 
 class _Answers(dict):
@@ -83,7 +96,7 @@ class Day:
     """
 
     __slots__ = ("territory", "bdk_rule", "letter_status", "letter_value", "fee_status", "fee_price",
-                 "_coefficients", "_acts", "_all_acts", "_letters", "lines")
+                 "_coefficients", "_acts", "_all_acts", "_letters", "lines", "_bases")
 
     def __init__(self, nomenclature, on: date, territory: str) -> None:
         letters, fees = nomenclature.known_letters(), nomenclature.known_fees()
@@ -104,17 +117,19 @@ class Day:
         self._acts: Callable[[tuple[str, Decimal]], Act | None] = by_pair(self._all_acts).get
         self._letters: dict[Callable[[Act], bool], frozenset[str]] = {}
         # (letter, coefficient, amount, bdk) or (code, quantity, amount) -> its Line (``lines.get(key) or
-        # day.line(key)``); the two kinds of key differ in length, so never meet
+        # day.line(key)``); the two kinds of key differ in length, so never meet. The bases apart.
         self.lines: dict[tuple, Line] = {}
+        self._bases: dict[tuple, Line] = {}
 
     def line(self, key: tuple) -> Line:
         """The ``Line`` of a combination billed that day: kept, so the same one next time, while there is
-        room (``LINES_KEPT``); past that a new one each time (verdicts on it are then not reused)."""
+        room (``LINES_KEPT`` lines, as many bases); past that a new one each time (verdicts on it are then
+        not reused)."""
         line = self.lines.get(key)
         if line is None:
-            line = Line(self, key)
-            if len(self.lines) < LINES_KEPT:
-                self.lines[key] = line
+            line = Line(self, key, _kept(self._bases, key[:2] + key[3:] if len(key) == 4 else key[:1],
+                                         lambda base: Line(self, base)))
+            _kept(self.lines, key, lambda key: line)
         return line
 
     def act(self, letter: str, coefficient: Decimal) -> Act | None:

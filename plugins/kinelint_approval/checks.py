@@ -17,7 +17,7 @@ from kinelint.rulekit import Verdicts, billed, named_act, ruling, session_label
 from kinelint_approval.rules import GRANTED_BEFORE_REQUESTED, MISSING_APPROVAL, REQUESTED_AFTER_SESSION
 
 
-# Per act Line (Day, letter, coefficient, amount, bdk): one more than the session number past which the act
+# Per act Line base (Day, letter, coefficient, bdk): one more than the session number past which the act
 # needs prior approval (its reference threshold + 1: never 0, so a missing verdict is the only falsy one),
 # NEVER when it never does (a BDK, an act without a threshold, or unknown). Integers only: compared in C.
 _thresholds = Verdicts()
@@ -32,7 +32,7 @@ def nothing_to_say(invoice, nomenclature) -> bool:
     if approval is not None and approval.granted_on is not None and approval.granted_on < approval.requested_on:
         return False
     lines = billed(invoice, nomenclature)
-    keys = lines.act_lines
+    keys = lines.act_bases
     after = list(map(_thresholds.get, keys))
     if not all(after):
         after = [found or _threshold_of(act, line) for act, line, found in zip(lines.acts, keys, after)]

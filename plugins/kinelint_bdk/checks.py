@@ -22,7 +22,7 @@ KIND_WORDS = {"general": N_("general"), "neurological": N_("neurological and mus
 
 # Whether a session judged here has nothing to say, by everything its checks read: its Day (epoch, territory,
 # nomenclature: the BDK rule, letters in force, act kinds), number and place, the prescription's number of
-# sessions, and the Lines of its acts (letter, coefficient, amount, bdk).
+# sessions, and the Line bases of its acts (letter, coefficient, bdk: no amount is read here).
 _clean_sessions = Verdicts()
 _NUMBER, _BDK = attrgetter("number"), attrgetter("bdk")
 
@@ -33,12 +33,12 @@ def check_invoice(invoice, nomenclature) -> list[Violation]:
     if 1 not in map(_NUMBER, sessions) and not any(map(_BDK, lines.acts)):
         return []  # no bilan billed, none due: most invoices, nothing to judge
     found = []
-    act_lines, starts = lines.act_lines, lines.starts
+    bases, starts = lines.act_bases, lines.starts
     for index, session in enumerate(sessions):
         if session.number != 1 and not any(map(_BDK, session.acts)):
             continue  # no bilan billed, none due: most sessions
         key = (lines.days[index], session.number, session.place, invoice.sessions_prescribed,
-               *act_lines[starts[index]:starts[index + 1]])
+               *bases[starts[index]:starts[index + 1]])
         if _clean_sessions.get(key):
             continue
         findings = list(_session_findings(invoice, session, nomenclature))

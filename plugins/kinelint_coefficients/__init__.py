@@ -32,14 +32,15 @@ def kinelint_rules():
     return list(RULES)
 
 
-# Whether an act has nothing for COE to say, by its Line (Day, letter, coefficient, amount, bdk).
+# Whether an act has nothing for COE to say, by its Line's base (Day, letter, coefficient, bdk: the amount
+# only enters the correction, never whether there is a finding).
 _clean = Verdicts()
 
 
 @hookimpl
 def kinelint_check_invoice(invoice, nomenclature):
     lines = billed(invoice, nomenclature)
-    if settled(_clean, lines.act_lines, lines.acts, _verdict, invoice, nomenclature):
+    if settled(_clean, lines.act_bases, lines.acts, _verdict, invoice, nomenclature):
         return []  # nearly every invoice: one lookup per act
     found = []
     for session in invoice.sessions:

@@ -10,11 +10,11 @@ from kinelint.rulekit import Verdicts, billed
 from kinelint_cumul import acts, checks
 from kinelint_cumul.rules import RULES
 
-# Per act Line (Day, letter, coefficient, amount, bdk): "B" for a BDK, "T" for an act that, alone in its
+# Per act Line base (Day, letter, coefficient, bdk): "B" for a BDK, "T" for an act that, alone in its
 # session beside BDKs, leaves the act checks nothing to say (``acts.lone_treatment``), False otherwise.
 _acts = Verdicts()
 # Per session with fees, by everything the session checks read (its Day, place, fee codes, and its acts'
-# Lines: letter, coefficient, amount, bdk): True when neither the fee nor the act checks find anything.
+# Line bases: letter, coefficient, bdk): True when neither the fee nor the act checks find anything.
 _sessions_with_fees = Verdicts()
 _SESSION, _CODE = attrgetter("session_index"), attrgetter("code")
 
@@ -35,10 +35,10 @@ def _nothing_to_say(invoice, nomenclature) -> bool:
     """Every session has one act besides BDKs, a lone treatment, and each session with fees is known clean."""
     lines = billed(invoice, nomenclature)
     get = _acts.get
-    verdicts = list(map(get, lines.act_lines))
+    verdicts = list(map(get, lines.act_bases))
     if None in verdicts:
-        verdicts = [_act_verdict(act, line) if verdict is None else verdict
-                    for act, line, verdict in zip(lines.acts, lines.act_lines, verdicts)]
+        verdicts = [_act_verdict(act, base) if verdict is None else verdict
+                    for act, base, verdict in zip(lines.acts, lines.act_bases, verdicts)]
     if not all(verdicts):
         return False
     sessions = invoice.sessions
@@ -50,11 +50,11 @@ def _nothing_to_say(invoice, nomenclature) -> bool:
         return False
     if not lines.fees:
         return True
-    act_lines, starts = lines.act_lines, lines.starts
+    bases, starts = lines.act_bases, lines.starts
     for index, session in enumerate(sessions):
         if session.fees:
             day = lines.days[index]
-            key = (day, session.place, *map(_CODE, session.fees), None, *act_lines[starts[index]:starts[index + 1]])
+            key = (day, session.place, *map(_CODE, session.fees), None, *bases[starts[index]:starts[index + 1]])
             clean = _sessions_with_fees.get(key)
             if clean is None:
                 clean = _sessions_with_fees.remember(key, _session_clean(session, day, nomenclature))

@@ -25,7 +25,8 @@ def kinelint_rules():
     return list(RULES)
 
 
-# Whether an act (fee) is in force, by its Line (Day, codes and numbers): a lookup for nearly every one.
+# Whether an act (fee) is in force, by its Line's base (Day; letter, coefficient, bdk, or the fee's code: all
+# that _act_in_force and _fee_in_force read): a lookup for nearly every one.
 _acts_in_force = Verdicts()
 _fees_in_force = Verdicts()
 
@@ -34,8 +35,8 @@ _fees_in_force = Verdicts()
 def kinelint_check_invoice(invoice, nomenclature):
     # Nearly every act and fee is in force: one lookup each first, the wording only for the rest.
     lines = billed(invoice, nomenclature)
-    if (settled(_acts_in_force, lines.act_lines, lines.acts, _act_verdict)
-            and settled(_fees_in_force, lines.fee_lines, lines.fees, _fee_verdict)):
+    if (settled(_acts_in_force, lines.act_bases, lines.acts, _act_verdict)
+            and settled(_fees_in_force, lines.fee_bases, lines.fees, _fee_verdict)):
         return []
     found = []
     for session in invoice.sessions:
