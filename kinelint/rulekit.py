@@ -180,8 +180,6 @@ class Billed:
 
 
 _BASE = attrgetter("base")
-
-
 _last: tuple = (None, None, None)  # (invoice, nomenclature, its Billed): the one being checked
 
 
@@ -204,7 +202,8 @@ def settled(verdicts: Verdicts, keys, items, judge, *context) -> bool:
     """True when every key's verdict is clean (truthy); the keys not yet seen are judged and remembered.
 
     ``keys`` is a sequence (read twice), ``judge(item, key, *context)`` gives the verdict of the key from
-    one item that has it (``items`` run along ``keys``). Stops at the first fault: the family then looks at the whole invoice anyway.
+    one item that has it (``items`` run along ``keys``). Stops at the first fault: the family then looks
+    at the whole invoice anyway.
     """
     get = verdicts.get
     if all(map(get, keys)):

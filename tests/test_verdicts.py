@@ -110,14 +110,47 @@ def test_the_same_bdk_session_at_a_bilan_point_and_beside_it(clean, faulty):
         assert [code for code, _ in found(bdk_at(faulty), "BDK")] == ["BDK003"]
 
 
+def test_the_same_first_session_for_a_short_and_a_long_series():
+    # Before 2018-07-01 the BDK was due only for series of 10 sessions or more (bdk.toml, min_series).
+    def first(prescribed, on="2018-06-30", coefficient="8.1"):
+        s = session(1, on=on, acts=[bdk(coefficient), act("AMS", "7.5")])
+        return make_invoice([s], prescription_date="2017-01-02", sessions_prescribed=prescribed)
+
+    for _ in range(2):
+        assert found(first(10), "BDK") == []
+        assert [code for code, _ in found(first(9), "BDK")] == ["BDK007"]
+        assert found(first(9, "2018-07-01", "10.7"), "BDK") == []  # the minimum is gone: 9 or 10 alike
+
+
+def test_the_same_first_session_in_person_and_in_telecare():
+    def first(place):
+        return make_invoice([session(1, on="2026-01-12", place=place, acts=[bdk(), act("RIC", "8.12")])])
+
+    for _ in range(2):
+        assert found(first("cabinet"), "BDK") == [] and found(first("domicile"), "BDK") == []
+        assert [code for code, _ in found(first("telesoin"), "BDK")] == ["BDK006"]
+
+
 def test_the_same_fees_at_home_and_at_the_practice():
     def visit(place):
-        s = session(2, on="2026-01-12", place=place, acts=[act("RIC", "8.12")], fees=[fee("IFD"), fee("IK", quantity=4)])
+        s = session(2, on="2026-01-12", place=place, acts=[act("RIC", "8.12")],
+                    fees=[fee("IFD"), fee("IK", quantity=4)])
         return make_invoice([s])
 
     for _ in range(2):
         assert found(visit("domicile"), "CUM") == []
         assert [code for code, _ in found(visit("cabinet"), "CUM")] == ["CUM004", "CUM004"]
+
+
+def test_the_same_specific_indemnity_with_an_act_that_opens_it_and_one_that_does_not():
+    def visit(letter, coefficient, on="2026-01-12"):
+        s = session(2, on=on, place="domicile", acts=[act(letter, coefficient)], fees=[fee("IFS")])
+        return make_invoice([s], prescription_date="2023-01-02")
+
+    for _ in range(2):
+        assert found(visit("RPE", "8.5"), "CUM") == []  # art. 9 opens IFS from 2026-01-01
+        assert [code for code, _ in found(visit("RAB", "8.5"), "CUM")] == ["CUM006"]
+        assert [code for code, _ in found(visit("RPE", "8.5", "2025-12-31"), "CUM")] == ["CUM006"]
 
 
 def test_a_second_act_in_a_session_after_the_single_act_was_seen():

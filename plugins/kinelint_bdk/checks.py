@@ -20,9 +20,7 @@ ONE_DAY = timedelta(days=1)
 KIND_WORDS = {"general": N_("general"), "neurological": N_("neurological and muscular affections")}
 
 
-# Whether a session judged here has nothing to say, by everything its checks read: its Day (epoch, territory,
-# nomenclature: the BDK rule, letters in force, act kinds), number and place, the prescription's number of
-# sessions, and the Line bases of its acts (letter, coefficient, bdk: no amount is read here).
+# Whether a session judged here has nothing to say, by everything its checks read (_session_key).
 _clean_sessions = Verdicts()
 _NUMBER, _BDK = attrgetter("number"), attrgetter("bdk")
 
@@ -33,18 +31,28 @@ def check_invoice(invoice, nomenclature) -> list[Violation]:
     if 1 not in map(_NUMBER, sessions) and not any(map(_BDK, lines.acts)):
         return []  # no bilan billed, none due: most invoices, nothing to judge
     found = []
-    bases, starts = lines.act_bases, lines.starts
     for index, session in enumerate(sessions):
         if session.number != 1 and not any(map(_BDK, session.acts)):
             continue  # no bilan billed, none due: most sessions
-        key = (lines.days[index], session.number, session.place, invoice.sessions_prescribed,
-               *bases[starts[index]:starts[index + 1]])
+        key = _session_key(invoice, session, lines, index)
         if _clean_sessions.get(key):
             continue
         findings = list(_session_findings(invoice, session, nomenclature))
         _clean_sessions.remember(key, not findings)
         found += findings
     return found
+
+
+def _session_key(invoice, session, lines, index) -> tuple:
+    """What ``_SessionCheck`` reads of a session: its Day (epoch, territory, nomenclature: the BDK rule,
+    letters in force, act kinds), its number, whether it is telecare (the only use of its place), the
+    prescription's number of sessions where the rule of the day has a minimum series (its only use), and
+    its acts' Line bases (letter, coefficient, bdk: no amount is read here)."""
+    day = lines.days[index]
+    rule = day.bdk_rule
+    prescribed = invoice.sessions_prescribed if rule is not None and rule.min_series is not None else None
+    return (day, session.number, session.place == "telesoin", prescribed,
+            *lines.act_bases[lines.starts[index]:lines.starts[index + 1]])
 
 
 def _session_findings(invoice, session, nomenclature) -> Iterator[Violation]:

@@ -13,9 +13,12 @@ from kinelint_cumul.rules import RULES
 # Per act Line base (Day, letter, coefficient, bdk): "B" for a BDK, "T" for an act that, alone in its
 # session beside BDKs, leaves the act checks nothing to say (``acts.lone_treatment``), False otherwise.
 _acts = Verdicts()
-# Per session with fees, by everything the session checks read (its Day, place, fee codes, and its acts'
-# Line bases: letter, coefficient, bdk): True when neither the fee nor the act checks find anything.
-_sessions_with_fees = Verdicts()
+# Per session with fees, by everything the fee checks read (its Day: the fee groups and facts; whether it is
+# at home; its fee codes): (nothing to say, a specific indemnity at home).
+_fee_sessions = Verdicts()
+# Per home visit with a specific indemnity, by everything the act checks read then (its Day, fee codes, and
+# its acts' Line bases: letter, coefficient, bdk): True when they find nothing.
+_specific_visits = Verdicts()
 _SESSION, _CODE = attrgetter("session_index"), attrgetter("code")
 
 
@@ -54,12 +57,19 @@ def _nothing_to_say(invoice, nomenclature) -> bool:
     for index, session in enumerate(sessions):
         if session.fees:
             day = lines.days[index]
-            key = (day, session.place, *map(_CODE, session.fees), None, *bases[starts[index]:starts[index + 1]])
-            clean = _sessions_with_fees.get(key)
-            if clean is None:
-                clean = _sessions_with_fees.remember(key, _session_clean(session, day, nomenclature))
-            if not clean:
+            codes = tuple(map(_CODE, session.fees))
+            key = (day, session.place == "domicile", codes)
+            quiet, specific = _fee_sessions.get(key) or _fee_sessions.remember(
+                key, _fee_verdict(session, day, nomenclature))
+            if not quiet:
                 return False
+            if specific:
+                key = (day, codes, *bases[starts[index]:starts[index + 1]])
+                clean = _specific_visits.get(key)
+                if clean is None:
+                    clean = _specific_visits.remember(key, _acts_clean(session, day, nomenclature))
+                if not clean:
+                    return False
     return True
 
 
@@ -68,7 +78,14 @@ def _act_verdict(act, line):
     return _acts.remember(line, verdict)
 
 
-def _session_clean(session, day, nomenclature) -> bool:
+def _fee_verdict(session, day, nomenclature) -> tuple[bool, bool]:
+    """(the fee checks find nothing, a specific indemnity at home: the act checks then look at the acts).
+    Otherwise the act checks find nothing in a session of one lone treatment beside BDKs."""
+    quiet = not any(True for _ in checks.check_session(session, nomenclature))
+    at_home = session.place == "domicile"
+    return quiet, at_home and any(nomenclature.fee_group(fee.code) == "specific" for fee in session.fees)
+
+
+def _acts_clean(session, day, nomenclature) -> bool:
     bilans = []
-    found = [*checks.check_session(session, nomenclature), *acts.check_session(session, day, nomenclature, bilans)]
-    return not found and not bilans
+    return not any(True for _ in acts.check_session(session, day, nomenclature, bilans)) and not bilans

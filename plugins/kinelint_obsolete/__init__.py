@@ -15,7 +15,8 @@ from datetime import timedelta
 from kinelint.findings import Edit, Violation
 from kinelint.hookspecs import hookimpl
 from kinelint.i18n import Joined, any_of, msg
-from kinelint.rulekit import Verdicts, act_name, billed, cents, coefficient_fix, ruling, session_label, settled, with_total
+from kinelint.rulekit import (Verdicts, act_name, billed, cents, coefficient_fix, ruling, session_label, settled,
+                              with_total)
 
 from .rules import NO_KNOWN_PRICE, NOT_YET_IN_FORCE, RETIRED_ACT, RETIRED_FEE, RETIRED_LETTER, RULES, UNKNOWN_CODE
 
