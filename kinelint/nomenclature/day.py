@@ -45,14 +45,11 @@ class Line:
         return f"Line({self.key!r})"
 
 
-def _kept(kept: dict, key: tuple, new: Callable[[tuple], Line]) -> Line:
-    """``kept[key]``, else a new one, kept while there is room."""
-    found = kept.get(key)
-    if found is None:
-        found = new(key)
-        if len(kept) < LINES_KEPT:
-            kept[key] = found
-    return found
+def _keep(kept: dict, key: tuple, line: Line) -> Line:
+    """``line``, kept as ``kept[key]`` while there is room."""
+    if len(kept) < LINES_KEPT:
+        kept[key] = line
+    return line
 
 
 class _Answers(dict):
@@ -127,9 +124,9 @@ class Day:
         not reused)."""
         line = self.lines.get(key)
         if line is None:
-            line = Line(self, key, _kept(self._bases, key[:2] + key[3:] if len(key) == 4 else key[:1],
-                                         lambda base: Line(self, base)))
-            _kept(self.lines, key, lambda key: line)
+            base_key = (key[0], key[1], key[3]) if len(key) == 4 else (key[0],)
+            base = self._bases.get(base_key) or _keep(self._bases, base_key, Line(self, base_key))
+            line = _keep(self.lines, key, Line(self, key, base))
         return line
 
     def act(self, letter: str, coefficient: Decimal) -> Act | None:

@@ -35,14 +35,14 @@ def nothing_to_say(invoice, nomenclature) -> bool:
     keys = lines.act_bases
     after = list(map(_thresholds.get, keys))
     if not all(after):
-        after = [found or _threshold_of(act, line) for act, line, found in zip(lines.acts, keys, after)]
+        after = [found or _threshold_of(act, base) for act, base, found in zip(lines.acts, keys, after)]
     return not after or min(after) > max(map(_NUMBER, invoice.sessions))
 
 
-def _threshold_of(act, line) -> int:
-    known = None if act.bdk else line.day.act(act.letter, act.coefficient)
+def _threshold_of(act, base) -> int:
+    known = None if act.bdk else base.day.act(act.letter, act.coefficient)
     after = NEVER if known is None or known.prior_approval is None else known.prior_approval + 1
-    return _thresholds.remember(line, after)
+    return _thresholds.remember(base, after)
 
 
 def check_invoice(invoice, nomenclature) -> Iterator[Violation]:

@@ -52,8 +52,8 @@ def kinelint_check_invoice(invoice, nomenclature):
     return found
 
 
-def _verdict(act, line, invoice, nomenclature) -> bool:
-    return _check_act(invoice, invoice.sessions[act.session_index], act, line.day, nomenclature) is None
+def _verdict(act, base, invoice, nomenclature) -> bool:
+    return _check_act(invoice, invoice.sessions[act.session_index], act, base.day, nomenclature) is None
 
 
 def _check_act(invoice, session, act, day, nomenclature):

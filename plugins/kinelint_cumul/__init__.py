@@ -73,9 +73,9 @@ def _nothing_to_say(invoice, nomenclature) -> bool:
     return True
 
 
-def _act_verdict(act, line):
-    verdict = "B" if act.bdk else "T" if acts.lone_treatment(act, line.day) else False
-    return _acts.remember(line, verdict)
+def _act_verdict(act, base):
+    verdict = "B" if act.bdk else "T" if acts.lone_treatment(act, base.day) else False
+    return _acts.remember(base, verdict)
 
 
 def _fee_verdict(session, day, nomenclature) -> tuple[bool, bool]:

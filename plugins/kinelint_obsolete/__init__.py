@@ -51,12 +51,12 @@ def kinelint_check_invoice(invoice, nomenclature):
     return found
 
 
-def _act_verdict(act, line) -> bool:
-    return _act_in_force(act, line.day)
+def _act_verdict(act, base) -> bool:
+    return _act_in_force(act, base.day)
 
 
-def _fee_verdict(fee, line) -> bool:
-    return _fee_in_force(fee, line.day)
+def _fee_verdict(fee, base) -> bool:
+    return _fee_in_force(fee, base.day)
 
 
 def _act_in_force(act, day) -> bool:

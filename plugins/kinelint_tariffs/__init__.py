@@ -16,7 +16,7 @@ from operator import attrgetter
 from kinelint.findings import Edit, Violation
 from kinelint.hookspecs import hookimpl
 from kinelint.i18n import Joined, Money, msg
-from kinelint.rulekit import Verdicts, act_name, billed, settled, cents, euros, ruling, session_label, with_total
+from kinelint.rulekit import Verdicts, act_name, billed, cents, euros, ruling, session_label, settled, with_total
 
 from kinelint_tariffs.rules import ACT_AMOUNT, FEE_AMOUNT, FEE_QUANTITY, RULES, TOTAL
 
