@@ -248,16 +248,22 @@ def test_memos_reach_their_bound_and_answer_the_same(monkeypatch):
     assert days and all(len(day.lines) <= 3 for day in days)
 
 
-def test_a_hostile_batch_of_unique_amounts_keeps_every_memo_bounded():
+def test_a_hostile_batch_of_unique_amounts_keeps_every_memo_bounded(monkeypatch):
     lint(make_invoice())
     memos = _family_memos()
-    for index in range(300):  # every amount new: a memo that kept them all would hold 300 lines
+    for memo in memos.values():
+        monkeypatch.setattr(memo, "limit", 50)
+    monkeypatch.setattr(day_module, "LINES_KEPT", 50)
+    day = load_nomenclature().on(date(2026, 1, 12), "metropole")
+    day.lines.clear()
+    day._bases.clear()
+    for index in range(300):  # every amount new, each one wrong: six times the bounds
         amount = Decimal("1000.00") + Decimal(index) / 100
-        lint(make_invoice([session(2, acts=[act("RIC", "8.12", amount)])]))
-    nomenclature = load_nomenclature()
-    day = nomenclature.on(date(2026, 1, 12), "metropole")
-    assert len(day.lines) <= day_module.LINES_KEPT and len(day._bases) <= day_module.LINES_KEPT
-    assert all(len(memo) <= memo.limit for memo in memos.values())
+        found_here = found(make_invoice([session(2, acts=[act("RIC", "8.12", amount)])]), "TAR")
+        assert found_here == [("TAR001", "/sessions/0/acts/0/amount")]
+        assert len(day.lines) <= 50 and len(day._bases) <= 50
+        assert all(len(memo) <= 50 for memo in memos.values())
+    assert found(make_invoice([session(2, acts=[act("RIC", "8.12")])]), "TAR") == []
 
 
 def test_billed_is_shared_by_one_invoice_and_one_nomenclature_only():
