@@ -16,40 +16,14 @@ from operator import attrgetter
 
 from kinelint.findings import Edit, Violation
 from kinelint.i18n import Joined, Message, Money, Term, msg
+from kinelint.nomenclature.day import Verdicts
 
 CENT = Decimal("0.01")
-
-# Verdicts one family remembers: every combination a batch bills (a few hundred per epoch), not every one a
-# hostile batch of unique amounts invents (the Day caps its coefficient answers alike).
-VERDICTS_KEPT = 16384
-
-
-class Verdicts(dict):
-    """A rule family's answers to "has this act (or fee, or session) anything to say?", by what decides it.
-
-    Why: most acts of a batch repeat a few hundred combinations, so judging one becomes a dict lookup
-    (``verdicts.get(key)``, in C). The key must hold every input of the answer: the ``Day`` (the date's
-    epoch, territory and nomenclature), then the codes and numbers the rule reads. Store the verdict, never
-    the finding (findings name the session). Bounded: when full it starts again, so a batch of ever-new
-    keys costs a judgement each, never unbounded memory.
-    """
-
-    __slots__ = ("limit",)
-
-    def __init__(self, limit: int = VERDICTS_KEPT) -> None:
-        super().__init__()
-        self.limit = limit
-
-    def remember(self, key, verdict):
-        """Keep ``verdict`` for ``key`` and return it."""
-        if len(self) >= self.limit:
-            self.clear()
-        self[key] = verdict
-        return verdict
 
 # The primary text every rule's source cites: the NGAP as consolidated by the Assurance Maladie.
 NGAP = ("NGAP, version en vigueur du 21/06/2026 "
         "(https://www.ameli.fr/sites/default/files/Documents/NGAP-21062026.pdf)")
+
 
 
 def act_name(day, letter: str, coefficient: Decimal) -> Message:
@@ -151,9 +125,11 @@ class Billed:
     invoice order, session ``i``'s from ``starts[i]`` to ``starts[i + 1]``; ``fees`` and ``fee_lines``
     (code, quantity, amount) run flat the same way. ``act_bases`` and ``fee_bases`` are the lines'
     bases (without the numbers: letter, coefficient, bdk; code), for verdicts that read no amount.
+    ``verdicts`` is where the families keep theirs: the nomenclature's ``remembered``, a bounded
+    ``Verdicts`` by name (they rest on its answers, and go with it).
     """
 
-    __slots__ = ("days", "acts", "act_lines", "act_bases", "starts", "fees", "fee_lines", "fee_bases")
+    __slots__ = ("days", "acts", "act_lines", "act_bases", "starts", "fees", "fee_lines", "fee_bases", "verdicts")
 
     def __init__(self, invoice, nomenclature) -> None:
         on, territory = nomenclature.on, invoice.territory
@@ -177,6 +153,7 @@ class Billed:
         self.days, self.acts, self.act_lines, self.starts = days, acts, act_lines, starts
         self.fees, self.fee_lines = fees, fee_lines
         self.act_bases, self.fee_bases = list(map(_BASE, act_lines)), list(map(_BASE, fee_lines))
+        self.verdicts = nomenclature.remembered
 
 
 _BASE = attrgetter("base")

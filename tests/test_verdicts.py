@@ -10,7 +10,8 @@ are bounded: full, they start again, and the answers stay the same.
 
 from __future__ import annotations
 
-import sys
+import gc
+import weakref
 from datetime import date
 from decimal import Decimal
 
@@ -202,14 +203,8 @@ def test_verdicts_start_again_when_full():
 
 
 def _family_memos():
-    """Every ``Verdicts`` of the built-in families, by module and name."""
-    memos = {}
-    for name, module in list(sys.modules.items()):
-        if name.startswith("kinelint_") and module is not None:
-            for attribute, value in vars(module).items():
-                if isinstance(value, Verdicts):
-                    memos[f"{name}.{attribute}"] = value
-    return memos
+    """Every ``Verdicts`` the built-in families keep on the shipped nomenclature, by name."""
+    return dict(load_nomenclature().remembered)
 
 
 def _assorted_invoices():
@@ -231,7 +226,7 @@ def _findings(invoices):
 def test_memos_reach_their_bound_and_answer_the_same(monkeypatch):
     lint(make_invoice())  # every family imported
     memos = _family_memos()
-    assert len(memos) >= 8, memos.keys()
+    assert len(memos) >= 10, memos.keys()
     invoices = _assorted_invoices()
     expected = _findings(invoices)
     for memo in memos.values():
@@ -264,6 +259,21 @@ def test_a_hostile_batch_of_unique_amounts_keeps_every_memo_bounded(monkeypatch)
         assert len(day.lines) <= 50 and len(day._bases) <= 50
         assert all(len(memo) <= 50 for memo in memos.values())
     assert found(make_invoice([session(2, acts=[act("RIC", "8.12")])]), "TAR") == []
+
+
+def test_verdicts_belong_to_their_nomenclature_and_go_with_it():
+    from kinelint.nomenclature.loader import DATA_DIR
+
+    other = load_nomenclature(DATA_DIR)  # built anew: another nomenclature, with the same data
+    assert other.remembered is not load_nomenclature().remembered
+    assert lint(make_invoice(), other) == [] and len(other.remembered) >= 7
+    assert all(line.day in other._days.values()
+               for memo in other.remembered.values() for line in memo if hasattr(line, "day"))
+    gone = weakref.ref(other)
+    del other
+    lint(make_invoice())  # the next invoice: the shared lines of the last one are let go
+    gc.collect()
+    assert gone() is None
 
 
 def test_billed_is_shared_by_one_invoice_and_one_nomenclature_only():

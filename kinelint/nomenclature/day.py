@@ -27,7 +27,7 @@ class Line:
     quantity, amount); its ``base`` is the same without the numbers only some rules read: the act's
     (letter, coefficient, bdk), the fee's (code,) (a base's base is itself).
 
-    Why: rule families remember their verdict on a combination (``rulekit.Verdicts``); keyed by this
+    Why: rule families remember their verdict on a combination (``Verdicts``); keyed by this
     object, a lookup hashes an identity, not the codes and decimals again, and the Day (epoch, territory,
     nomenclature) is part of the key by construction. A family whose verdict reads no amount keys it by
     the base: one verdict for every amount billed. The same combination on the same Day is the same
@@ -50,6 +50,49 @@ def _keep(kept: dict, key: tuple, line: Line) -> Line:
     if len(kept) < LINES_KEPT:
         kept[key] = line
     return line
+
+
+# Verdicts one family remembers: every combination a batch bills (a few hundred per epoch), not every one a
+# hostile batch of unique amounts invents (the Day caps its coefficient answers alike).
+VERDICTS_KEPT = 8192
+
+
+class Verdicts(dict):
+    """A rule family's answers to "has this act (or fee, or session) anything to say?", by what decides it.
+
+    Why: most acts of a batch repeat a few hundred combinations, so judging one becomes a dict lookup
+    (``verdicts.get(key)``, in C). The key must hold every input of the answer: the Day (the date's
+    epoch, territory and nomenclature: a ``Line`` holds its Day), then the codes and numbers the rule
+    reads. Store the verdict, never the finding (findings name the session). Bounded: when full it starts
+    again, so a batch of ever-new keys costs a judgement each, never unbounded memory.
+    """
+
+    __slots__ = ("limit",)
+
+    def __init__(self, limit: int = VERDICTS_KEPT) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def remember(self, key, verdict):
+        """Keep ``verdict`` for ``key`` and return it."""
+        if len(self) >= self.limit:
+            self.clear()
+        self[key] = verdict
+        return verdict
+
+
+class Remembered(dict):
+    """The rule families' ``Verdicts`` on one nomenclature, by name ("TAR acts"), made on first ask.
+
+    Why the nomenclature keeps them: they rest on its answers (their keys hold its Days), so they go
+    with it; a caller that builds nomenclature after nomenclature does not keep the old ones alive.
+    """
+
+    __slots__ = ()
+
+    def __missing__(self, name: str) -> Verdicts:
+        verdicts = self[name] = Verdicts()
+        return verdicts
 
 
 class _Answers(dict):

@@ -12,7 +12,7 @@ from operator import attrgetter
 
 from kinelint.findings import Violation
 from kinelint.i18n import msg
-from kinelint.rulekit import Verdicts, billed, named_act, ruling, session_label
+from kinelint.rulekit import billed, named_act, ruling, session_label
 
 from kinelint_approval.rules import GRANTED_BEFORE_REQUESTED, MISSING_APPROVAL, REQUESTED_AFTER_SESSION
 
@@ -20,7 +20,7 @@ from kinelint_approval.rules import GRANTED_BEFORE_REQUESTED, MISSING_APPROVAL, 
 # Per act Line base (Day, letter, coefficient, bdk): one more than the session number past which the act
 # needs prior approval (its reference threshold + 1: never 0, so a missing verdict is the only falsy one),
 # NEVER when it never does (a BDK, an act without a threshold, or unknown). Integers only: compared in C.
-_thresholds = Verdicts()
+THRESHOLDS = "DAP thresholds"
 NEVER = 1 << 62
 _NUMBER = attrgetter("number")
 
@@ -32,17 +32,17 @@ def nothing_to_say(invoice, nomenclature) -> bool:
     if approval is not None and approval.granted_on is not None and approval.granted_on < approval.requested_on:
         return False
     lines = billed(invoice, nomenclature)
-    keys = lines.act_bases
-    after = list(map(_thresholds.get, keys))
+    keys, thresholds = lines.act_bases, lines.verdicts[THRESHOLDS]
+    after = list(map(thresholds.get, keys))
     if not all(after):
-        after = [found or _threshold_of(act, base) for act, base, found in zip(lines.acts, keys, after)]
+        after = [found or thresholds.remember(base, _threshold_of(act, base))
+                 for act, base, found in zip(lines.acts, keys, after)]
     return not after or min(after) > max(map(_NUMBER, invoice.sessions))
 
 
 def _threshold_of(act, base) -> int:
     known = None if act.bdk else base.day.act(act.letter, act.coefficient)
-    after = NEVER if known is None or known.prior_approval is None else known.prior_approval + 1
-    return _thresholds.remember(base, after)
+    return NEVER if known is None or known.prior_approval is None else known.prior_approval + 1
 
 
 def check_invoice(invoice, nomenclature) -> Iterator[Violation]:

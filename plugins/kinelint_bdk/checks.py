@@ -13,7 +13,7 @@ from operator import attrgetter
 
 from kinelint.findings import Violation
 from kinelint.i18n import N_, Joined, Message, Term, any_of, msg
-from kinelint.rulekit import Verdicts, act_name, billed, ruling, session_label
+from kinelint.rulekit import act_name, billed, ruling, session_label
 
 ONE_DAY = timedelta(days=1)
 
@@ -21,7 +21,7 @@ KIND_WORDS = {"general": N_("general"), "neurological": N_("neurological and mus
 
 
 # Whether a session judged here has nothing to say, by everything its checks read (_session_key).
-_clean_sessions = Verdicts()
+CLEAN_SESSIONS = "BDK sessions"
 _NUMBER, _BDK = attrgetter("number"), attrgetter("bdk")
 
 
@@ -30,15 +30,15 @@ def check_invoice(invoice, nomenclature) -> list[Violation]:
     lines = billed(invoice, nomenclature)
     if 1 not in map(_NUMBER, sessions) and not any(map(_BDK, lines.acts)):
         return []  # no bilan billed, none due: most invoices, nothing to judge
-    found = []
+    found, clean_sessions = [], lines.verdicts[CLEAN_SESSIONS]
     for index, session in enumerate(sessions):
         if session.number != 1 and not any(map(_BDK, session.acts)):
             continue  # no bilan billed, none due: most sessions
         key = _session_key(invoice, session, lines, index)
-        if _clean_sessions.get(key):
+        if clean_sessions.get(key):
             continue
         findings = list(_session_findings(invoice, session, nomenclature))
-        _clean_sessions.remember(key, not findings)
+        clean_sessions.remember(key, not findings)
         found += findings
     return found
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from kinelint.hookspecs import hookimpl
 from kinelint.i18n import Joined, msg
-from kinelint.rulekit import Verdicts, billed, coefficient_fix, euros, named_act, ruling, session_label, settled
+from kinelint.rulekit import billed, coefficient_fix, euros, named_act, ruling, session_label, settled
 
 from .rules import EARLY_COEFFICIENT, RULES, SUPERSEDED_COEFFICIENT, UNKNOWN_COEFFICIENT
 
@@ -34,13 +34,13 @@ def kinelint_rules():
 
 # Whether an act has nothing for COE to say, by its Line's base (Day, letter, coefficient, bdk: the amount
 # only enters the correction, never whether there is a finding).
-_clean = Verdicts()
+CLEAN = "COE acts"
 
 
 @hookimpl
 def kinelint_check_invoice(invoice, nomenclature):
     lines = billed(invoice, nomenclature)
-    if settled(_clean, lines.act_bases, lines.acts, _verdict, invoice, nomenclature):
+    if settled(lines.verdicts[CLEAN], lines.act_bases, lines.acts, _verdict, invoice, nomenclature):
         return []  # nearly every invoice: one lookup per act
     found = []
     for session in invoice.sessions:

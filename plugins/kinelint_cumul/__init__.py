@@ -5,20 +5,20 @@ from __future__ import annotations
 from operator import attrgetter
 
 from kinelint.hookspecs import hookimpl
-from kinelint.rulekit import Verdicts, billed
+from kinelint.rulekit import billed
 
 from kinelint_cumul import acts, checks
 from kinelint_cumul.rules import RULES
 
 # Per act Line base (Day, letter, coefficient, bdk): "B" for a BDK, "T" for an act that, alone in its
 # session beside BDKs, leaves the act checks nothing to say (``acts.lone_treatment``), False otherwise.
-_acts = Verdicts()
+ACTS = "CUM acts"
 # Per session with fees, by everything the fee checks read (its Day: the fee groups and facts; whether it is
 # at home; its fee codes): (nothing to say, a specific indemnity at home).
-_fee_sessions = Verdicts()
+FEE_SESSIONS = "CUM fee sessions"
 # Per home visit with a specific indemnity, by everything the act checks read then (its Day, fee codes, and
 # its acts' Line bases: letter, coefficient, bdk): True when they find nothing.
-_specific_visits = Verdicts()
+SPECIFIC_VISITS = "CUM specific visits"
 _SESSION, _CODE = attrgetter("session_index"), attrgetter("code")
 
 
@@ -37,10 +37,10 @@ def kinelint_check_invoice(invoice, nomenclature):
 def _nothing_to_say(invoice, nomenclature) -> bool:
     """Every session has one act besides BDKs, a lone treatment, and each session with fees is known clean."""
     lines = billed(invoice, nomenclature)
-    get = _acts.get
-    verdicts = list(map(get, lines.act_bases))
+    memo = lines.verdicts[ACTS]
+    verdicts = list(map(memo.get, lines.act_bases))
     if None in verdicts:
-        verdicts = [_act_verdict(act, base) if verdict is None else verdict
+        verdicts = [memo.remember(base, _act_verdict(act, base)) if verdict is None else verdict
                     for act, base, verdict in zip(lines.acts, lines.act_bases, verdicts)]
     if not all(verdicts):
         return False
@@ -54,28 +54,28 @@ def _nothing_to_say(invoice, nomenclature) -> bool:
     if not lines.fees:
         return True
     bases, starts = lines.act_bases, lines.starts
+    fee_sessions, specific_visits = lines.verdicts[FEE_SESSIONS], lines.verdicts[SPECIFIC_VISITS]
     for index, session in enumerate(sessions):
         if session.fees:
             day = lines.days[index]
             codes = tuple(map(_CODE, session.fees))
             key = (day, session.place == "domicile", codes)
-            quiet, specific = _fee_sessions.get(key) or _fee_sessions.remember(
+            quiet, specific = fee_sessions.get(key) or fee_sessions.remember(
                 key, _fee_verdict(session, day, nomenclature))
             if not quiet:
                 return False
             if specific:
                 key = (day, codes, *bases[starts[index]:starts[index + 1]])
-                clean = _specific_visits.get(key)
+                clean = specific_visits.get(key)
                 if clean is None:
-                    clean = _specific_visits.remember(key, _acts_clean(session, day, nomenclature))
+                    clean = specific_visits.remember(key, _acts_clean(session, day, nomenclature))
                 if not clean:
                     return False
     return True
 
 
 def _act_verdict(act, base):
-    verdict = "B" if act.bdk else "T" if acts.lone_treatment(act, base.day) else False
-    return _acts.remember(base, verdict)
+    return "B" if act.bdk else "T" if acts.lone_treatment(act, base.day) else False
 
 
 def _fee_verdict(session, day, nomenclature) -> tuple[bool, bool]:

@@ -15,8 +15,7 @@ from datetime import timedelta
 from kinelint.findings import Edit, Violation
 from kinelint.hookspecs import hookimpl
 from kinelint.i18n import Joined, any_of, msg
-from kinelint.rulekit import (Verdicts, act_name, billed, cents, coefficient_fix, ruling, session_label, settled,
-                              with_total)
+from kinelint.rulekit import act_name, billed, cents, coefficient_fix, ruling, session_label, settled, with_total
 
 from .rules import NO_KNOWN_PRICE, NOT_YET_IN_FORCE, RETIRED_ACT, RETIRED_FEE, RETIRED_LETTER, RULES, UNKNOWN_CODE
 
@@ -28,16 +27,15 @@ def kinelint_rules():
 
 # Whether an act (fee) is in force, by its Line's base (Day; letter, coefficient, bdk, or the fee's code: all
 # that _act_in_force and _fee_in_force read): a lookup for nearly every one.
-_acts_in_force = Verdicts()
-_fees_in_force = Verdicts()
+ACTS_IN_FORCE, FEES_IN_FORCE = "OBS acts", "OBS fees"
 
 
 @hookimpl
 def kinelint_check_invoice(invoice, nomenclature):
     # Nearly every act and fee is in force: one lookup each first, the wording only for the rest.
     lines = billed(invoice, nomenclature)
-    if (settled(_acts_in_force, lines.act_bases, lines.acts, _act_verdict)
-            and settled(_fees_in_force, lines.fee_bases, lines.fees, _fee_verdict)):
+    if (settled(lines.verdicts[ACTS_IN_FORCE], lines.act_bases, lines.acts, _act_verdict)
+            and settled(lines.verdicts[FEES_IN_FORCE], lines.fee_bases, lines.fees, _fee_verdict)):
         return []
     found = []
     for session in invoice.sessions:

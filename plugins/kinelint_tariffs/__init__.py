@@ -16,7 +16,7 @@ from operator import attrgetter
 from kinelint.findings import Edit, Violation
 from kinelint.hookspecs import hookimpl
 from kinelint.i18n import Joined, Money, msg
-from kinelint.rulekit import Verdicts, act_name, billed, cents, euros, ruling, session_label, settled, with_total
+from kinelint.rulekit import act_name, billed, cents, euros, ruling, session_label, settled, with_total
 
 from kinelint_tariffs.rules import ACT_AMOUNT, FEE_AMOUNT, FEE_QUANTITY, RULES, TOTAL
 
@@ -28,8 +28,8 @@ def kinelint_rules():
 # Whether an act or a fee has nothing to say, by its Line: everything that decides it (the Day, that is the
 # epoch of the date, the territory and the nomenclature; letter, coefficient, amount, bdk or code, quantity,
 # amount). Most acts of a batch repeat a few hundred combinations.
-_clean_acts = Verdicts()  # act Line -> True when _check_act finds nothing
-_clean_fees = Verdicts()  # fee Line -> True when the fee checks find nothing
+CLEAN_ACTS = "TAR acts"  # act Line -> True when _check_act finds nothing
+CLEAN_FEES = "TAR fees"  # fee Line -> True when the fee checks find nothing
 _AMOUNT = attrgetter("amount")
 ZERO = Decimal("0")
 
@@ -41,8 +41,9 @@ def kinelint_check_invoice(invoice, nomenclature):
     # The acts' amounts, then the fees', from 0: _check_total's sum, in its order.
     total = sum(map(_AMOUNT, lines.fees), sum(map(_AMOUNT, lines.acts), ZERO))
     if (invoice.total == total
-            and settled(_clean_acts, lines.act_lines, lines.acts, _act_verdict, invoice)
-            and settled(_clean_fees, lines.fee_lines, lines.fees, _fee_verdict, invoice, nomenclature)):
+            and settled(lines.verdicts[CLEAN_ACTS], lines.act_lines, lines.acts, _act_verdict, invoice)
+            and settled(lines.verdicts[CLEAN_FEES], lines.fee_lines, lines.fees, _fee_verdict, invoice,
+                        nomenclature)):
         return []
     return _findings(invoice, nomenclature)
 
