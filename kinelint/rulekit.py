@@ -12,15 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from operator import attrgetter
 
 from kinelint.findings import Edit, Violation
 from kinelint.i18n import Joined, Message, Money, Term, msg
+from kinelint.nomenclature.day import Verdicts
 
 CENT = Decimal("0.01")
 
 # The primary text every rule's source cites: the NGAP as consolidated by the Assurance Maladie.
 NGAP = ("NGAP, version en vigueur du 21/06/2026 "
         "(https://www.ameli.fr/sites/default/files/Documents/NGAP-21062026.pdf)")
+
 
 
 def act_name(day, letter: str, coefficient: Decimal) -> Message:
@@ -110,3 +113,82 @@ def coefficient_fix(invoice, act, instead, day) -> tuple[tuple[Edit, ...], Decim
     fix = with_total(invoice, *edits, Edit(act.pointer + "/amount", expected))
     money = cents(act.coefficient * billed_value.amount) - expected if billed_value is not None else None
     return fix, money
+
+
+class Billed:
+    """What one invoice bills, line by line, with the Day of each session: what every family looks up.
+
+    Why: seven families ask the same first questions of every invoice (the Day of each session, each act
+    and fee); asked once and shared (``billed``), each family's "nothing to say" test is a few lookups
+    in C (``all(map(verdicts.get, billed.act_lines))``). ``days`` has one Day per session; ``acts`` and
+    ``act_lines`` (each act's ``Line``: letter, coefficient, amount, bdk) run flat across sessions in
+    invoice order, session ``i``'s from ``starts[i]`` to ``starts[i + 1]``; ``fees`` and ``fee_lines``
+    (code, quantity, amount) run flat the same way. ``act_bases`` and ``fee_bases`` are the lines'
+    bases (without the numbers: letter, coefficient, bdk; code), for verdicts that read no amount.
+    ``verdicts`` is where the families keep theirs: the nomenclature's ``remembered``, a bounded
+    ``Verdicts`` by name (they rest on its answers, and go with it).
+    """
+
+    __slots__ = ("days", "acts", "act_lines", "act_bases", "starts", "fees", "fee_lines", "fee_bases", "verdicts")
+
+    def __init__(self, invoice, nomenclature) -> None:
+        on, territory = nomenclature.on, invoice.territory
+        days, acts, act_lines, starts, fees, fee_lines = [], [], [], [0], [], []
+        add_day, add_line, add_start = days.append, act_lines.append, starts.append
+        for session in invoice.sessions:
+            day = on(session.date, territory)
+            add_day(day)
+            known = day.lines.get
+            these = session.acts
+            acts += these
+            for act in these:
+                key = (act.letter, act.coefficient, act.amount, act.bdk)
+                add_line(known(key) or day.line(key))
+            add_start(len(act_lines))
+            if session.fees:
+                fees += session.fees
+                for fee in session.fees:
+                    key = (fee.code, fee.quantity, fee.amount)
+                    fee_lines.append(known(key) or day.line(key))
+        self.days, self.acts, self.act_lines, self.starts = days, acts, act_lines, starts
+        self.fees, self.fee_lines = fees, fee_lines
+        self.act_bases, self.fee_bases = list(map(_BASE, act_lines)), list(map(_BASE, fee_lines))
+        self.verdicts = nomenclature.remembered
+
+
+_BASE = attrgetter("base")
+_last: tuple = (None, None, None)  # (invoice, nomenclature, its Billed): the one being checked
+
+
+def billed(invoice, nomenclature) -> Billed:
+    """The ``Billed`` of an invoice: built by the first family that asks, shared by the next ones.
+
+    One invoice is remembered (families are called one after the other on it), by identity; the
+    reference held keeps that identity from being reused.
+    """
+    global _last
+    last = _last
+    if last[0] is invoice and last[1] is nomenclature:
+        return last[2]
+    found = Billed(invoice, nomenclature)
+    _last = (invoice, nomenclature, found)
+    return found
+
+
+def settled(verdicts: Verdicts, keys, items, judge, *context) -> bool:
+    """True when every key's verdict is clean (truthy); the keys not yet seen are judged and remembered.
+
+    ``keys`` is a sequence (read twice), ``judge(item, key, *context)`` gives the verdict of the key from
+    one item that has it (``items`` run along ``keys``). Stops at the first fault: the family then looks
+    at the whole invoice anyway.
+    """
+    get = verdicts.get
+    if all(map(get, keys)):
+        return True
+    for key, item in zip(keys, items):
+        verdict = get(key)
+        if verdict is None:
+            verdict = verdicts.remember(key, judge(item, key, *context))
+        if not verdict:
+            return False
+    return True

@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import lru_cache
 from inspect import signature
 
-from .day import Day
+from .day import Day, Remembered
 from .records import (
     TERRITORIES,
     Act,
@@ -99,6 +99,8 @@ class Nomenclature:
             setattr(self, name, _remembered(getattr(self, name), representative))
         self._representative = representative
         self._days: dict[tuple[date, str], Day] = {}  # one per epoch and territory: a few dozen
+        # What the rule families remember of this nomenclature's answers (``rulekit.billed(...).verdicts``).
+        self.remembered = Remembered()
         self.on = lru_cache(maxsize=MEMO_LIMIT)(self.on)
         self._acts_by_epoch = lru_cache(maxsize=MEMO_LIMIT)(self._acts.on)
 

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 from kinelint.hookspecs import hookimpl
 
+from kinelint_approval.checks import check_invoice, nothing_to_say
+from kinelint_approval.rules import RULES
+
 
 @hookimpl
 def kinelint_rules():
-    from kinelint_approval.rules import RULES
-
     return list(RULES)
 
 
 @hookimpl
 def kinelint_check_invoice(invoice, nomenclature):
-    from kinelint_approval.checks import check_invoice
-
+    if nothing_to_say(invoice, nomenclature):
+        return []
     return list(check_invoice(invoice, nomenclature))
 
 

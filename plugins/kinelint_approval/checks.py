@@ -8,12 +8,41 @@ sessions past a threshold is one fault (no approval recorded), not ten.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from operator import attrgetter
 
 from kinelint.findings import Violation
 from kinelint.i18n import msg
-from kinelint.rulekit import named_act, ruling, session_label
+from kinelint.rulekit import billed, named_act, ruling, session_label
 
 from kinelint_approval.rules import GRANTED_BEFORE_REQUESTED, MISSING_APPROVAL, REQUESTED_AFTER_SESSION
+
+
+# Per act Line base (Day, letter, coefficient, bdk): one more than the session number past which the act
+# needs prior approval (its reference threshold + 1: never 0, so a missing verdict is the only falsy one),
+# NEVER when it never does (a BDK, an act without a threshold, or unknown). Integers only: compared in C.
+THRESHOLDS = "DAP thresholds"
+NEVER = 1 << 62
+_NUMBER = attrgetter("number")
+
+
+def nothing_to_say(invoice, nomenclature) -> bool:
+    """True when ``check_invoice`` finds nothing: no act's threshold is below the invoice's highest session
+    number, and the approval's dates are in order (nearly every invoice: one lookup per act)."""
+    approval = invoice.prior_approval
+    if approval is not None and approval.granted_on is not None and approval.granted_on < approval.requested_on:
+        return False
+    lines = billed(invoice, nomenclature)
+    keys, thresholds = lines.act_bases, lines.verdicts[THRESHOLDS]
+    after = list(map(thresholds.get, keys))
+    if not all(after):
+        after = [found or thresholds.remember(base, _threshold_of(act, base))
+                 for act, base, found in zip(lines.acts, keys, after)]
+    return not after or min(after) > max(map(_NUMBER, invoice.sessions))
+
+
+def _threshold_of(act, base) -> int:
+    known = None if act.bdk else base.day.act(act.letter, act.coefficient)
+    return NEVER if known is None or known.prior_approval is None else known.prior_approval + 1
 
 
 def check_invoice(invoice, nomenclature) -> Iterator[Violation]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from kinelint.hookspecs import hookimpl
 
+from kinelint_bdk.checks import check_invoice
+
 
 @hookimpl
 def kinelint_rules():
@@ -14,9 +16,7 @@ def kinelint_rules():
 
 @hookimpl
 def kinelint_check_invoice(invoice, nomenclature):
-    from kinelint_bdk.checks import check_invoice
-
-    return list(check_invoice(invoice, nomenclature))
+    return check_invoice(invoice, nomenclature)
 
 
 @hookimpl

@@ -9,23 +9,56 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from operator import attrgetter
 
 from kinelint.findings import Violation
 from kinelint.i18n import N_, Joined, Message, Term, any_of, msg
-from kinelint.rulekit import act_name, ruling, session_label
+from kinelint.rulekit import act_name, billed, ruling, session_label
 
 ONE_DAY = timedelta(days=1)
 
 KIND_WORDS = {"general": N_("general"), "neurological": N_("neurological and muscular affections")}
 
 
-def check_invoice(invoice, nomenclature) -> Iterator[Violation]:
-    for session in invoice.sessions:
-        if session.number != 1 and not any(act.bdk for act in session.acts):
-            continue  # no bilan billed, none due: most sessions, nothing to judge
-        rule = nomenclature.bdk_rule(session.date)
-        if rule is not None:
-            yield from _SessionCheck(invoice, session, rule, nomenclature).run()
+# Whether a session judged here has nothing to say, by everything its checks read (_session_key).
+CLEAN_SESSIONS = "BDK sessions"
+_NUMBER, _BDK = attrgetter("number"), attrgetter("bdk")
+
+
+def check_invoice(invoice, nomenclature) -> list[Violation]:
+    sessions = invoice.sessions
+    lines = billed(invoice, nomenclature)
+    if 1 not in map(_NUMBER, sessions) and not any(map(_BDK, lines.acts)):
+        return []  # no bilan billed, none due: most invoices, nothing to judge
+    found, clean_sessions = [], lines.verdicts[CLEAN_SESSIONS]
+    for index, session in enumerate(sessions):
+        if session.number != 1 and not any(map(_BDK, session.acts)):
+            continue  # no bilan billed, none due: most sessions
+        key = _session_key(invoice, session, lines, index)
+        if clean_sessions.get(key):
+            continue
+        findings = list(_session_findings(invoice, session, nomenclature))
+        clean_sessions.remember(key, not findings)
+        found += findings
+    return found
+
+
+def _session_key(invoice, session, lines, index) -> tuple:
+    """What ``_SessionCheck`` reads of a session: its Day (epoch, territory, nomenclature: the BDK rule,
+    letters in force, act kinds), its number, whether it is telecare (the only use of its place), the
+    prescription's number of sessions where the rule of the day has a minimum series (its only use), and
+    its acts' Line bases (letter, coefficient, bdk: no amount is read here)."""
+    day = lines.days[index]
+    rule = day.bdk_rule
+    prescribed = invoice.sessions_prescribed if rule is not None and rule.min_series is not None else None
+    return (day, session.number, session.place == "telesoin", prescribed,
+            *lines.act_bases[lines.starts[index]:lines.starts[index + 1]])
+
+
+def _session_findings(invoice, session, nomenclature) -> Iterator[Violation]:
+    rule = nomenclature.bdk_rule(session.date)
+    if rule is not None:
+        yield from _SessionCheck(invoice, session, rule, nomenclature).run()
 
 
 class _SessionCheck:

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from kinelint.hookspecs import hookimpl
 from kinelint.i18n import Joined, msg
-from kinelint.rulekit import coefficient_fix, euros, named_act, ruling, session_label
+from kinelint.rulekit import billed, coefficient_fix, euros, named_act, ruling, session_label, settled
 
 from .rules import EARLY_COEFFICIENT, RULES, SUPERSEDED_COEFFICIENT, UNKNOWN_COEFFICIENT
 
@@ -32,23 +32,45 @@ def kinelint_rules():
     return list(RULES)
 
 
+# Whether an act has nothing for COE to say, by its Line's base (Day, letter, coefficient, bdk: the amount
+# only enters the correction, never whether there is a finding).
+CLEAN = "COE acts"
+
+
 @hookimpl
 def kinelint_check_invoice(invoice, nomenclature):
+    lines = billed(invoice, nomenclature)
+    if settled(lines.verdicts[CLEAN], lines.act_bases, lines.acts, _verdict, invoice, nomenclature):
+        return []  # nearly every invoice: one lookup per act
+    found = []
     for session in invoice.sessions:
         day = nomenclature.on(session.date, invoice.territory)
         for act in session.acts:
-            if act.bdk or day.letter_status(act.letter).state != "in_force":
-                continue
-            status = day.coefficient_status(act.letter, act.coefficient)
-            if status.state == "valid":  # nearly every act: nothing to word
-                continue
-            wording = _Wording(nomenclature, invoice.territory, session.date, day)
-            message = wording.describe(status, act)
-            if message is not None:
-                code, text = message
-                fix, money_at_stake = coefficient_fix(invoice, act, wording.instead(status, act), day)
-                yield ruling(code, msg("{where}: {text}", where=session_label(session), text=text),
-                             act.pointer + "/coefficient", [status.fact], fix=fix, money=money_at_stake)
+            violation = _check_act(invoice, session, act, day, nomenclature)
+            if violation is not None:
+                found.append(violation)
+    return found
+
+
+def _verdict(act, base, invoice, nomenclature) -> bool:
+    return _check_act(invoice, invoice.sessions[act.session_index], act, base.day, nomenclature) is None
+
+
+def _check_act(invoice, session, act, day, nomenclature):
+    """The finding on one act's coefficient, or None."""
+    if act.bdk or day.letter_status(act.letter).state != "in_force":
+        return None
+    status = day.coefficient_status(act.letter, act.coefficient)
+    if status.state == "valid":  # nearly every act: nothing to word
+        return None
+    wording = _Wording(nomenclature, invoice.territory, session.date, day)
+    message = wording.describe(status, act)
+    if message is None:
+        return None
+    code, text = message
+    fix, money_at_stake = coefficient_fix(invoice, act, wording.instead(status, act), day)
+    return ruling(code, msg("{where}: {text}", where=session_label(session), text=text),
+                  act.pointer + "/coefficient", [status.fact], fix=fix, money=money_at_stake)
 
 
 class _Wording:

@@ -26,42 +26,59 @@ SUPPLEMENTS = ("balneotherapy", "bandage")
 
 def check_invoice(invoice, nomenclature) -> Iterator:
     bilans = []  # isolated bilans: (session, act, known)
-    on, territory, group = nomenclature.on, invoice.territory, nomenclature.fee_group
+    on, territory = nomenclature.on, invoice.territory
     for session in invoice.sessions:
-        day = on(session.date, territory)
-        specific = False
-        if session.fees and session.place == "domicile":  # away from home a travel fee is CUM004's
-            for fee in session.fees:
-                if group(fee.code) == "specific":
-                    specific = True
-                    break
-        if not specific and _one_plain_act(session, day):
-            continue  # most sessions: one act (beside a BDK or not) of a letter with nothing but treatments
-        acts = []
-        treatments = others = 0  # acts other than BDKs: rehabilitation ones, and the rest (or unknown)
-        for act in session.acts:
-            known = day.act(act.letter, act.coefficient)
-            acts.append((act, known))
-            if act.bdk:
-                continue
-            if known is not None and known.kind == REHABILITATION:
-                treatments += 1
-            else:
-                others += 1
-                if known is not None and known.kind == "isolated_bilan":
-                    bilans.append((session, act, known))
-        one_treatment = treatments == 1 and not others
-        if specific or not one_treatment:
-            judged = _Session(session, day, nomenclature, acts)
-            if specific:
-                yield from judged.specific_without_its_act()
-            if not one_treatment:
-                yield from judged.codings()
+        yield from check_session(session, on(session.date, territory), nomenclature, bilans)
     if bilans:  # rare: only now look for the invoice's first rehabilitation act
         treatment = _first_treatment(invoice, nomenclature)
         if treatment is not None:
             for session, act, known in bilans:
                 yield _isolated_bilan(session, act, known, *treatment)
+
+
+def check_session(session, day, nomenclature, bilans: list) -> Iterator:
+    """The findings of one session; its isolated bilans are added to ``bilans`` (judged per invoice)."""
+    specific = False
+    if session.fees and session.place == "domicile":  # away from home a travel fee is CUM004's
+        group = nomenclature.fee_group
+        for fee in session.fees:
+            if group(fee.code) == "specific":
+                specific = True
+                break
+    if not specific and _one_plain_act(session, day):
+        return  # most sessions: one act (beside a BDK or not) of a letter with nothing but treatments
+    acts = []
+    treatments = others = 0  # acts other than BDKs: rehabilitation ones, and the rest (or unknown)
+    for act in session.acts:
+        known = day.act(act.letter, act.coefficient)
+        acts.append((act, known))
+        if act.bdk:
+            continue
+        if known is not None and known.kind == REHABILITATION:
+            treatments += 1
+        else:
+            others += 1
+            if known is not None and known.kind == "isolated_bilan":
+                bilans.append((session, act, known))
+    one_treatment = treatments == 1 and not others
+    if specific or not one_treatment:
+        judged = _Session(session, day, nomenclature, acts)
+        if specific:
+            yield from judged.specific_without_its_act()
+        if not one_treatment:
+            yield from judged.codings()
+
+
+def lone_treatment(act, day) -> bool:
+    """True when ``act``, the one act of a session besides BDKs, leaves the act checks nothing to say of a
+    session without a specific indemnity: a rehabilitation act, or any act of a letter that has nothing
+    else that day (an unknown coefficient of such a letter is COE's)."""
+    if act.bdk:
+        return False
+    if act.letter not in day.letters_where(_beyond_treatment):
+        return True
+    known = day.act(act.letter, act.coefficient)
+    return known is not None and known.kind == REHABILITATION
 
 
 def _one_plain_act(session, day) -> bool:

@@ -18,16 +18,20 @@ TRAVEL_GROUPS = ("travel", "specific", "km")
 
 def check_invoice(invoice, nomenclature) -> Iterator[Violation]:
     for session in invoice.sessions:
-        if len(session.fees) < (2 if session.at_home else 1):
-            continue  # every rule below needs two fees together, or a travel fee away from home
-        fees = [(fee, group) for fee in session.fees if (group := nomenclature.fee_group(fee.code)) is not None]
-        judge = _Judge(session, nomenclature)
-        yield from judge.travel_outside_home(fees)
-        yield from judge.duplicates(fees)
-        if session.at_home:  # elsewhere every travel fee is already wrong on its own (CUM004)
-            yield from judge.specific_together(fees)
-            yield from judge.specific_with_ifd(fees)
-        yield from judge.night_and_sunday(fees)
+        yield from check_session(session, nomenclature)
+
+
+def check_session(session, nomenclature) -> Iterator[Violation]:
+    if len(session.fees) < (2 if session.at_home else 1):
+        return  # every rule below needs two fees together, or a travel fee away from home
+    fees = [(fee, group) for fee in session.fees if (group := nomenclature.fee_group(fee.code)) is not None]
+    judge = _Judge(session, nomenclature)
+    yield from judge.travel_outside_home(fees)
+    yield from judge.duplicates(fees)
+    if session.at_home:  # elsewhere every travel fee is already wrong on its own (CUM004)
+        yield from judge.specific_together(fees)
+        yield from judge.specific_with_ifd(fees)
+    yield from judge.night_and_sunday(fees)
 
 
 class _Judge:

@@ -15,7 +15,7 @@ from datetime import timedelta
 from kinelint.findings import Edit, Violation
 from kinelint.hookspecs import hookimpl
 from kinelint.i18n import Joined, any_of, msg
-from kinelint.rulekit import act_name, cents, coefficient_fix, ruling, session_label, with_total
+from kinelint.rulekit import act_name, billed, cents, coefficient_fix, ruling, session_label, settled, with_total
 
 from .rules import NO_KNOWN_PRICE, NOT_YET_IN_FORCE, RETIRED_ACT, RETIRED_FEE, RETIRED_LETTER, RULES, UNKNOWN_CODE
 
@@ -25,9 +25,18 @@ def kinelint_rules():
     return list(RULES)
 
 
+# Whether an act (fee) is in force, by its Line's base (Day; letter, coefficient, bdk, or the fee's code: all
+# that _act_in_force and _fee_in_force read): a lookup for nearly every one.
+ACTS_IN_FORCE, FEES_IN_FORCE = "OBS acts", "OBS fees"
+
+
 @hookimpl
 def kinelint_check_invoice(invoice, nomenclature):
-    # Nearly every act and fee is in force: a quick test first, the wording only for the rest.
+    # Nearly every act and fee is in force: one lookup each first, the wording only for the rest.
+    lines = billed(invoice, nomenclature)
+    if (settled(lines.verdicts[ACTS_IN_FORCE], lines.act_bases, lines.acts, _act_verdict)
+            and settled(lines.verdicts[FEES_IN_FORCE], lines.fee_bases, lines.fees, _fee_verdict)):
+        return []
     found = []
     for session in invoice.sessions:
         day = nomenclature.on(session.date, invoice.territory)
@@ -38,6 +47,14 @@ def kinelint_check_invoice(invoice, nomenclature):
             if not _fee_in_force(fee, day):
                 found.extend(_check_fee(fee, session, invoice, nomenclature))
     return found
+
+
+def _act_verdict(act, base) -> bool:
+    return _act_in_force(act, base.day)
+
+
+def _fee_verdict(fee, base) -> bool:
+    return _fee_in_force(fee, base.day)
 
 
 def _act_in_force(act, day) -> bool:

@@ -11,11 +11,12 @@ money at stake (billed - expected).
 from __future__ import annotations
 
 from decimal import Decimal
+from operator import attrgetter
 
 from kinelint.findings import Edit, Violation
 from kinelint.hookspecs import hookimpl
 from kinelint.i18n import Joined, Money, msg
-from kinelint.rulekit import act_name, cents, euros, ruling, session_label, with_total
+from kinelint.rulekit import act_name, billed, cents, euros, ruling, session_label, settled, with_total
 
 from kinelint_tariffs.rules import ACT_AMOUNT, FEE_AMOUNT, FEE_QUANTITY, RULES, TOTAL
 
@@ -24,8 +25,40 @@ def kinelint_rules():
     return list(RULES)
 
 
+# Whether an act or a fee has nothing to say, by its Line: everything that decides it (the Day, that is the
+# epoch of the date, the territory and the nomenclature; letter, coefficient, amount, bdk or code, quantity,
+# amount). Most acts of a batch repeat a few hundred combinations.
+CLEAN_ACTS = "TAR acts"  # act Line -> True when _check_act finds nothing
+CLEAN_FEES = "TAR fees"  # fee Line -> True when the fee checks find nothing
+_AMOUNT = attrgetter("amount")
+ZERO = Decimal("0")
+
+
 @hookimpl
 def kinelint_check_invoice(invoice, nomenclature):
+    """Nothing to say (nearly every invoice): a lookup per act and fee, and the total; else every finding."""
+    lines = billed(invoice, nomenclature)
+    # The acts' amounts, then the fees', from 0: _check_total's sum, in its order.
+    total = sum(map(_AMOUNT, lines.fees), sum(map(_AMOUNT, lines.acts), ZERO))
+    if (invoice.total == total
+            and settled(lines.verdicts[CLEAN_ACTS], lines.act_lines, lines.acts, _act_verdict, invoice)
+            and settled(lines.verdicts[CLEAN_FEES], lines.fee_lines, lines.fees, _fee_verdict, invoice,
+                        nomenclature)):
+        return []
+    return _findings(invoice, nomenclature)
+
+
+def _act_verdict(act, line, invoice) -> bool:
+    return _check_act(invoice, invoice.sessions[act.session_index], act, line.day) is None
+
+
+def _fee_verdict(fee, line, invoice, nomenclature) -> bool:
+    day = line.day
+    return day.fee_status(fee.code).state != "in_force" or not any(
+        True for _ in _check_fee(invoice, invoice.sessions[fee.session_index], fee, day, nomenclature))
+
+
+def _findings(invoice, nomenclature) -> list[Violation]:
     found = []
     for session in invoice.sessions:
         day = nomenclature.on(session.date, invoice.territory)
@@ -95,7 +128,7 @@ def _check_fee(invoice, session, fee, day, nomenclature):
 
 def _check_total(invoice):
     lines = [a.amount for s in invoice.sessions for a in s.acts] + [f.amount for s in invoice.sessions for f in s.fees]
-    expected = sum(lines, Decimal("0"))
+    expected = sum(lines, ZERO)
     if invoice.total != expected:
         difference = invoice.total - expected
         sign = "+" if difference > 0 else "-"
