@@ -19,6 +19,7 @@ them on its way out.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import pickle
 import signal
@@ -290,6 +291,7 @@ def _start_worker(today, wants_documents: bool, plugin_timeout: float | None = N
     from kinelint.runner import Run
     from kinelint.streams import drop_plugin_output
 
+    gc.freeze()  # what a forked worker inherits is never garbage: its collections leave it alone
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
