@@ -6,7 +6,14 @@ chunk and sends back located findings plus, for the batch rules, the small
 ``keys`` of each valid invoice. The main process feeds those keys to the
 batch checkers in run order, so the findings, and their order, are exactly
 those of a one-process run. At most a few chunks are in flight: memory stays
-flat on a batch of any size.
+flat on a batch of any size. What comes back is compact: the findings of the
+few documents that have some, the places and keys of the valid invoices in
+columns (pickled once, not read back by the worker), the counts.
+
+How many workers (``planned_jobs``): never more than tasks, and for ``auto``
+one per ``BYTES_PER_WORKER`` of input, up to the CPUs the process may use. The
+CLI decides and hands ``in_workers(n)`` to the run (``Run.workers``): this
+module uses the runner's pieces, the runner never imports it.
 
 Processes fail: a worker killed by the OOM killer, a segfault in a C
 extension, a plugin calling ``os._exit``. ``concurrent.futures`` notices a
