@@ -65,8 +65,9 @@ def planned_jobs(paths, exclusions=None, requested: int | None = None, cpus: int
     """
     if requested == 1:
         return 1
-    cpus = cpus or usable_cpus()
-    enough = requested if requested is not None else cpus  # more tasks than this changes nothing
+    if requested is None:
+        cpus = cpus or usable_cpus()
+    enough = requested or cpus  # more tasks than this changes nothing
     total = tasks = 0
     for size, chunked in _input_sizes(paths, exclusions):
         if size is None:  # a pipe
@@ -251,15 +252,15 @@ def _collect(run, observe_keys, workers, source, task, future) -> Iterator[Findi
         run.host.merge_incidents([Incident("", "a worker process died (killed by a signal, out of memory, or a "
                                                "crash in plugin or C code); the tasks it held were checked again",
                                            f"(first {what})")])
-    try:
-        wheres, keys = pickle.loads(result[1])
-    except Exception:  # keys that pickled there and cannot be read here: the task again, key by key
+    packed = _unpacked(result[1])
+    if packed is None:  # keys that pickled there and cannot be read here: the task again, each key read back there
         result = workers.alone(task, verify=True)
         if result is None:
             run.host.merge_incidents([Incident("", f"a worker process died while checking {_task_name(task)} "
                                                    "again: its findings are missing")])
             return
-        wheres, keys = pickle.loads(result[1])
+        packed = _unpacked(result[1]) or ((), ())
+    wheres, keys = packed
     findings, _, documents, invoices, incidents, signature = result
     if source.signature is None and source.spool is None:  # the worker read the file: late findings may read it
         source.signature = signature
@@ -273,6 +274,17 @@ def _collect(run, observe_keys, workers, source, task, future) -> Iterator[Findi
         done = before
         run.on_document(DocRef(source, *where))
     yield from _counted(run, findings[done:])
+
+
+def _unpacked(data: bytes) -> tuple | None:
+    """The places and keys a worker packed (``_packed``); None if a plugin's key cannot be unpickled here
+    (whatever its ``__reduce__`` raises: a plugin does not end the run)."""
+    try:
+        return pickle.loads(data)
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
+        return None
 
 
 def _counted(run, findings: list[Finding]) -> Iterator[Finding]:
