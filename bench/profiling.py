@@ -154,21 +154,32 @@ def stages(path: Path, total: float) -> None:
 
     floor, _ = timed(orjson_only)
     seconds, documents = timed(lambda: [d for d in read(SourceFile(str(path), path)) if hasattr(d, "value")])
-    table.add("read + parse (kinelint.sources.read)", seconds, f"{len(documents)} documents")
+    table.add("read + fast path (kinelint.sources.read)", seconds, f"{len(documents)} documents, "
+              f"{sum(d.accepted is not None for d in documents)} typed by the fast path")
     table.add("  of which orjson.loads (the floor)", floor)
+    from kinelint import fastpath
+
+    seconds, _ = timed(lambda: [fastpath.accept(line) for line in lines])
+    table.add("  fastpath.accept per line (no file read)", seconds, "decode + validate + typed view")
+    seconds, _ = timed(lambda: [fastpath._decode(line) for line in lines])
+    table.add("    of which msgspec's typed decode", seconds)
     exact, _ = timed(exact_parse)
-    table.add("  parse() per line (no file read)", exact)
+    table.add("(the exact path: parse() per line)", exact, "for comparison; only texts in doubt take it")
 
     run = new_run()
     host, nomenclature = run.host, run.nomenclature
-    seconds, verdicts = timed(lambda: [run.schema.check(d.value, d.raw) for d in documents])
+    exact_values = [d.exact_value() for d in documents]
+    seconds, verdicts = timed(lambda: [run.schema.check(v, d.raw) for d, v in zip(documents, exact_values)])
+    table.add("(the exact path: SchemaChecker.check)", seconds, f"{sum(map(bool, verdicts))} invalid")
+    fast, _ = timed(lambda: [run.schema._fast.is_valid(v) for v in exact_values])
+    table.add("(  of which jsonschema_rs is_valid)", fast)
     valid = [d for d, v in zip(documents, verdicts) if not v]
-    invalid = [d for d, v in zip(documents, verdicts) if v]
-    fast, _ = timed(lambda: [run.schema._fast.is_valid(d.value) for d in documents])
-    table.add("schema (SchemaChecker.check)", seconds, f"{len(invalid)} invalid")
-    table.add("  of which jsonschema_rs is_valid", fast)
-    seconds, invoices = timed(lambda: [Invoice.from_dict(d.value) for d in valid])
-    table.add("Invoice view (Invoice.from_dict)", seconds, f"{len(valid)} valid")
+    seconds, _ = timed(lambda: [Invoice.from_dict(d.exact_value()) for d in valid])
+    table.add("(the exact path: Invoice.from_dict)", seconds, f"{len(valid)} valid")
+    invoices = [d.accepted.invoice if d.accepted is not None else Invoice.from_dict(d.value) for d in valid]
+    for d in valid:
+        if d.accepted is None:
+            d.value = d.exact_value()
 
     impls = getattr(host, "_invoice_impls", None)
     plugin_total = 0.0
@@ -211,7 +222,7 @@ def stages(path: Path, total: float) -> None:
         def locate_all():
             out = []
             for document, found in to_locate:
-                out.extend(run._locate(document.ref, document.positions(), document.value, found))
+                out.extend(run._locate(document.ref, document.positions(), document.exact_value(), found))
             return out
 
         seconds, findings = timed(locate_all)

@@ -49,7 +49,11 @@ TARGET_RSS_MB = 200.0
 TARGET_RSS_GROWTH = 2.0
 TARGET_ERROR_RATE = 10_000.0
 NOISE = 1.05  # (4a) "never slower": within 5 % of one process (medians of runs of ~0.3 s on a shared machine)
+TARGET_ARRAY_RATIO = 1.2  # issue 14, target 2: the same invoices as a .json array, time and peak RSS
+ARRAY_RSS_ALLOWANCE_MB = 16.0  # "plus a constant": the array reader's buffers (a block or two of text)
+TARGET_ERROR_SHARE = 0.5  # issue 14, target 3: the error path at least half the clean rate, one process
 LARGE = 500_000
+REFERENCE: Path | None = None  # --reference: another checkout measured side by side (PYTHONPATH)
 
 
 @dataclass
@@ -57,7 +61,10 @@ class Run:
     seconds: float
     rss_mb: float | None = None
     status: int = 0
-    cpu_seconds: float | None = None  # user + sys of the child and the workers it waited for
+    cpu: float | None = None  # user + system seconds of the child (or of the floor's loop)
+
+
+CPU_TIME = False  # --cpu: ratios and rates from CPU time (a shared machine), not wall time
 
 
 @dataclass
@@ -69,6 +76,8 @@ class Measure:
 
     @property
     def seconds(self) -> float:
+        if CPU_TIME and all(r.cpu is not None for r in self.runs):
+            return statistics.median(r.cpu for r in self.runs)
         return statistics.median(r.seconds for r in self.runs)
 
     @property
@@ -99,11 +108,15 @@ def cli_has_jobs() -> bool:
     return "--jobs" in done.stdout
 
 
-def run_child(command: list[str], stdout_path: str = os.devnull) -> Run:
-    """Wall time and peak RSS of one child process (its own rusage, from wait4)."""
+def run_child(command: list[str], stdout_path: str = os.devnull, reference: bool = False) -> Run:
+    """Wall time and peak RSS of one child process (its own rusage, from wait4); ``reference``: the
+    kinelint of ``--reference`` (its checkout first on PYTHONPATH)."""
+    environment = None
+    if reference:
+        environment = dict(os.environ, PYTHONPATH=f"{REFERENCE}{os.pathsep}{REFERENCE / 'plugins'}")
     with open(stdout_path, "wb") as out:
         started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.PIPE, cwd=REPO)
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.PIPE, cwd=REPO, env=environment)
         stderr = process.stderr.read()
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - started
@@ -116,11 +129,11 @@ def run_child(command: list[str], stdout_path: str = os.devnull) -> Run:
 
 def floor_run(path: Path) -> Run:
     loads = orjson.loads
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with open(path, "rb") as handle:
         for line in handle:
             loads(line)
-    return Run(time.perf_counter() - started)
+    return Run(time.perf_counter() - started, cpu=time.process_time() - cpu)
 
 
 def lint_command(path: Path, jobs: int | None) -> list[str]:
@@ -185,10 +198,31 @@ def measure_size(size: int, args, jobs_ok: bool, results: dict) -> None:
     lint = Measure("lint1", size, [run_child(lint_command(path, one)) for _ in range(repeat)])
     say(f"[{size:,}]   {lint.seconds:.1f} s, {fmt_rate(lint.rate)}, peak RSS {lint.rss_mb:.0f} MB")
     entry = {"floor": floor, "lint1": lint, "batch": path.name, "bytes": path.stat().st_size}
+    array = array_of(path)
+    say(f"[{size:,}] the same invoices as a .json array ({repeat}x)")
+    entry["array1"] = Measure("array1", size, [run_child(lint_command(array, one)) for _ in range(repeat)])
+    if REFERENCE is not None:
+        say(f"[{size:,}] the reference ({REFERENCE}): JSON Lines and array, one process ({repeat}x)")
+        entry["ref_lint1"] = Measure("ref_lint1", size, [run_child(lint_command(path, one), reference=True)
+                                                           for _ in range(repeat)])
+        entry["ref_array1"] = Measure("ref_array1", size, [run_child(lint_command(array, one), reference=True)
+                                                             for _ in range(repeat)])
     if jobs_ok:
         say(f"[{size:,}] lint --jobs 2 ({repeat}x)")
         entry["lint2"] = Measure("lint2", size, [run_child(lint_command(path, 2)) for _ in range(repeat)])
     results["sizes"][size] = entry
+
+
+def array_of(path: Path) -> Path:
+    """The batch's invoices as one pretty-ish ``.json`` array (one element a line), written once."""
+    array = path.with_suffix(".array.json")
+    if not array.exists() or array.stat().st_mtime < path.stat().st_mtime:
+        with open(path, "rb") as lines, open(array, "wb") as out:
+            out.write(b"[\n")
+            for number, line in enumerate(lines):
+                out.write((b",\n" if number else b"") + line.rstrip(b"\n"))
+            out.write(b"\n]\n")
+    return array
 
 
 def identical_findings(size: int, args) -> str:
@@ -214,6 +248,14 @@ def measure_errors(size: int, args, jobs_ok: bool) -> Measure:
     runs = args.repeat if size < LARGE else args.repeat_large
     measure = Measure("errors", size, [run_child(lint_command(path, 1 if HAS_JOBS else None)) for _ in range(runs)])
     say(f"[{size:,}]   one process: {measure.seconds:.1f} s, {fmt_rate(measure.rate)}")
+    return measure
+
+
+def measure_errors_reference(size: int, args) -> Measure:
+    path = generate.ensure_batch(OUT, size, args.seed, args.invalid_rate, args.fault_rate)
+    runs = args.repeat if size < LARGE else args.repeat_large
+    measure = Measure("ref_errors", size, [run_child(lint_command(path, 1), reference=True) for _ in range(runs)])
+    say(f"[{size:,}]   the reference, one process: {measure.seconds:.1f} s, {fmt_rate(measure.rate)}")
     return measure
 
 
@@ -291,7 +333,7 @@ def measure_jobs_large(size: int, args) -> dict:
     measures = alternating({jobs: jobs_command([path], jobs) for jobs in ("1", "2")}, runs)
     for name, measure in measures.items():
         measure.size, measure.note = size, f"load {load:.2f}-{os.getloadavg()[0]:.2f}"
-        say(f"  --jobs {name}: {measure.seconds:.2f} s, CPU {statistics.median(r.cpu_seconds for r in measure.runs):.2f} s")
+        say(f"  --jobs {name}: {measure.seconds:.2f} s, CPU {statistics.median(r.cpu for r in measure.runs):.2f} s")
     return measures
 
 
@@ -313,6 +355,25 @@ def report(results: dict, jobs_ok: bool) -> str:
         rows.append(("(b) lint, 1 process", f"{size:,}", f"{lint.seconds:.2f} s", fmt_rate(lint.rate),
                      f"{ratio:.1f}× floor", f"≤ {TARGET_FLOOR_RATIO:g}× (aim {AIM_FLOOR_RATIO:g}×)",
                      verdict(ratio <= TARGET_FLOOR_RATIO)))
+        if "ref_lint1" in entry:
+            before = entry["ref_lint1"]
+            rows.append(("(b) the reference, 1 process", f"{size:,}", f"{before.seconds:.2f} s", fmt_rate(before.rate),
+                         f"{before.seconds / floor.seconds:.1f}× floor", f"now {before.seconds / lint.seconds:.2f}× "
+                         "faster", ""))
+        if "array1" in entry:
+            array = entry["array1"]
+            ratio, rss_ratio = array.seconds / lint.seconds, array.rss_mb / lint.rss_mb
+            rows.append(("(2) the same as a .json array", f"{size:,}", f"{array.seconds:.2f} s", fmt_rate(array.rate),
+                         f"{ratio:.2f}× (b)", f"≤ {TARGET_ARRAY_RATIO:g}×", verdict(ratio <= TARGET_ARRAY_RATIO)))
+            rows.append(("(2) array peak RSS", f"{size:,}", f"{array.rss_mb:.0f} MB", "",
+                         f"{rss_ratio:.2f}× (b) {lint.rss_mb:.0f} MB",
+                         f"≤ {TARGET_ARRAY_RATIO:g}× + {ARRAY_RSS_ALLOWANCE_MB:g} MB",
+                         verdict(array.rss_mb <= TARGET_ARRAY_RATIO * lint.rss_mb + ARRAY_RSS_ALLOWANCE_MB)))
+        if "ref_array1" in entry:
+            before = entry["ref_array1"]
+            rows.append(("(2) the reference, array", f"{size:,}", f"{before.seconds:.2f} s", fmt_rate(before.rate),
+                         f"{before.seconds / entry['ref_lint1'].seconds:.2f}× its JSON Lines",
+                         f"peak {before.rss_mb:.0f} MB", ""))
         if "lint2" in entry:
             two = entry["lint2"]
             speedup = lint.seconds / two.seconds
@@ -337,6 +398,16 @@ def report(results: dict, jobs_ok: bool) -> str:
         rows.append((f"(e) lint, {results['invalid_rate']:.0%} invalid", f"{errors.size:,}", f"{errors.seconds:.2f} s",
                      fmt_rate(errors.rate), f"{errors.rate / TARGET_ERROR_RATE:.2f}× target",
                      f"≥ {fmt_rate(TARGET_ERROR_RATE)}", verdict(errors.rate >= TARGET_ERROR_RATE)))
+    if results.get("errors"):
+        errors, clean = results["errors"], results["sizes"][sizes[0]]["lint1"]
+        share = errors.rate / clean.rate
+        rows.append(("(3) error path vs clean rate", f"{errors.size:,}", "", "", f"{share:.2f}× (b)",
+                     f"≥ {TARGET_ERROR_SHARE:g}×", verdict(share >= TARGET_ERROR_SHARE)))
+    if results.get("ref_errors"):
+        before = results["ref_errors"]
+        rows.append(("(3) the reference, error path", f"{before.size:,}", f"{before.seconds:.2f} s",
+                     fmt_rate(before.rate), f"{before.rate / results['sizes'][sizes[0]]['ref_lint1'].rate:.2f}× its (b)",
+                     "", ""))
     if results.get("errors_default"):
         errors = results["errors_default"]
         rows.append((f"(e) same, default --jobs ({os.cpu_count()} cores)", f"{errors.size:,}",
@@ -363,7 +434,7 @@ def report(results: dict, jobs_ok: bool) -> str:
     if jobs_large:
         speedup = jobs_large["1"].seconds / jobs_large["2"].seconds
         for name, measure in jobs_large.items():
-            cpu = statistics.median(r.cpu_seconds for r in measure.runs)
+            cpu = statistics.median(r.cpu for r in measure.runs)
             rows.append((f"(4b) batch, --jobs {name} (CPU {cpu:.1f} s)", f"{measure.size:,}", f"{measure.seconds:.2f} s",
                          fmt_rate(measure.rate), f"{speedup:.2f}× jobs 1" if name == "2" else "",
                          f"≥ {TARGET_JOBS_SPEEDUP:g}× (2 idle cores)" if name == "2" else "",
@@ -379,7 +450,7 @@ def machine() -> dict:
     import importlib.metadata as md
 
     versions = {}
-    for name in ("kinelint", "orjson", "jsonschema", "jsonschema-rs", "pluggy"):
+    for name in ("kinelint", "orjson", "msgspec", "jsonschema", "jsonschema-rs", "pluggy"):
         try:
             versions[name] = md.version(name)
         except md.PackageNotFoundError:
@@ -410,7 +481,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip", default="", help="comma-separated measures to skip: "
                                                    "jobs,errors,startup,jobs4a,jobs4b,sizes")
     parser.add_argument("--jobs-runs", type=int, default=11, help="alternating rounds of (4a)")
+    parser.add_argument("--cpu", action="store_true",
+                        help="times are CPU time (user + system) of each run, not wall time: for a shared machine")
+    parser.add_argument("--reference", type=Path, help="another checkout (the version before) measured side by side")
     args = parser.parse_args(argv)
+    global REFERENCE, CPU_TIME
+    REFERENCE = args.reference.resolve() if args.reference else None
+    CPU_TIME = args.cpu
     if args.quick:
         args.sizes, args.startup_runs = "2000,20000", min(args.startup_runs, 5)
     sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(",") if s)
@@ -433,6 +510,8 @@ def main(argv: list[str] | None = None) -> int:
             results["jobs_large"] = measure_jobs_large(sizes[0], args)
     if "errors" not in skip:
         results["errors"] = measure_errors(sizes[0], args, jobs_ok)
+        if REFERENCE is not None:
+            results["ref_errors"] = measure_errors_reference(sizes[0], args)
         if jobs_ok:
             results["errors_default"] = measure_errors_default(sizes[0], args)
     if "startup" not in skip:
@@ -443,7 +522,7 @@ def main(argv: list[str] | None = None) -> int:
     info = results["machine"]
     print(f"\nkinelint benchmark, {info['date']}, {info['nproc']} cores ({info['cpu']}), Python {info['python']}, "
           f"commit {info['commit']}; load average {info['load_average'][0]:.2f} at start, "
-          f"{info['load_average_end'][0]:.2f} at end")
+          f"{info['load_average_end'][0]:.2f} at end; times are {'CPU' if CPU_TIME else 'wall'} time")
     print(table)
     if results.get("startup"):
         heavy = ", ".join(f"{name} {us / 1000:.0f} ms" for us, name in results["startup"]["heaviest_imports_of_cli_us"])

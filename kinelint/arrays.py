@@ -20,8 +20,11 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
+import msgspec
+
+from kinelint.fastpath import accept
 from kinelint.i18n import msg
 from kinelint.parsing import BOM, ParseProblem, is_cut_short, parse_at, problem_of
 
@@ -29,9 +32,9 @@ BLOCK = 1 << 20
 _SPACE = re.compile(r"[ \t\n\r]*")
 
 
-@dataclass(frozen=True, slots=True)
-class Element:
-    """One element of the array, with what it takes to locate its findings and read it again."""
+class Element(NamedTuple):
+    """One element of the array, with what it takes to locate its findings and read it again (a named
+    tuple: one is made for every element read)."""
 
     index: int
     value: object
@@ -39,6 +42,7 @@ class Element:
     offset: int  # byte offset in the file
     line: int
     column: int
+    accepted: object = None  # the fast path's typed view when it found the element a valid invoice
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,8 +153,13 @@ class _Buffer:
         return ParseProblem("PRS001", msg("not valid UTF-8 (byte {byte}); invoices must be UTF-8 text", byte=f"0x{byte:02x}"), offset)
 
 
-def elements(stream: BinaryIO, block: int = BLOCK) -> Iterator[Element | Broken]:
-    """The elements of the JSON array in ``stream``, then a ``Broken`` if the text does not end well."""
+def elements(stream: BinaryIO, block: int = BLOCK, wanted: frozenset[int] | None = None) -> Iterator[Element | Broken]:
+    """The elements of the JSON array in ``stream``, then a ``Broken`` if the text does not end well.
+
+    ``wanted``: the indices to read (a late finding reading its elements
+    again); the others are stepped over where that is plain (read as usual
+    where it is not).
+    """
     buffer = _Buffer(stream, block)
     offset = buffer.skip_space(0)
     if buffer.at(offset) != "[":
@@ -159,21 +168,33 @@ def elements(stream: BinaryIO, block: int = BLOCK) -> Iterator[Element | Broken]
     offset = buffer.skip_space(offset + 1)
     index = 0
     closed = buffer.at(offset) == "]"
+    guess = _FIRST_GUESS
     while not closed:
         start = buffer.move_mark(offset)
-        try:
-            value, end = _read_value(buffer)
-        except ParseProblem as problem:
-            yield _broken(buffer, problem.offset, problem.code, problem.message,
-                          f"/{index}{problem.pointer}" if problem.pointer else "")
-            end = _end_of_value(buffer) if problem.code in ("PRS003", "PRS004") else None
-            if end is None:
-                return
-            buffer.move_mark(end)
-        else:
-            raw = buffer.text[start:end].encode("utf-8")
-            yield Element(index, value, raw, buffer.mark_byte, buffer.mark_line, buffer.column(start))
+        skipped = _skipped(buffer, guess) if wanted is not None and index not in wanted else None
+        fast = None if skipped is not None else _fast_element(buffer, guess)
+        if skipped is not None:
+            raw, end = skipped
             buffer.move_mark(end, len(raw))
+        elif fast is not None:
+            raw, accepted, end = fast
+            yield Element(index, None, raw, buffer.mark_byte, buffer.mark_line, buffer.column(start), accepted)
+            buffer.move_mark(end, len(raw))
+            guess = max(_FIRST_GUESS, 2 * len(raw))
+        else:
+            try:
+                value, end = _read_value(buffer)
+            except ParseProblem as problem:
+                yield _broken(buffer, problem.offset, problem.code, problem.message,
+                              f"/{index}{problem.pointer}" if problem.pointer else "")
+                end = _end_of_value(buffer) if problem.code in ("PRS003", "PRS004") else None
+                if end is None:
+                    return
+                buffer.move_mark(end)
+            else:
+                raw = buffer.text[start:end].encode("utf-8")
+                yield Element(index, value, raw, buffer.mark_byte, buffer.mark_line, buffer.column(start))
+                buffer.move_mark(end, len(raw))
         index += 1
         offset = buffer.skip_space(buffer.mark)
         separator = buffer.at(offset)
@@ -189,6 +210,59 @@ def elements(stream: BinaryIO, block: int = BLOCK) -> Iterator[Element | Broken]
         yield _broken(buffer, offset, "PRS002", "invalid JSON: Extra data")
     elif buffer.bad_byte is not None:
         yield _broken(buffer, offset, "PRS001", "")
+
+
+# How far past an element's start the fast path first looks for its end; then twice the last element.
+_FIRST_GUESS = 4096
+_LONGEST_FAST = 1 << 20  # longer elements are read by the exact path alone
+_skip_value = msgspec.json.Decoder(msgspec.Raw).decode
+_TRAILING = re.compile(r"JSON is malformed: trailing characters \(byte ([0-9]+)\)")
+_TRUNCATED = "Input data was truncated"
+
+
+def _fast_element(buffer: _Buffer, guess: int) -> tuple[bytes, object, int] | None:
+    """The element at the mark as (its text, the fast path's typed view, where it ends), if it is a valid
+    invoice the fast path takes; None: read it the exact way."""
+    found = _skipped(buffer, guess)
+    if found is None:
+        return None
+    raw, end = found
+    accepted = accept(raw)
+    return None if accepted is None else (raw, accepted, end)
+
+
+def _skipped(buffer: _Buffer, guess: int) -> tuple[bytes, int] | None:
+    """The text of the object at the mark and where it ends, found without building it; None if it is not
+    plainly one (the exact reading then says what it is).
+
+    msgspec skips over one JSON value (``Raw``) and, as the text goes on
+    after it, says where the value ends ("trailing characters"). The window
+    read grows until the value fits.
+    """
+    text, mark = buffer.text, buffer.mark
+    if mark >= len(text) or text[mark] != "{":
+        return None
+    while True:
+        if mark + guess > len(text) and buffer.more():
+            text = buffer.text
+            continue
+        try:
+            window = text[mark:mark + guess].encode("utf-8")
+            _skip_value(window)
+        except msgspec.DecodeError as error:
+            reason = str(error)
+            found = _TRAILING.fullmatch(reason)
+            if found is not None:
+                break
+            if reason == _TRUNCATED and mark + guess < len(text) and guess < _LONGEST_FAST:
+                guess *= 2
+                continue
+            return None
+        except (UnicodeEncodeError, ValueError):
+            return None
+        return None  # the window holds the value and nothing after it: the array is cut there
+    raw = window[:int(found.group(1)) - 1].rstrip(b" \t\n\r")
+    return raw, mark + (len(raw) if raw.isascii() else len(raw.decode("utf-8")))
 
 
 def _read_value(buffer: _Buffer) -> tuple[object, int]:

@@ -58,6 +58,31 @@ class FrozenDict(Mapping):
         return f"FrozenDict({self._data!r})"
 
 
+class LaterFrozenDict(FrozenDict):
+    """A ``FrozenDict`` whose document is read only when a plugin first looks at it: ``read(text)``.
+
+    The fast path types a valid invoice without building its dicts; most
+    plugins never read ``Invoice.data``, and those that do get the same
+    document the exact path would have given them.
+    """
+
+    __slots__ = ("_read", "_text", "_document")
+
+    def __init__(self, read, text) -> None:
+        object.__setattr__(self, "_read", read)
+        object.__setattr__(self, "_text", text)
+        object.__setattr__(self, "_document", None)
+
+    @property
+    def _data(self) -> dict:
+        if self._document is None:
+            object.__setattr__(self, "_document", self._read(self._text))
+        return self._document
+
+    def __reduce__(self):
+        return FrozenDict, (self._data,)
+
+
 class FrozenList(Sequence):
     """A JSON array that can be read and not written."""
 

@@ -158,6 +158,10 @@ class PluginHost:
             if results:
                 yield from self._checked(impl, results, where)
 
+    def check_invoices(self, invoices, nomenclature, today=None) -> list[list[tuple[Violation, Rule]]]:
+        """``check_invoice`` of each invoice, in order."""
+        return [list(self.check_invoice(invoice, nomenclature, today)) for invoice in invoices]
+
     def batch_checkers(self, nomenclature) -> list[tuple[str, object]]:
         checkers = []
         for impl in self._impls("kinelint_batch_checker"):

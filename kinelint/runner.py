@@ -79,14 +79,44 @@ class Run:
             yield item
 
     def _file_findings(self, source: SourceFile, observe) -> Iterator[Finding]:
-        for item in read(source):
+        for chunk in _chunks(read(source)):
+            yield from self.chunk_findings(chunk, observe)
+
+    def chunk_findings(self, items: list, observe=None) -> Iterator[Finding]:
+        """The findings of a run of documents and problems, in their order.
+
+        The invoices the fast path typed go to the plugins together (one call
+        per plugin and chunk: ``PluginHost.check_invoices``); the others one by
+        one, by the exact path. Batch checkers observe every valid invoice in
+        document order either way.
+        """
+        typed = [item.accepted.invoice for item in items if isinstance(item, Document) and item.accepted is not None]
+        try:
+            verdicts = iter(self.host.check_invoices(typed, self.nomenclature, self.today) if typed else ())
+        except Exception:  # not a plugin's failure (the host names those): each document on its own, below
+            verdicts = None
+        for item in items:
             if isinstance(item, Problem):
                 yield self._problem_finding(item)
-            else:
-                self.summary.invoices += 1
-                if self.on_document is not None:
-                    self.on_document(item.ref)
+                continue
+            self.summary.invoices += 1
+            if self.on_document is not None:
+                self.on_document(item.ref)
+            if item.accepted is None or verdicts is None:
                 yield from self.document_findings(item, observe)
+            else:
+                yield from self._typed_findings(item, next(verdicts), observe)
+
+    def _typed_findings(self, document: Document, pairs: list, observe) -> list[Finding]:
+        """The findings of an invoice the fast path typed, from its plugins' verdicts (PRS008 as any other)."""
+        try:
+            if observe is not None:
+                observe(document.accepted.invoice, document.ref)
+            if not pairs:
+                return []
+            return self._locate(document.ref, document.positions(), document.exact_value(), self._capped(pairs))
+        except Exception as error:
+            return [self._not_checked(document, error)]
 
     def document_findings(self, document: Document, observe=None) -> list[Finding]:
         """The findings of one document; ``observe(invoice, ref)`` sees each schema-valid invoice.
@@ -97,14 +127,25 @@ class Run:
         try:
             return self._judge(document, observe)
         except Exception as error:  # RecursionError, MemoryError on one absurd document, a bug not yet found
-            rule = self.host.rules["PRS008"]
-            message = msg("kinelint could not check this document ({error}); the other documents were checked. "
-                          "Please report it", error=type(error).__name__).render(self.lang)
-            return [self._count(Finding("PRS008", rule.severity, message, document.ref.source.display,
-                                        document.ref.line, 1, document.ref.base, document.ref.invoice_id, rule.name,
-                                        rule.plugin))]
+            return [self._not_checked(document, error)]
+
+    def _not_checked(self, document: Document, error: Exception) -> Finding:
+        rule = self.host.rules["PRS008"]
+        message = msg("kinelint could not check this document ({error}); the other documents were checked. "
+                      "Please report it", error=type(error).__name__).render(self.lang)
+        return self._count(Finding("PRS008", rule.severity, message, document.ref.source.display,
+                                   document.ref.line, 1, document.ref.base, document.ref.invoice_id, rule.name,
+                                   rule.plugin))
 
     def _judge(self, document: Document, observe) -> list[Finding]:
+        if document.accepted is not None:  # valid, typed in one pass (kinelint.fastpath): the rules only
+            invoice = document.accepted.invoice
+            pairs = list(self.host.check_invoice(invoice, self.nomenclature, self.today))
+            if observe is not None:
+                observe(invoice, document.ref)
+            if not pairs:
+                return []
+            return self._locate(document.ref, document.positions(), document.exact_value(), self._capped(pairs))
         value = document.value
         try:
             violations = self.schema.check(value, document.raw)
@@ -222,6 +263,21 @@ class Run:
     def _count(self, finding: Finding) -> Finding:
         self.summary.count(finding)
         return finding
+
+
+CHUNK = 256  # documents judged together: one call per plugin for the typed invoices among them
+
+
+def _chunks(items: Iterable) -> Iterator[list]:
+    """Consecutive runs of at most ``CHUNK`` items (documents and problems, in their order)."""
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _too_deep() -> Violation:

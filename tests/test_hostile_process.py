@@ -622,21 +622,44 @@ def test_deep_nesting_inside_sessions_is_a_finding_on_its_document(tmp_path):
 
 
 def test_any_failure_while_judging_one_document_is_a_finding_on_it(tmp_path, monkeypatch):
-    """The last guard, for failures nobody has found yet: the document gets a finding, the others stand."""
-    from kinelint import api, schema
+    """The last guard, for failures nobody has found yet: the document gets a finding, the others stand.
 
-    def broken(self, invoice, raw=None):
+    On the exact path (the schema check fails) and on the fast path (the host fails outside any plugin,
+    for the whole chunk and then for that invoice alone).
+    """
+    from kinelint import api, host, schema, sources
+
+    def broken_check(self, invoice, raw=None):
         if isinstance(invoice, dict) and invoice.get("invoice_id") == "F-BROKEN":
             raise ValueError("an internal failure " + PATIENT_NIR)
         return []
 
-    monkeypatch.setattr(schema.SchemaChecker, "check", broken)
+    def broken_chunk(self, invoices, nomenclature, today=None):
+        if any(invoice.invoice_id == "F-BROKEN" for invoice in invoices):
+            raise ValueError("an internal failure " + PATIENT_NIR)
+        return [list(self.check_invoice(invoice, nomenclature, today)) for invoice in invoices]
+
+    original = host.PluginHost.check_invoice
+
+    def broken_one(self, invoice, nomenclature, today=None):
+        if invoice.invoice_id == "F-BROKEN":
+            raise ValueError("an internal failure " + PATIENT_NIR)
+        return original(self, invoice, nomenclature, today)
+
     write(tmp_path / "a.json", clean("F-BROKEN"))
     write(tmp_path / "b.json", real_faulty())
-    findings, summary = api.lint_paths([str(tmp_path / "a.json"), str(tmp_path / "b.json")])
-    assert [(f.code, f.invoice_id) for f in findings] == [("PRS008", "F-BROKEN"), ("TAR004", "F-REAL")]
-    assert "ValueError" in findings[0].message and PATIENT_NIR not in findings[0].message
-    assert summary.errors == 2
+    for path in ("exact", "fast"):
+        with monkeypatch.context() as patch:
+            if path == "exact":
+                patch.setattr(sources, "accept", lambda text: None)
+                patch.setattr(schema.SchemaChecker, "check", broken_check)
+            else:
+                patch.setattr(host.PluginHost, "check_invoices", broken_chunk)
+                patch.setattr(host.PluginHost, "check_invoice", broken_one)
+            findings, summary = api.lint_paths([str(tmp_path / "a.json"), str(tmp_path / "b.json")])
+        assert [(f.code, f.invoice_id) for f in findings] == [("PRS008", "F-BROKEN"), ("TAR004", "F-REAL")], path
+        assert "ValueError" in findings[0].message and PATIENT_NIR not in findings[0].message
+        assert summary.errors == 2
 
 
 def test_a_baseline_is_written_whole_whatever_the_text_of_a_finding(tmp_path):
