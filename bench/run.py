@@ -302,13 +302,17 @@ def jobs_command(paths: list[Path], jobs: str | None) -> list[str]:
 
 def alternating(commands: dict[str, list[str]], runs: int) -> dict[str, Measure]:
     """Each command in turn, ``runs`` rounds (one warm-up round first): a load that comes and goes on a
-    shared machine falls on every command alike; the medians are compared."""
-    for command in commands.values():
-        run_child(command)
-    measures = {name: Measure(name, 0) for name in commands}
+    shared machine falls on every command alike; the medians are compared. With ``--reference``, each
+    command of the reference checkout too ("ref NAME"), in the same rounds."""
+    planned = {name: (command, False) for name, command in commands.items()}
+    if REFERENCE is not None:
+        planned.update({f"ref {name}": (command, True) for name, command in commands.items()})
+    for command, reference in planned.values():
+        run_child(command, reference=reference)
+    measures = {name: Measure(name, 0) for name in planned}
     for _ in range(runs):
-        for name, command in commands.items():
-            measures[name].runs.append(run_child(command))
+        for name, (command, reference) in planned.items():
+            measures[name].runs.append(run_child(command, reference=reference))
     return measures
 
 
@@ -423,22 +427,27 @@ def report(results: dict, jobs_ok: bool) -> str:
             rows.append(("(f) start-up check-jsonschema", "3", f"{theirs * 1000:.0f} ms", "", "1.0×", "", ""))
     jobs_small = results.get("jobs_small")
     if jobs_small:
-        one = jobs_small["1"].seconds
         for name, measure in jobs_small.items():
-            asked = "no --jobs option" if name == "None" else f"--jobs {name}"
-            never_slower = name in ("None", "auto")
-            rows.append((f"(4a) 13 small files, {asked}", f"{measure.size}", f"{measure.seconds * 1000:.0f} ms", "",
-                         f"{measure.seconds / one:.2f}× jobs 1", "≤ 1× jobs 1" if never_slower else "",
+            who, _, jobs = name.rpartition(" ")
+            one = jobs_small[f"{who} 1".strip()].seconds  # the reference against its own --jobs 1
+            asked = "no --jobs option" if jobs == "None" else f"--jobs {jobs}"
+            never_slower = jobs in ("None", "auto") and not who
+            rows.append((f"(4a) 13 small files, {asked}{' (' + who + ')' if who else ''}", f"{measure.size}",
+                         f"{measure.seconds * 1000:.0f} ms", "", f"{measure.seconds / one:.2f}× jobs 1",
+                         "≤ 1× jobs 1" if never_slower else "",
                          verdict(measure.seconds <= one * NOISE) if never_slower else "", measure.note))
     jobs_large = results.get("jobs_large")
     if jobs_large:
-        speedup = jobs_large["1"].seconds / jobs_large["2"].seconds
         for name, measure in jobs_large.items():
+            who, _, jobs = name.rpartition(" ")
+            speedup = jobs_large[f"{who} 1".strip()].seconds / measure.seconds
             cpu = statistics.median(r.cpu for r in measure.runs)
-            rows.append((f"(4b) batch, --jobs {name} (CPU {cpu:.1f} s)", f"{measure.size:,}", f"{measure.seconds:.2f} s",
-                         fmt_rate(measure.rate), f"{speedup:.2f}× jobs 1" if name == "2" else "",
-                         f"≥ {TARGET_JOBS_SPEEDUP:g}× (2 idle cores)" if name == "2" else "",
-                         verdict(speedup >= TARGET_JOBS_SPEEDUP) if name == "2" else "", measure.note))
+            two = jobs == "2"
+            rows.append((f"(4b) batch, --jobs {jobs}{' (' + who + ')' if who else ''} (CPU {cpu:.1f} s)",
+                         f"{measure.size:,}", f"{measure.seconds:.2f} s", fmt_rate(measure.rate),
+                         f"{speedup:.2f}× jobs 1" if two else "",
+                         f"≥ {TARGET_JOBS_SPEEDUP:g}× (2 idle cores)" if two and not who else "",
+                         verdict(speedup >= TARGET_JOBS_SPEEDUP) if two and not who else "", measure.note))
     rows = [tuple(row) + ("",) * (len(rows[0]) - len(row)) for row in rows]
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
