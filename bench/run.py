@@ -11,6 +11,8 @@ Measures (see bench/README.md):
   (d) memory    peak RSS of the (b) subprocess (os.wait4 rusage of that child), per size
   (e) errors    (b) on a batch with 10 % schema-invalid invoices, in one process and with the default --jobs
   (f) start-up  `kinelint check` on three small files vs `check-jsonschema --schemafile ...` on the same files
+  (4a) jobs, small  the 13 example files: no --jobs option, `--jobs auto`, `--jobs 1`, `--jobs 64`, alternating runs
+  (4b) jobs, large  the smallest batch (100k by default): `--jobs 1` and `--jobs 2`, alternating runs; CPU time too
 
 Batches are generated once and cached in bench/out/ (named by their parameters
 and a hash of bench/generate.py). Results also go to bench/out/results-latest.json.
@@ -46,6 +48,7 @@ TARGET_JOBS_SPEEDUP = 1.7
 TARGET_RSS_MB = 200.0
 TARGET_RSS_GROWTH = 2.0
 TARGET_ERROR_RATE = 10_000.0
+NOISE = 1.05  # (4a) "never slower": within 5 % of one process (medians of runs of ~0.3 s on a shared machine)
 TARGET_ARRAY_RATIO = 1.2  # issue 14, target 2: the same invoices as a .json array, time and peak RSS
 ARRAY_RSS_ALLOWANCE_MB = 16.0  # "plus a constant": the array reader's buffers (a block or two of text)
 TARGET_ERROR_SHARE = 0.5  # issue 14, target 3: the error path at least half the clean rate, one process
@@ -289,6 +292,55 @@ def measure_startup(args) -> dict:
             "heaviest_imports_of_cli_us": heaviest}
 
 
+EXAMPLES = REPO / "examples"  # 13 small files (0.6 to 3.4 kB): the size of a vendor's fixtures or a commit
+JOBS_SMALL = (None, "auto", "1", "64")  # None: no --jobs option, as a user runs it
+
+
+def jobs_command(paths: list[Path], jobs: str | None) -> list[str]:
+    return kinelint_command() + ["check", "--format", "json", *(["--jobs", jobs] if jobs else []), *map(str, paths)]
+
+
+def alternating(commands: dict[str, list[str]], runs: int) -> dict[str, Measure]:
+    """Each command in turn, ``runs`` rounds (one warm-up round first): a load that comes and goes on a
+    shared machine falls on every command alike; the medians are compared. With ``--reference``, each
+    command of the reference checkout too ("ref NAME"), in the same rounds."""
+    planned = {name: (command, False) for name, command in commands.items()}
+    if REFERENCE is not None:
+        planned.update({f"ref {name}": (command, True) for name, command in commands.items()})
+    for command, reference in planned.values():
+        run_child(command, reference=reference)
+    measures = {name: Measure(name, 0) for name in planned}
+    for _ in range(runs):
+        for name, (command, reference) in planned.items():
+            measures[name].runs.append(run_child(command, reference=reference))
+    return measures
+
+
+def measure_jobs_small(args) -> dict:
+    """(4a) ``--jobs auto`` never slower than one process: the 13 example files, every way of asking."""
+    files = sorted(path for path in EXAMPLES.rglob("*") if path.is_file())
+    say(f"(4a) {len(files)} small files, {args.jobs_runs} alternating runs of each --jobs")
+    load = os.getloadavg()[0]
+    measures = alternating({str(jobs): jobs_command(files, jobs) for jobs in JOBS_SMALL}, args.jobs_runs)
+    for name, measure in measures.items():
+        measure.size, measure.note = len(files), f"load {load:.2f}-{os.getloadavg()[0]:.2f}"
+        say(f"  --jobs {name}: {measure.seconds * 1000:.0f} ms")
+    return measures
+
+
+def measure_jobs_large(size: int, args) -> dict:
+    """(4b) ``--jobs 2`` on a large batch: the speed-up over one process, and what it costs in CPU time."""
+    path = generate.ensure_batch(OUT, size, args.seed, 0.0, args.fault_rate)
+    runs = args.repeat if size < LARGE else args.repeat_large
+    say(f"(4b) [{size:,}] --jobs 1 and --jobs 2, {runs} alternating runs")
+    load = os.getloadavg()[0]
+    measures = alternating({jobs: jobs_command([path], jobs) for jobs in ("1", "2")}, runs)
+    for name, measure in measures.items():
+        measure.size, measure.note = size, f"load {load:.2f}-{os.getloadavg()[0]:.2f}"
+        say(f"  --jobs {name}: {measure.seconds:.2f} s, CPU {statistics.median(r.cpu for r in measure.runs):.2f} s")
+    return measures
+
+
 # ---- the table -------------------------------------------------------------------------------
 
 def verdict(ok: bool | None) -> str:
@@ -296,7 +348,7 @@ def verdict(ok: bool | None) -> str:
 
 
 def report(results: dict, jobs_ok: bool) -> str:
-    rows = [("measure", "size", "time", "rate", "ratio", "target", "verdict")]
+    rows = [("measure", "size", "time", "rate", "ratio", "target", "verdict", "note")]
     sizes = sorted(results["sizes"])
     for size in sizes:
         entry = results["sizes"][size]
@@ -334,14 +386,14 @@ def report(results: dict, jobs_ok: bool) -> str:
     if not jobs_ok:
         rows.append(("(c) lint --jobs 2", "", "", "", "", f"≥ {TARGET_JOBS_SPEEDUP:g}×", "n/a: no --jobs"))
     if results.get("identity"):
-        rows.append(("(c) findings jobs 1 vs 2", f"{sizes[0]:,}", "", "", results["identity"], "identical",
+        rows.append(("(c) findings jobs 1 vs 2", f"{results['identity_size']:,}", "", "", results["identity"], "identical",
                      verdict(results["identity"].startswith("identical"))))
-    small, large = results["sizes"][sizes[0]]["lint1"], results["sizes"][sizes[-1]]["lint1"]
     for size in sizes:
         rss = results["sizes"][size]["lint1"].rss_mb
         rows.append(("(d) peak RSS, lint", f"{size:,}", f"{rss:.0f} MB", "", "", f"≤ {TARGET_RSS_MB:g} MB at 1M",
                      verdict(rss <= TARGET_RSS_MB) if size >= 1_000_000 else ""))
     if len(sizes) > 1:
+        small, large = results["sizes"][sizes[0]]["lint1"], results["sizes"][sizes[-1]]["lint1"]
         growth = large.rss_mb / small.rss_mb
         rows.append(("(d) RSS growth", f"{sizes[-1]:,}/{sizes[0]:,}", "", "", f"{growth:.2f}×",
                      f"≤ {TARGET_RSS_GROWTH:g}×", verdict(growth <= TARGET_RSS_GROWTH)))
@@ -373,6 +425,30 @@ def report(results: dict, jobs_ok: bool) -> str:
                      "≤ check-jsonschema", verdict(startup["kinelint"] <= theirs if theirs else None)))
         if theirs:
             rows.append(("(f) start-up check-jsonschema", "3", f"{theirs * 1000:.0f} ms", "", "1.0×", "", ""))
+    jobs_small = results.get("jobs_small")
+    if jobs_small:
+        for name, measure in jobs_small.items():
+            who, _, jobs = name.rpartition(" ")
+            one = jobs_small[f"{who} 1".strip()].seconds  # the reference against its own --jobs 1
+            asked = "no --jobs option" if jobs == "None" else f"--jobs {jobs}"
+            never_slower = jobs in ("None", "auto") and not who
+            rows.append((f"(4a) 13 small files, {asked}{' (' + who + ')' if who else ''}", f"{measure.size}",
+                         f"{measure.seconds * 1000:.0f} ms", "", f"{measure.seconds / one:.2f}× jobs 1",
+                         "≤ 1× jobs 1" if never_slower else "",
+                         verdict(measure.seconds <= one * NOISE) if never_slower else "", measure.note))
+    jobs_large = results.get("jobs_large")
+    if jobs_large:
+        for name, measure in jobs_large.items():
+            who, _, jobs = name.rpartition(" ")
+            speedup = jobs_large[f"{who} 1".strip()].seconds / measure.seconds
+            cpu = statistics.median(r.cpu for r in measure.runs)
+            two = jobs == "2"
+            rows.append((f"(4b) batch, --jobs {jobs}{' (' + who + ')' if who else ''} (CPU {cpu:.1f} s)",
+                         f"{measure.size:,}", f"{measure.seconds:.2f} s", fmt_rate(measure.rate),
+                         f"{speedup:.2f}× jobs 1" if two else "",
+                         f"≥ {TARGET_JOBS_SPEEDUP:g}× (2 idle cores)" if two and not who else "",
+                         verdict(speedup >= TARGET_JOBS_SPEEDUP) if two and not who else "", measure.note))
+    rows = [tuple(row) + ("",) * (len(rows[0]) - len(row)) for row in rows]
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -411,7 +487,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--fault-rate", type=float, default=0.05)
     parser.add_argument("--invalid-rate", type=float, default=0.10, help="of the error-path batch (e)")
-    parser.add_argument("--skip", default="", help="comma-separated measures to skip: jobs,errors,startup")
+    parser.add_argument("--skip", default="", help="comma-separated measures to skip: "
+                                                   "jobs,errors,startup,jobs4a,jobs4b,sizes")
+    parser.add_argument("--jobs-runs", type=int, default=11, help="alternating rounds of (4a)")
     parser.add_argument("--cpu", action="store_true",
                         help="times are CPU time (user + system) of each run, not wall time: for a shared machine")
     parser.add_argument("--reference", type=Path, help="another checkout (the version before) measured side by side")
@@ -430,10 +508,15 @@ def main(argv: list[str] | None = None) -> int:
     jobs_ok = HAS_JOBS and "jobs" not in skip
     say(f"kinelint: {' '.join(kinelint_command())}; --jobs {'supported' if jobs_ok else 'not supported'}")
     results: dict = {"sizes": {}, "invalid_rate": args.invalid_rate, "machine": machine()}
-    for size in sizes:
-        measure_size(size, args, jobs_ok, results)
+    if "sizes" not in skip:
+        for size in sizes:
+            measure_size(size, args, jobs_ok, results)
     if jobs_ok:
-        results["identity"] = identical_findings(sizes[0], args)
+        results["identity"], results["identity_size"] = identical_findings(sizes[0], args), sizes[0]
+        if "jobs4a" not in skip:
+            results["jobs_small"] = measure_jobs_small(args)
+        if "jobs4b" not in skip:
+            results["jobs_large"] = measure_jobs_large(sizes[0], args)
     if "errors" not in skip:
         results["errors"] = measure_errors(sizes[0], args, jobs_ok)
         if REFERENCE is not None:

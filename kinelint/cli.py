@@ -181,8 +181,9 @@ def _config_options(function):
               help="Record the current findings in FILE and exit 0.")
 @_config_options
 @click.option("--jobs", "-j", default="auto", metavar="N|auto", callback=lambda _c, _p, v: _jobs(v),
-              help=f"Worker processes (at most {MAX_JOBS}, or the number of cores if more). auto (default): one "
-                   "for a few files, every core from 16 MiB of input.")
+              help=f"Worker processes (at most {MAX_JOBS}, or the number of cores if more; never more than files "
+                   "and 1 MiB chunks of JSON Lines). auto (default): one for a few files, then one per 4 MiB of "
+                   "input, up to the CPUs this process may use (affinity and cgroup quota).")
 @click.option("--plugin-timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_SECONDS, show_default=True,
               metavar="SECONDS", help="Time budget of each call into plugin code; one that outlasts it is stopped, "
                                       "reported, and the check is incomplete.")
@@ -278,10 +279,11 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
     from kinelint.runner import Run
     from kinelint.statistics import JSON_FORMATS, Statistics
 
-    from kinelint.parallel import auto_jobs
+    from kinelint.parallel import in_workers, planned_jobs
 
     exclusions = settings.exclusions()
-    run = Run(host, load_nomenclature(), today=settings.today, jobs=jobs or auto_jobs(paths, exclusions),
+    jobs = planned_jobs(paths, exclusions, jobs)  # --jobs N or auto, never more workers than tasks
+    run = Run(host, load_nomenclature(), today=settings.today, workers=in_workers(jobs) if jobs > 1 else None,
               exclusions=exclusions, lang=lang)
     selected = Filter(settings, baseline)
     kept = []

@@ -6,7 +6,14 @@ chunk and sends back located findings plus, for the batch rules, the small
 ``keys`` of each valid invoice. The main process feeds those keys to the
 batch checkers in run order, so the findings, and their order, are exactly
 those of a one-process run. At most a few chunks are in flight: memory stays
-flat on a batch of any size.
+flat on a batch of any size. What comes back is compact: the findings of the
+few documents that have some, the places and keys of the valid invoices in
+columns (pickled once, not read back by the worker), the counts.
+
+How many workers (``planned_jobs``): never more than tasks, and for ``auto``
+one per ``BYTES_PER_WORKER`` of input, up to the CPUs the process may use. The
+CLI decides and hands ``in_workers(n)`` to the run (``Run.workers``): this
+module uses the runner's pieces, the runner never imports it.
 
 Processes fail: a worker killed by the OOM killer, a segfault in a C
 extension, a plugin calling ``os._exit``. ``concurrent.futures`` notices a
@@ -19,6 +26,7 @@ them on its way out.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import pickle
 import signal
@@ -27,35 +35,80 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
+from kinelint.cpus import usable_cpus
 from kinelint.findings import Finding, Incident
 from kinelint.sources import (DocRef, NotReadable, Problem, SourceFile, holds_lines, lines_of, open_input, read,
                               read_lines)
 
 CHUNK_BYTES = 1 << 20  # about a thousand invoices a task
 IN_FLIGHT_PER_JOB = 3
-# Below this much input, starting workers costs more than it saves (pre-commit on a few fixtures).
-PARALLEL_FROM_BYTES = 16 * 1024 * 1024
+# Input a worker needs before it pays for itself: starting it and sending the work and the results both ways
+# cost about what checking this much saves (bench/run.py, measure (4a); see planned_jobs).
+BYTES_PER_WORKER = 4 * 1024 * 1024
 
 _worker = None  # (run, batch checkers) of this worker process
 
 
-def auto_jobs(paths, exclusions=None) -> int:
-    """``--jobs auto``: one process for small inputs, every core for large batches."""
+def planned_jobs(paths, exclusions=None, requested: int | None = None, cpus: int | None = None) -> int:
+    """The worker processes a run gets (1: everything in this process), never more than it has tasks.
+
+    ``requested`` is ``--jobs N``, None for ``auto``. A task is a file, or a
+    chunk of ``CHUNK_BYTES`` of a JSON Lines file; standard input counts by its
+    size when it is a file (``< batch.jsonl``), and as any number of tasks when
+    it is a pipe (its size is not known before it is read: ``auto`` leaves it
+    to this process, ``N`` is taken as asked). ``auto`` also wants
+    ``BYTES_PER_WORKER`` of input per worker, and no more workers than the CPUs
+    this process may use (``kinelint.cpus``).
+    """
+    if requested == 1:
+        return 1
+    if requested is None:
+        cpus = cpus or usable_cpus()
+    enough = requested or cpus  # more tasks than this changes nothing
+    total = tasks = 0
+    for size, chunked in _input_sizes(paths, exclusions):
+        if size is None:  # a pipe
+            tasks = enough
+            continue
+        total += size
+        tasks += max(1, -(-size // CHUNK_BYTES)) if chunked else 1
+        if tasks >= enough and (requested is not None or total >= enough * BYTES_PER_WORKER):
+            break
+    if requested is not None:
+        return max(1, min(requested, tasks))
+    return max(1, min(cpus, tasks, total // BYTES_PER_WORKER))
+
+
+def _input_sizes(paths, exclusions):
+    """(bytes or None for a pipe, whether it is cut into chunks) of every file a run reads."""
     import os
+    import stat
 
-    from kinelint.sources import discover_quietly
+    from kinelint.sources import STDIN, discover_quietly, is_lines_name
 
-    total = 0
+    if STDIN in paths:
+        try:
+            status = os.fstat(0)
+            regular = stat.S_ISREG(status.st_mode)
+            start = os.pread(0, 4096, 0).lstrip(b" \t\r\n\xef\xbb\xbf")[:1] if regular else b""
+        except OSError:
+            regular, start = False, b""
+        yield (status.st_size if regular else None), start != b"["  # an array is one task; lines are chunked
     for source in discover_quietly(paths, exclusions):
         try:
-            total += os.stat(source.path).st_size
-        except OSError:
+            size = os.stat(source.path).st_size
+        except (OSError, ValueError):
             continue
-        if total >= PARALLEL_FROM_BYTES:
-            return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-    return 1
+        yield size, is_lines_name(source.display)
+
+
+def in_workers(jobs: int):
+    """How ``Run`` checks its files in ``jobs`` worker processes (``Run.workers``): the CLI chooses, the
+    runner calls; the runner never imports this module (the pipeline goes one way)."""
+    return partial(file_findings, jobs=jobs)
 
 
 def file_findings(run, items, observe_keys, jobs: int) -> Iterator[Finding]:
@@ -102,13 +155,14 @@ class _Workers:
                 self._pool = None
         raise BrokenProcessPool("worker processes cannot be started")
 
-    def alone(self, task):
-        """``task``'s result from a worker of its own; None if that worker dies too."""
+    def alone(self, task, verify: bool = False):
+        """``task``'s result from a worker of its own; None if that worker dies too. ``verify``: every batch
+        key is read back there first (keys that would not unpickle here are left out, each an incident)."""
         try:
             if self._alone is None:
                 self._alone = self._new(1)
             with _interrupts_held():
-                future = self._alone.submit(_check, task)
+                future = self._alone.submit(_check, task, verify)
             return future.result()
         except BrokenProcessPool:
             self._alone = None
@@ -198,20 +252,39 @@ def _collect(run, observe_keys, workers, source, task, future) -> Iterator[Findi
         run.host.merge_incidents([Incident("", "a worker process died (killed by a signal, out of memory, or a "
                                                "crash in plugin or C code); the tasks it held were checked again",
                                            f"(first {what})")])
-    findings, observations, documents, invoices, incidents, signature = result
+    packed = _unpacked(result[1])
+    if packed is None:  # keys that pickled there and cannot be read here: the task again, each key read back there
+        result = workers.alone(task, verify=True)
+        if result is None:
+            run.host.merge_incidents([Incident("", f"a worker process died while checking {_task_name(task)} "
+                                                   "again: its findings are missing")])
+            return
+        packed = _unpacked(result[1]) or ((), ())
+    wheres, keys = packed
+    findings, _, documents, invoices, incidents, signature = result
     if source.signature is None and source.spool is None:  # the worker read the file: late findings may read it
         source.signature = signature
-    observations = pickle.loads(observations)
     run.summary.invoices += invoices
     run.host.merge_incidents(incidents)
-    for where, keys in observations:
-        observe_keys(keys, DocRef(source, *where))
+    for where, invoice_keys in zip(zip(*wheres), zip(*keys)):
+        observe_keys(list(invoice_keys), DocRef(source, *where))
     done = 0
     for before, where in documents:  # each invoice announced after the findings before it, as in one process
         yield from _counted(run, findings[done:before])
         done = before
         run.on_document(DocRef(source, *where))
     yield from _counted(run, findings[done:])
+
+
+def _unpacked(data: bytes) -> tuple | None:
+    """The places and keys a worker packed (``_packed``); None if a plugin's key cannot be unpickled here
+    (whatever its ``__reduce__`` raises: a plugin does not end the run)."""
+    try:
+        return pickle.loads(data)
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
+        return None
 
 
 def _counted(run, findings: list[Finding]) -> Iterator[Finding]:
@@ -237,6 +310,7 @@ def _start_worker(today, wants_documents: bool, plugin_timeout: float | None = N
     from kinelint.runner import Run
     from kinelint.streams import drop_plugin_output
 
+    gc.freeze()  # what a forked worker inherits is never garbage: its collections leave it alone
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
@@ -247,7 +321,9 @@ def _start_worker(today, wants_documents: bool, plugin_timeout: float | None = N
     _worker = (run, host.batch_checkers(run.nomenclature), wants_documents)
 
 
-def _check(task) -> tuple[list[Finding], bytes, list, int, list[Incident], tuple | None]:
+def _check(task, verify: bool = False) -> tuple[list[Finding], bytes, list, int, list[Incident], tuple | None]:
+    """One task's findings (of the few documents that have some), the batch keys of its valid invoices packed
+    in columns, the invoices announced (only when a reporter wants them) and counted, the incidents."""
     run, checkers, wants_documents = _worker
     kind, display = task[0], task[1]
     if kind == "lines":
@@ -260,10 +336,11 @@ def _check(task) -> tuple[list[Finding], bytes, list, int, list[Incident], tuple
     else:
         source = SourceFile(display, Path(task[2]))
         items = read(source)
-    findings, observations, documents, invoices = [], [], [], 0
+    findings, wheres, keys, documents, invoices = [], [], [], [], 0
 
     def observe(invoice, ref):
-        observations.append((_where(ref), run.host.batch_keys(checkers, invoice)))
+        wheres.append(_where(ref))
+        keys.append(run.host.batch_keys(checkers, invoice))
 
     for item in items:
         if isinstance(item, Problem):
@@ -274,21 +351,22 @@ def _check(task) -> tuple[list[Finding], bytes, list, int, list[Incident], tuple
             documents.append((len(findings), _where(item.ref)))
         findings.extend(run.document_findings(item, observe if checkers else None))
     signature = source.signature if source.spool is None else None  # a pipe it spooled: its own copy
-    return (findings, _sendable(run.host, checkers, observations), documents, invoices, run.host.take_incidents(),
-            signature)
+    return (findings, _packed(run.host, checkers, wheres, keys, verify), documents, invoices,
+            run.host.take_incidents(), signature)
 
 
-def _sendable(host, checkers, observations: list) -> bytes:
-    """The batch keys, pickled here: keys that cannot travel are an incident of their plugin, not the end
-    of the run (the pool would fail the whole task, or the main process while reading them)."""
-    try:
-        data = pickle.dumps(observations, pickle.HIGHEST_PROTOCOL)
-        pickle.loads(data)  # read back here: a key that pickles but cannot be unpickled must not reach the main
-        return data
-    except Exception:
-        pass
-    return pickle.dumps([(where, host.sendable_keys(checkers, keys)) for where, keys in observations],
-                        pickle.HIGHEST_PROTOCOL)
+def _packed(host, checkers, wheres: list, keys: list, verify: bool) -> bytes:
+    """The places and batch keys of a task's invoices, a column each (one tuple per field rather than per
+    invoice: about half the unpickling in the main process), pickled here: keys that cannot travel are an
+    incident of their plugin, not the end of the run. Keys that pickle and would not unpickle are found by
+    the main process, which asks for the task again with ``verify``: each key is then read back here."""
+    if not verify:
+        try:
+            return pickle.dumps((tuple(zip(*wheres)), tuple(zip(*keys))), pickle.HIGHEST_PROTOCOL)
+        except Exception:
+            pass
+    keys = [host.sendable_keys(checkers, invoice_keys) for invoice_keys in keys]
+    return pickle.dumps((tuple(zip(*wheres)), tuple(zip(*keys))), pickle.HIGHEST_PROTOCOL)
 
 
 def _where(ref: DocRef) -> tuple:

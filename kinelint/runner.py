@@ -47,7 +47,9 @@ class Run:
     summary: Summary = field(default_factory=Summary)
     today: date = field(default_factory=date.today)  # "in the future" is relative to this
     on_document: Callable[[DocRef], None] | None = None  # told of every invoice read (a JUnit case each)
-    jobs: int = 1  # worker processes (kinelint.parallel); 1 checks everything here
+    # How the files are checked elsewhere: kinelint.parallel.in_workers(n), chosen by the caller (the CLI);
+    # None checks everything in this process. The runner never imports parallel: the pipeline goes one way.
+    workers: Callable[..., Iterator[Finding]] | None = None
     exclusions: Exclusions = field(default_factory=Exclusions)  # what a directory walk leaves out
     sources: list[SourceFile] = field(default_factory=list)  # every file read, by number (DocRef.handle)
     lang: str = DEFAULT_LANGUAGE  # the language messages are written in (kinelint.i18n)
@@ -56,10 +58,8 @@ class Run:
         """Every finding, file by file in the order given, then the batch findings."""
         checkers = self.host.batch_checkers(self.nomenclature)
         observe_keys = partial(self.host.observe_keys, checkers)
-        if self.jobs > 1:
-            from kinelint.parallel import file_findings
-
-            yield from file_findings(self, self._numbered(discover(paths, self.exclusions)), observe_keys, self.jobs)
+        if self.workers is not None:
+            yield from self.workers(self, self._numbered(discover(paths, self.exclusions)), observe_keys)
         else:
             observe = partial(self.host.observe, checkers) if checkers else None
             for item in self._numbered(discover(paths, self.exclusions)):

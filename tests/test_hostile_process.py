@@ -233,8 +233,12 @@ def test_malformed_plugin_results_are_named_incidents_in_every_format(tmp_path, 
 def test_batch_keys_that_cannot_reach_the_main_process_are_an_incident(tmp_path, jobs):
     site = site_with(tmp_path, zz_unpicklable=UNPICKLABLE_KEYS)
     batch = tmp_path / "batch.jsonl"
-    batch.write_text("".join(dumps(invoice) + "\n" for invoice in (real_faulty(), clean("F-OK"))))
-    result = run_cli("check", "--format", "json", "--jobs", jobs, str(batch), env_path=site)
+    batch.write_text("".join(dumps(invoice) + "\n" for invoice in (real_faulty(), clean("F-2"))))
+    # A file of its own (two tasks: --jobs 2 is not capped to this process) whose keys all pickle, and
+    # fail to unpickle in the main process: the task is checked again, each key read back in the worker.
+    other = tmp_path / "other.jsonl"
+    other.write_text(dumps(clean("F-OK")) + "\n")
+    result = run_cli("check", "--format", "json", "--jobs", jobs, str(batch), str(other), env_path=site)
     stderr = no_traceback(result)
     real_finding_stands(findings_of(result))
     if jobs == "1":  # in one process the keys need not travel
@@ -242,6 +246,20 @@ def test_batch_keys_that_cannot_reach_the_main_process_are_an_incident(tmp_path,
     else:
         assert result.returncode == 2, stderr
         assert "plugin 'zz_unpicklable' returned batch keys that cannot be sent between processes" in stderr
+
+
+def test_batch_keys_that_pickle_and_cannot_be_read_back_in_the_main_process_are_an_incident(tmp_path):
+    """Workers no longer read their keys back before sending them: the main process finds out, and the task
+    is checked again in a worker of its own that reads each key back (its findings are kept, once)."""
+    site = site_with(tmp_path, zz_unpicklable=UNPICKLABLE_KEYS)
+    for name in ("a.jsonl", "b.jsonl"):  # two tasks, every key an Unreadable
+        (tmp_path / name).write_text(dumps(real_faulty("F-OK")) + "\n")
+    result = run_cli("check", "--format", "json", "--jobs", "2", "a.jsonl", "b.jsonl", cwd=tmp_path, env_path=site)
+    stderr = no_traceback(result)
+    assert result.returncode == 2, stderr
+    assert "plugin 'zz_unpicklable' returned batch keys that cannot be sent between processes" in stderr
+    assert [(f["file"], f["code"]) for f in findings_of(result)] == [  # once each, the core's batch keys kept
+        ("a.jsonl", "TAR004"), ("b.jsonl", "TAR004"), ("b.jsonl", "CON008")]
 
 
 # -- 4. hangs: dead workers, endless plugins -----------------------------------------------------

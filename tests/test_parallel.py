@@ -55,7 +55,7 @@ def test_small_chunks_keep_lines_and_offsets(tmp_path, monkeypatch, chunk_bytes)
     monkeypatch.setattr(parallel, "CHUNK_BYTES", chunk_bytes)
     (tmp_path / "a.jsonl").write_text(batch_lines(90))
     expected, _ = lint_paths([str(tmp_path / "a.jsonl")])
-    run = Run(PluginHost.from_entry_points(), load_nomenclature(), jobs=2)
+    run = Run(PluginHost.from_entry_points(), load_nomenclature(), workers=parallel.in_workers(2))
     assert list(run.findings([str(tmp_path / "a.jsonl")])) == expected
     assert run.summary.invoices == 89
 
@@ -67,11 +67,79 @@ def test_standard_input_with_jobs(tmp_path):
     assert json.loads(two.stdout) == json.loads(one.stdout)
 
 
-def test_auto_is_one_process_for_small_inputs_and_every_core_for_large(tmp_path, monkeypatch):
-    (tmp_path / "a.jsonl").write_text(batch_lines(5))
-    assert parallel.auto_jobs([str(tmp_path)]) == 1
-    monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 100)
-    assert parallel.auto_jobs([str(tmp_path), "-"]) > 1 or __import__("os").cpu_count() == 1
+def test_auto_is_one_process_below_the_bytes_a_worker_needs(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "BYTES_PER_WORKER", 1000)
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 100)
+    (tmp_path / "a.jsonl").write_bytes(b"x" * 1999)
+    assert parallel.planned_jobs([str(tmp_path)], cpus=8) == 1  # one byte short of two workers' worth
+    (tmp_path / "a.jsonl").write_bytes(b"x" * 2000)
+    assert parallel.planned_jobs([str(tmp_path)], cpus=8) == 2
+
+
+def test_auto_is_capped_by_the_usable_cpus_and_by_the_tasks(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "BYTES_PER_WORKER", 10)
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 1000)
+    for name in ("a.json", "b.json", "c.json"):
+        (tmp_path / name).write_bytes(b"x" * 5000)  # each a single task, however large
+    assert parallel.planned_jobs([str(tmp_path)], cpus=8) == 3
+    assert parallel.planned_jobs([str(tmp_path)], cpus=2) == 2
+    (tmp_path / "d.jsonl").write_bytes(b"x" * 4001)  # five chunks of JSON Lines
+    assert parallel.planned_jobs([str(tmp_path)], cpus=64) == 8
+    assert parallel.planned_jobs([str(tmp_path / "d.jsonl")], cpus=64) == 5
+
+
+def test_an_explicit_count_is_capped_by_the_tasks_only(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 1000)
+    for index in range(13):
+        (tmp_path / f"{index}.json").write_text("{}")
+    assert parallel.planned_jobs([str(tmp_path)], requested=64, cpus=2) == 13  # never more workers than tasks
+    assert parallel.planned_jobs([str(tmp_path)], requested=3, cpus=2) == 3  # as asked: beyond the CPUs too
+    assert parallel.planned_jobs([str(tmp_path / "0.json")], requested=2, cpus=2) == 1  # one task: this process
+    (tmp_path / "big.jsonl").write_bytes(b"x" * 1001)
+    assert parallel.planned_jobs([str(tmp_path / "big.jsonl")], requested=4, cpus=2) == 2
+    assert parallel.planned_jobs([str(tmp_path / "missing.json")], requested=4, cpus=2) == 1
+    assert parallel.planned_jobs([str(tmp_path)], requested=1, cpus=8) == 1
+
+
+def test_standard_input_counts_by_its_size_when_it_is_a_file_and_as_any_number_of_tasks_when_a_pipe(
+        tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.setattr(parallel, "BYTES_PER_WORKER", 1000)
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 1000)
+    lines, array = tmp_path / "lines", tmp_path / "array"
+    lines.write_bytes(b"\n" * 4000)
+    array.write_bytes(b" [" + b" " * 4000)
+
+    def planned(stdin, requested=None):
+        saved = os.dup(0)
+        try:
+            os.dup2(stdin, 0)
+            return parallel.planned_jobs(["-"], requested=requested, cpus=8)
+        finally:
+            os.dup2(saved, 0)
+            os.close(saved)
+
+    with open(lines, "rb") as handle:
+        assert planned(handle.fileno()) == 4
+    with open(array, "rb") as handle:
+        assert planned(handle.fileno()) == 1  # an array is one task, whatever its size
+        assert planned(handle.fileno(), requested=3) == 1
+    read, write = os.pipe()
+    try:
+        assert planned(read) == 1  # auto: a pipe's size is not known, it stays in this process
+        assert planned(read, requested=3) == 3  # --jobs 3: as asked
+    finally:
+        os.close(read)
+        os.close(write)
+
+
+def test_thirteen_small_files_and_jobs_64_are_checked_in_this_process_by_auto(tmp_path):
+    from kinelint.sources import discover_quietly
+
+    examples = parallel.Path(__file__).parent.parent / "examples"
+    assert len(list(discover_quietly([str(examples)]))) == 13
+    assert parallel.planned_jobs([str(examples)], cpus=64) == 1
 
 
 def test_bad_jobs_value_is_a_usage_error(tmp_path):
@@ -90,3 +158,18 @@ def test_a_carriage_return_inside_a_line_is_whitespace_whichever_way_the_batch_i
     assert one == two
     assert [(f["code"], f["line"], f["column"]) for f in piped] == [(f["code"], f["line"], f["column"]) for f in one]
     assert one and all(f["code"].startswith("SCH") and f["line"] == 2 for f in one)  # no PRS002: not cut in two
+
+
+def test_the_runner_never_imports_parallel():
+    """parallel uses the runner's pieces; the runner is handed the workers (Run.workers) and never imports
+    parallel back, at run time or for type checking: the pipeline goes one way."""
+    import ast
+
+    tree = ast.parse((parallel.Path(parallel.__file__).parent / "runner.py").read_text(encoding="utf-8"))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):  # "from kinelint import parallel", "from . import parallel" too
+            module = ".".join(filter(None, ["kinelint" if node.level else "", node.module or ""]))
+            imported |= {module} | {f"{module}.{alias.name}" for alias in node.names}
+    assert not {name for name in imported if name == "kinelint.parallel" or name.startswith("kinelint.parallel.")}
+    assert "kinelint" in {name.split(".")[0] for name in imported}  # the walk sees the runner's imports
