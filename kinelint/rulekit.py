@@ -157,21 +157,24 @@ class Billed:
 
 
 _BASE = attrgetter("base")
-_last: tuple = (None, None, None)  # (invoice, nomenclature, its Billed): the one being checked
+_BILLED_KEPT = 1024  # invoices whose Billed is kept: more than a chunk (the families take a chunk each in turn)
+_billed: dict[int, tuple] = {}  # id(invoice) -> (invoice, nomenclature, its Billed)
 
 
 def billed(invoice, nomenclature) -> Billed:
     """The ``Billed`` of an invoice: built by the first family that asks, shared by the next ones.
 
-    One invoice is remembered (families are called one after the other on it), by identity; the
+    The families are called one after the other on an invoice, or on a chunk of invoices each in turn
+    (``kinelint_check_invoices``): the last ``_BILLED_KEPT`` invoices are remembered, by identity; the
     reference held keeps that identity from being reused.
     """
-    global _last
-    last = _last
-    if last[0] is invoice and last[1] is nomenclature:
-        return last[2]
+    kept = _billed.get(id(invoice))
+    if kept is not None and kept[0] is invoice and kept[1] is nomenclature:
+        return kept[2]
     found = Billed(invoice, nomenclature)
-    _last = (invoice, nomenclature, found)
+    if len(_billed) >= _BILLED_KEPT:
+        del _billed[next(iter(_billed))]  # the oldest
+    _billed[id(invoice)] = (invoice, nomenclature, found)
     return found
 
 
