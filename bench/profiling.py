@@ -60,6 +60,12 @@ def json_reporter(stream):
 
 
 def end_to_end(path: Path) -> tuple[float, int]:
+    try:
+        from kinelint.cli import GC_THRESHOLDS  # what `kinelint check` sets
+
+        gc.set_threshold(*GC_THRESHOLDS)
+    except ImportError:
+        pass
     run = new_run()
     reporter = json_reporter(io.StringIO())
     started = time.perf_counter()

@@ -34,6 +34,12 @@ MAX_JOBS = 64  # --jobs bound (or the number of cores, if larger): each worker i
 _language = [DEFAULT_LANGUAGE]  # the language of this command's messages (--lang, or the environment)
 
 
+# A check allocates a few dozen objects an invoice that die at once, and keeps growing memos (the
+# nomenclature's verdicts): young collections every 700 allocations went over those memos again and
+# again (~15 % of a batch's time). Every 10,000: the same garbage, found later; no cycle lives long.
+GC_THRESHOLDS = (10_000, 10, 10)
+
+
 def _say(message: str) -> None:
     """One line of kinelint's own on stderr, in the command's language; control characters escaped (a file
     name cannot forge a line or a CI command)."""
@@ -285,10 +291,7 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
 
     exclusions = settings.exclusions()
     jobs = planned_jobs(paths, exclusions, jobs)  # --jobs N or auto, never more workers than tasks
-    # A check allocates a few dozen objects an invoice that die at once, and keeps growing memos (the
-    # nomenclature's verdicts): young collections every 700 allocations went over those memos again and
-    # again (~15 % of a batch's time). Every 10,000: the same garbage, found later; no cycle lives long.
-    gc.set_threshold(10_000, 10, 10)
+    gc.set_threshold(*GC_THRESHOLDS)
     run = Run(host, load_nomenclature(), today=settings.today, workers=in_workers(jobs) if jobs > 1 else None,
               exclusions=exclusions, lang=lang)
     selected = Filter(settings, baseline)
