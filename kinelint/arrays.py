@@ -20,7 +20,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 import msgspec
 
@@ -32,9 +32,9 @@ BLOCK = 1 << 20
 _SPACE = re.compile(r"[ \t\n\r]*")
 
 
-@dataclass(frozen=True, slots=True)
-class Element:
-    """One element of the array, with what it takes to locate its findings and read it again."""
+class Element(NamedTuple):
+    """One element of the array, with what it takes to locate its findings and read it again (a named
+    tuple: one is made for every element read)."""
 
     index: int
     value: object
@@ -153,8 +153,13 @@ class _Buffer:
         return ParseProblem("PRS001", msg("not valid UTF-8 (byte {byte}); invoices must be UTF-8 text", byte=f"0x{byte:02x}"), offset)
 
 
-def elements(stream: BinaryIO, block: int = BLOCK) -> Iterator[Element | Broken]:
-    """The elements of the JSON array in ``stream``, then a ``Broken`` if the text does not end well."""
+def elements(stream: BinaryIO, block: int = BLOCK, wanted: frozenset[int] | None = None) -> Iterator[Element | Broken]:
+    """The elements of the JSON array in ``stream``, then a ``Broken`` if the text does not end well.
+
+    ``wanted``: the indices to read (a late finding reading its elements
+    again); the others are stepped over where that is plain (read as usual
+    where it is not).
+    """
     buffer = _Buffer(stream, block)
     offset = buffer.skip_space(0)
     if buffer.at(offset) != "[":
@@ -166,8 +171,12 @@ def elements(stream: BinaryIO, block: int = BLOCK) -> Iterator[Element | Broken]
     guess = _FIRST_GUESS
     while not closed:
         start = buffer.move_mark(offset)
-        fast = _fast_element(buffer, guess)
-        if fast is not None:
+        skipped = _skipped(buffer, guess) if wanted is not None and index not in wanted else None
+        fast = None if skipped is not None else _fast_element(buffer, guess)
+        if skipped is not None:
+            raw, end = skipped
+            buffer.move_mark(end, len(raw))
+        elif fast is not None:
             raw, accepted, end = fast
             yield Element(index, None, raw, buffer.mark_byte, buffer.mark_line, buffer.column(start), accepted)
             buffer.move_mark(end, len(raw))
@@ -213,12 +222,22 @@ _TRUNCATED = "Input data was truncated"
 
 def _fast_element(buffer: _Buffer, guess: int) -> tuple[bytes, object, int] | None:
     """The element at the mark as (its text, the fast path's typed view, where it ends), if it is a valid
-    invoice the fast path takes; None: read it the exact way.
+    invoice the fast path takes; None: read it the exact way."""
+    found = _skipped(buffer, guess)
+    if found is None:
+        return None
+    raw, end = found
+    accepted = accept(raw)
+    return None if accepted is None else (raw, accepted, end)
 
-    msgspec skips over one JSON value without building it (``Raw``) and, as
-    the text goes on after it, says where the value ends ("trailing
-    characters"): the element's text is then typed in one pass
-    (``fastpath.accept``). The window read grows until the value fits.
+
+def _skipped(buffer: _Buffer, guess: int) -> tuple[bytes, int] | None:
+    """The text of the object at the mark and where it ends, found without building it; None if it is not
+    plainly one (the exact reading then says what it is).
+
+    msgspec skips over one JSON value (``Raw``) and, as the text goes on
+    after it, says where the value ends ("trailing characters"). The window
+    read grows until the value fits.
     """
     text, mark = buffer.text, buffer.mark
     if mark >= len(text) or text[mark] != "{":
@@ -243,10 +262,7 @@ def _fast_element(buffer: _Buffer, guess: int) -> tuple[bytes, object, int] | No
             return None
         return None  # the window holds the value and nothing after it: the array is cut there
     raw = window[:int(found.group(1)) - 1].rstrip(b" \t\n\r")
-    accepted = accept(raw)
-    if accepted is None:
-        return None
-    return raw, accepted, mark + (len(raw) if raw.isascii() else len(raw.decode("utf-8")))
+    return raw, mark + (len(raw) if raw.isascii() else len(raw.decode("utf-8")))
 
 
 def _read_value(buffer: _Buffer) -> tuple[object, int]:

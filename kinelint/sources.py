@@ -241,7 +241,8 @@ def _refs_in(source: SourceFile, places: dict[int, int]) -> dict[int, DocRef]:
     except OSError:
         return {}
     refs: dict[int, DocRef] = {}
-    documents = read(source)
+    indices = frozenset(place & ~_ELEMENT for place in places) if all(place & _ELEMENT for place in places) else None
+    documents = read(source, indices)
     try:
         for item in documents:
             place = item.ref.handle & _PLACE if isinstance(item, Document) else 0
@@ -484,8 +485,11 @@ def _spool(source: SourceFile, stream) -> None:
     source.path, source.spool = Path(spool.name), spool
 
 
-def read(source: SourceFile) -> Iterator[Document | Problem]:
-    """The documents of one file, or the problems that keep it (or a line) from being read."""
+def read(source: SourceFile, elements_wanted: frozenset[int] | None = None) -> Iterator[Document | Problem]:
+    """The documents of one file, or the problems that keep it (or a line) from being read.
+
+    ``elements_wanted``: of an array file, only these elements are needed (the others may be left out).
+    """
     if source.data is not None:
         yield from _read_whole(source, source.data)
         return
@@ -501,12 +505,12 @@ def read(source: SourceFile) -> Iterator[Document | Problem]:
         try:
             if source.spool is None and stat.S_ISFIFO(os.fstat(handle.fileno()).st_mode):
                 _spool(source, handle)  # late findings read their document again
-                yield from read(source)
+                yield from read(source, elements_wanted)
                 return
             if holds_lines(source, handle):
                 yield from read_lines(source, handle)
             elif _first_byte(handle) == b"[":
-                yield from _read_array(source, handle)
+                yield from _read_array(source, handle, elements_wanted)
             else:
                 yield from _read_whole(source, handle.read())
         except OSError as error:
@@ -539,9 +543,9 @@ def _first_byte(handle) -> bytes:
     return handle.peek(PEEK)[:PEEK].removeprefix(BOM).lstrip(b" \t\n\r")[:1]
 
 
-def _read_array(source: SourceFile, handle) -> Iterator[Document | Problem]:
+def _read_array(source: SourceFile, handle, wanted: frozenset[int] | None = None) -> Iterator[Document | Problem]:
     """The elements of an array file, read in blocks (``kinelint.arrays``)."""
-    for item in elements(handle):
+    for item in elements(handle, wanted=wanted):
         if isinstance(item, Broken):
             yield Problem(source, item.code, item.message, item.line, item.column, item.pointer)
             continue
