@@ -158,23 +158,28 @@ class Billed:
 
 _BASE = attrgetter("base")
 _BILLED_KEPT = 1024  # invoices whose Billed is kept: more than a chunk (the families take a chunk each in turn)
-_billed: dict[int, tuple] = {}  # id(invoice) -> (invoice, nomenclature, its Billed)
+_billed: dict[int, tuple] = {}  # id(invoice) -> (invoice, its Billed), all of one nomenclature
+_billed_by: list = [None]  # that nomenclature
 
 
 def billed(invoice, nomenclature) -> Billed:
     """The ``Billed`` of an invoice: built by the first family that asks, shared by the next ones.
 
     The families are called one after the other on an invoice, or on a chunk of invoices each in turn
-    (``kinelint_check_invoices``): the last ``_BILLED_KEPT`` invoices are remembered, by identity; the
-    reference held keeps that identity from being reused.
+    (``kinelint_check_invoices``): the last ``_BILLED_KEPT`` invoices are remembered, by identity (the
+    reference held keeps that identity from being reused), for one nomenclature at a time: another one
+    empties the memo, so a nomenclature let go is not kept alive here.
     """
+    if _billed_by[0] is not nomenclature:
+        _billed.clear()
+        _billed_by[0] = nomenclature
     kept = _billed.get(id(invoice))
-    if kept is not None and kept[0] is invoice and kept[1] is nomenclature:
-        return kept[2]
+    if kept is not None and kept[0] is invoice:
+        return kept[1]
     found = Billed(invoice, nomenclature)
     if len(_billed) >= _BILLED_KEPT:
         del _billed[next(iter(_billed))]  # the oldest
-    _billed[id(invoice)] = (invoice, nomenclature, found)
+    _billed[id(invoice)] = (invoice, found)
     return found
 
 

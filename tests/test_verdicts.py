@@ -276,6 +276,23 @@ def test_verdicts_belong_to_their_nomenclature_and_go_with_it():
     assert gone() is None
 
 
+def test_billed_is_built_once_an_invoice_when_the_families_take_a_chunk_each_in_turn():
+    """The chunk hook calls every family on a chunk before the next family: each invoice's Billed must
+    still be built by the first family only (it was built seven times an invoice with a one-invoice memo)."""
+    from kinelint import rulekit
+    from kinelint.runner import CHUNK
+
+    nomenclature = load_nomenclature()
+    chunk = [Invoice.from_dict(make_invoice(invoice_id=f"F-{i}")) for i in range(CHUNK)]
+    first = [billed(invoice, nomenclature) for invoice in chunk]
+    assert all(billed(invoice, nomenclature) is kept for invoice, kept in zip(chunk, first))
+    assert rulekit._BILLED_KEPT >= 2 * CHUNK
+    for invoice in [Invoice.from_dict(make_invoice(invoice_id=f"G-{i}")) for i in range(rulekit._BILLED_KEPT)]:
+        billed(invoice, nomenclature)
+    assert len(rulekit._billed) <= rulekit._BILLED_KEPT  # bounded: the oldest go first
+    assert billed(chunk[0], nomenclature) is not first[0]
+
+
 def test_billed_is_shared_by_one_invoice_and_one_nomenclature_only():
     first = load_nomenclature()
     invoice = Invoice.from_dict(make_invoice())
