@@ -157,7 +157,7 @@ class Billed:
 
 
 _BASE = attrgetter("base")
-_BILLED_KEPT = 1024  # invoices whose Billed is kept: more than a chunk (the families take a chunk each in turn)
+_BILLED_KEPT = 256  # invoices whose Billed is kept: a chunk (the families take a chunk each in turn)
 _billed: dict[int, tuple] = {}  # id(invoice) -> (invoice, its Billed), all of one nomenclature
 _billed_by: list = [None]  # that nomenclature
 
@@ -168,7 +168,8 @@ def billed(invoice, nomenclature) -> Billed:
     The families are called one after the other on an invoice, or on a chunk of invoices each in turn
     (``kinelint_check_invoices``): the last ``_BILLED_KEPT`` invoices are remembered, by identity (the
     reference held keeps that identity from being reused), for one nomenclature at a time: another one
-    empties the memo, so a nomenclature let go is not kept alive here.
+    empties the memo, so a nomenclature let go is not kept alive here. A chunk's worth and no more: the
+    invoices it holds stay in memory until the next chunk takes their place.
     """
     if _billed_by[0] is not nomenclature:
         _billed.clear()
