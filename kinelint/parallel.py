@@ -40,6 +40,7 @@ from pathlib import Path
 
 from kinelint.cpus import usable_cpus
 from kinelint.findings import Finding, Incident
+from kinelint.runner import chunks
 from kinelint.sources import (DocRef, NotReadable, Problem, SourceFile, holds_lines, lines_of, open_input, read,
                               read_lines)
 
@@ -342,14 +343,15 @@ def _check(task, verify: bool = False) -> tuple[list[Finding], bytes, list, int,
         wheres.append(_where(ref))
         keys.append(run.host.batch_keys(checkers, invoice))
 
-    for item in items:
-        if isinstance(item, Problem):
-            findings.append(run._problem_finding(item))
-            continue
-        invoices += 1
-        if wants_documents:
-            documents.append((len(findings), _where(item.ref)))
-        findings.extend(run.document_findings(item, observe if checkers else None))
+    for chunk in chunks(items):  # typed invoices to the plugins a chunk at a time, as in one process
+        for item, judge in run.judged(chunk, observe if checkers else None):
+            if judge is None:
+                findings.append(run._problem_finding(item))
+                continue
+            invoices += 1
+            if wants_documents:
+                documents.append((len(findings), _where(item.ref)))
+            findings.extend(judge())
     signature = source.signature if source.spool is None else None  # a pipe it spooled: its own copy
     return (findings, _packed(run.host, checkers, wheres, keys, verify), documents, invoices,
             run.host.take_incidents(), signature)

@@ -79,16 +79,27 @@ class Run:
             yield item
 
     def _file_findings(self, source: SourceFile, observe) -> Iterator[Finding]:
-        for chunk in _chunks(read(source)):
+        for chunk in chunks(read(source)):
             yield from self.chunk_findings(chunk, observe)
 
     def chunk_findings(self, items: list, observe=None) -> Iterator[Finding]:
-        """The findings of a run of documents and problems, in their order.
+        """The findings of a run of documents and problems, in their order (``judged``, chunk by chunk)."""
+        for item, judge in self.judged(items, observe):
+            if judge is None:
+                yield self._problem_finding(item)
+                continue
+            self.summary.invoices += 1
+            if self.on_document is not None:
+                self.on_document(item.ref)
+            yield from judge()
+
+    def judged(self, items: list, observe=None) -> Iterator[tuple[object, Callable[[], list[Finding]] | None]]:
+        """Each item of a chunk with what gives its findings (None for a problem), in their order.
 
         The invoices the fast path typed go to the plugins together (one call
         per plugin and chunk: ``PluginHost.check_invoices``); the others one by
         one, by the exact path. Batch checkers observe every valid invoice in
-        document order either way.
+        document order either way. (Worker processes judge their chunks so too.)
         """
         typed = [item.accepted.invoice for item in items if isinstance(item, Document) and item.accepted is not None]
         try:
@@ -97,15 +108,11 @@ class Run:
             verdicts = None
         for item in items:
             if isinstance(item, Problem):
-                yield self._problem_finding(item)
-                continue
-            self.summary.invoices += 1
-            if self.on_document is not None:
-                self.on_document(item.ref)
-            if item.accepted is None or verdicts is None:
-                yield from self.document_findings(item, observe)
+                yield item, None
+            elif item.accepted is None or verdicts is None:
+                yield item, partial(self.document_findings, item, observe)
             else:
-                yield from self._typed_findings(item, next(verdicts), observe)
+                yield item, partial(self._typed_findings, item, next(verdicts), observe)
 
     def _typed_findings(self, document: Document, pairs: list, observe) -> list[Finding]:
         """The findings of an invoice the fast path typed, from its plugins' verdicts (PRS008 as any other)."""
@@ -268,7 +275,7 @@ class Run:
 CHUNK = 256  # documents judged together: one call per plugin for the typed invoices among them
 
 
-def _chunks(items: Iterable) -> Iterator[list]:
+def chunks(items: Iterable) -> Iterator[list]:
     """Consecutive runs of at most ``CHUNK`` items (documents and problems, in their order)."""
     chunk = []
     for item in items:
