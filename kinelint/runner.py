@@ -146,13 +146,8 @@ class Run:
 
     def _judge(self, document: Document, observe) -> list[Finding]:
         if document.accepted is not None:  # valid, typed in one pass (kinelint.fastpath): the rules only
-            invoice = document.accepted.invoice
-            pairs = list(self.host.check_invoice(invoice, self.nomenclature, self.today))
-            if observe is not None:
-                observe(invoice, document.ref)
-            if not pairs:
-                return []
-            return self._locate(document.ref, document.positions(), document.exact_value(), self._capped(pairs))
+            pairs = list(self.host.check_invoice(document.accepted.invoice, self.nomenclature, self.today))
+            return self._typed_findings(document, pairs, observe)
         value = document.value
         try:
             violations = self.schema.check(value, document.raw)
