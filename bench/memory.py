@@ -38,7 +38,7 @@ def _peak():
             if line.startswith("VmHWM:"):
                 os.write(2, ("\\nbench-peak-kib " + line.split()[1] + "\\n").encode())
 atexit.register(_peak)
-from kinelint.cli import main
+from kinelint.cli.commands import main
 main(args=sys.argv[1:], prog_name="kinelint")
 """
 

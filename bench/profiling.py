@@ -40,15 +40,15 @@ OUT = BENCH / "out"
 
 
 def new_run():
-    from kinelint.host import PluginHost
+    from kinelint.check.host import PluginHost
     from kinelint.nomenclature import load_nomenclature
-    from kinelint.runner import Run
+    from kinelint.check.runner import Run
 
     return Run(PluginHost.from_entry_points(), load_nomenclature())
 
 
 def json_reporter(stream):
-    from kinelint import reporters
+    from kinelint.report import reporters
 
     factory = reporters.REPORTERS["json"]
     if isinstance(factory, str):  # a lazy registry of "module:Class" names
@@ -61,7 +61,7 @@ def json_reporter(stream):
 
 def end_to_end(path: Path) -> tuple[float, int]:
     try:
-        from kinelint.cli import GC_THRESHOLDS  # what `kinelint check` sets
+        from kinelint.cli.commands import GC_THRESHOLDS  # what `kinelint check` sets
 
         gc.set_threshold(*GC_THRESHOLDS)
     except ImportError:
@@ -144,8 +144,8 @@ def timed(function, *args, repeat: int | None = None):
 
 def stages(path: Path, total: float) -> None:
     from kinelint.invoice import Invoice
-    from kinelint.parsing import parse
-    from kinelint.sources import SourceFile, read
+    from kinelint.read.parsing import parse
+    from kinelint.read.sources import SourceFile, read
 
     lines = path.read_bytes().splitlines()
     count = len(lines)
@@ -161,10 +161,10 @@ def stages(path: Path, total: float) -> None:
 
     floor, _ = timed(orjson_only)
     seconds, documents = timed(lambda: [d for d in read(SourceFile(str(path), path)) if hasattr(d, "value")])
-    table.add("read + fast path (kinelint.sources.read)", seconds, f"{len(documents)} documents, "
+    table.add("read + fast path (kinelint.read.sources.read)", seconds, f"{len(documents)} documents, "
               f"{sum(d.accepted is not None for d in documents)} typed by the fast path")
     table.add("  of which orjson.loads (the floor)", floor)
-    from kinelint import fastpath
+    from kinelint.read import fastpath
 
     seconds, _ = timed(lambda: [fastpath.accept(line) for line in lines])
     table.add("  fastpath.accept per line (no file read)", seconds, "decode + validate + typed view")
@@ -270,7 +270,7 @@ def stages(path: Path, total: float) -> None:
 def dispatch(invoices, nomenclature, plugins: int) -> None:
     """The host's and pluggy's cost per invoice with no-op plugins (nothing but dispatch)."""
     from kinelint.hookspecs import hookimpl
-    from kinelint.host import PluginHost
+    from kinelint.check.host import PluginHost
 
     class Noop:
         @hookimpl

@@ -282,7 +282,7 @@ def measure_startup(args) -> dict:
         mine.append(run_child(ours).seconds)
         if theirs:
             other.append(run_child(theirs).seconds)
-    import_time = subprocess.run([sys.executable, "-X", "importtime", "-c", "import kinelint.cli"],
+    import_time = subprocess.run([sys.executable, "-X", "importtime", "-c", "import kinelint.cli.commands"],
                                  capture_output=True, text=True, cwd=REPO).stderr
     heaviest = sorted(((int(line.split("|")[1]), line.split("|")[2].strip())
                        for line in import_time.splitlines()[1:] if line.count("|") == 2),
@@ -535,7 +535,7 @@ def main(argv: list[str] | None = None) -> int:
     print(table)
     if results.get("startup"):
         heavy = ", ".join(f"{name} {us / 1000:.0f} ms" for us, name in results["startup"]["heaviest_imports_of_cli_us"])
-        print(f"\nheaviest imports of `import kinelint.cli` (cumulative): {heavy}")
+        print(f"\nheaviest imports of `import kinelint.cli.commands` (cumulative): {heavy}")
 
     def plain(value):
         if isinstance(value, Measure):

@@ -9,7 +9,7 @@ import sys
 
 def run() -> None:
     try:
-        from kinelint.cli import main
+        from kinelint.cli.commands import main
     except KeyboardInterrupt:
         sys.exit(130)
     main()

@@ -37,7 +37,7 @@ def lint_invoice(invoice: dict | str | PathLike, *, plugins=(), nomenclature=Non
     if isinstance(invoice, (str, PathLike)):
         findings, _ = lint_paths([invoice], plugins=plugins, nomenclature=nomenclature, today=today, lang=lang)
         return findings
-    from kinelint.sources import Document, SourceFile, document_ref
+    from kinelint.read.sources import Document, SourceFile, document_ref
 
     run = _new_run(plugins, nomenclature, today, lang)
     text = json.dumps(invoice, indent=2, ensure_ascii=False, default=str)
@@ -65,7 +65,7 @@ def _lint_text(text: str, plugins, nomenclature, today) -> list[Finding]:
 
     Never an error that quotes the text: it holds the patient's data.
     """
-    from kinelint.sources import SourceFile
+    from kinelint.read.sources import SourceFile
 
     try:
         data = text.encode("utf-8")
@@ -94,9 +94,9 @@ class IncompleteCheck(RuntimeError):
 
 
 def _new_run(plugins, nomenclature=None, today=None, lang="en"):
-    from kinelint.host import PluginHost
+    from kinelint.check.host import PluginHost
     from kinelint.nomenclature import load_nomenclature
-    from kinelint.runner import Run
+    from kinelint.check.runner import Run
 
     run = Run(PluginHost.from_entry_points(extra=plugins), nomenclature or load_nomenclature(), lang=lang)
     if today is not None:

@@ -150,7 +150,7 @@ class Finding:
 
     def as_dict(self) -> dict:
         """The findings contract (``schemas/findings-1.schema.json``); ``fix`` and ``money`` only when present,
-        as Decimals (``kinelint.jsontext`` writes them as exact JSON numbers)."""
+        as Decimals (``kinelint.report.jsontext`` writes them as exact JSON numbers)."""
         found = {
             "code": self.code,
             "severity": self.severity,

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from kinelint.frozen import FrozenDict, LaterFrozenDict
+from kinelint.frozen import FrozenDict
 
 _fromisoformat = date.fromisoformat
 
@@ -127,13 +127,6 @@ def _whole(number):
 # ``tuple.__new__(Act, fields)`` builds the same named tuple as ``Act(*fields)`` without the
 # Python-level ``__new__`` the class generates: a view is built for every invoice of a batch.
 _new = new_view = tuple.__new__
-
-
-def lazy_document(text: bytes) -> FrozenDict:
-    """``Invoice.data`` for a view typed straight from its text: the document, parsed exactly when first read."""
-    from kinelint.parsing import parse
-
-    return LaterFrozenDict(parse, text)
 
 
 def _session(index: int, raw: dict) -> Session:

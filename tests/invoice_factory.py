@@ -10,6 +10,7 @@ about amounts pass them explicitly.
 from __future__ import annotations
 
 import copy
+import json
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -173,3 +174,31 @@ def codes(findings) -> list[str]:
 def only(findings, family: str):
     """The findings of one family (a prefix such as "OBS" or a full code)."""
     return [f for f in findings if f.code.startswith(family)]
+
+
+# -- invoices as the command reads them ---------------------------------------------------------------
+
+def dumps(invoice, **kwargs) -> str:
+    return json.dumps(invoice, default=_number, **kwargs).replace('"@@', "").replace('@@"', "")
+
+
+def _number(value):
+    return f"@@{value}@@"  # Decimals written as JSON numbers, exactly as they are
+
+
+def clean(invoice_id="F-1", **kwargs):
+    """A clean invoice of its own treatment (one prescription per invoice id, so batch rules stay quiet)."""
+    return make_invoice(invoice_id=invoice_id, prescription_id=f"RX-{invoice_id}", **kwargs)
+
+
+def faulty_schema(invoice_id="F-BAD"):
+    invoice = clean(invoice_id)
+    invoice["sessions"][0]["place"] = "home"
+    return invoice
+
+
+def unknown_field(invoice_id="F-EXTRA"):
+    """An invoice with a field the format does not define (SCH002)."""
+    invoice = clean(invoice_id)
+    invoice["sessions"][0]["note"] = "x"
+    return invoice

@@ -30,12 +30,12 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from invoice_factory import act, bdk, fee, make_invoice, session
-from test_cli import dumps
+from invoice_factory import act, bdk, dumps, fee, make_invoice, session
+
 
 from kinelint.findings import SEVERITIES, Finding
-from kinelint.parsing import BOM
-from kinelint.reporters import finding_json
+from kinelint.read.parsing import BOM
+from kinelint.report.reporters import finding_json
 
 DEFAULT_CASES = 2_000
 TOKENS = [b"{", b"}", b"[", b"]", b'"', b",", b":", b"\\", b"\n", b"\r\n", b" ", BOM, b"NaN", b"-Infinity", b"-",
@@ -241,9 +241,9 @@ def _depth(value: object) -> int:
 
 @cache
 def _run():
-    from kinelint.host import PluginHost
+    from kinelint.check.host import PluginHost
     from kinelint.nomenclature import load_nomenclature
-    from kinelint.runner import Run
+    from kinelint.check.runner import Run
 
     return Run(PluginHost.from_entry_points(), load_nomenclature())
 
@@ -462,7 +462,7 @@ def every_report(findings: list[Finding], run, refs) -> dict[str, str]:
     """The findings through every reporter, in process."""
     import io
 
-    from kinelint.reporters import FORMATS, ReportContext, reporter_class
+    from kinelint.report.reporters import FORMATS, ReportContext, reporter_class
 
     reports = {}
     for name in FORMATS:
@@ -665,9 +665,9 @@ def _mark_hooks(plugin) -> None:
 def test_plugins_that_misbehave_at_random_never_stop_the_run(tmp_path):
     """BaseException and malformed results from a plugin: incidents of that plugin, never an escape, and
     every other plugin's findings exactly those of a run without it."""
-    from kinelint.host import PluginHost
+    from kinelint.check.host import PluginHost
     from kinelint.nomenclature import load_nomenclature
-    from kinelint.runner import Run
+    from kinelint.check.runner import Run
 
     _mark_hooks(_ChaosPlugin)
     corpus = seeds()

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, install_fake_plugin, run_cli
-from invoice_factory import act, make_invoice, session
-from test_cli import dumps
+from invoice_factory import act, dumps, make_invoice, session
+
 
 from kinelint.findings import printable_file_name
 
@@ -627,7 +627,7 @@ def test_a_device_as_configuration_or_baseline_is_a_usage_error(tmp_path, option
 
 
 def test_configuration_and_baseline_sizes_are_capped(tmp_path):
-    from kinelint.smallfiles import BASELINE_MAX_BYTES, CONFIG_MAX_BYTES
+    from kinelint.read.smallfiles import BASELINE_MAX_BYTES, CONFIG_MAX_BYTES
 
     config, baseline = tmp_path / "kinelint.toml", tmp_path / "baseline.toml"
     config.write_text("# " + "x" * CONFIG_MAX_BYTES + "\n")
@@ -734,7 +734,7 @@ def test_per_file_ignores_globs_are_linear_and_checked(tmp_path, glob, message):
 
 
 def test_the_linear_glob_matcher_agrees_with_gits_reading():
-    from kinelint.globs import Glob
+    from kinelint.read.globs import Glob
 
     cases = {"*.json": ["a.json"], "legacy/*.jsonl": ["legacy/a.jsonl"], "**/x.json": ["x.json", "a/b/x.json"],
              "a/**/b.json": ["a/b.json", "a/x/y/b.json"], "dir/": ["dir/x/y"], "[!a]?.json": ["bc.json"],
@@ -750,7 +750,7 @@ def test_the_linear_glob_matcher_agrees_with_gits_reading():
 
 
 def test_configuration_search_stops_at_the_repository_root_and_home(tmp_path):
-    from kinelint.config import find_config
+    from kinelint.cli.config import find_config
 
     above = tmp_path / "above"
     (above / "repo" / ".git").mkdir(parents=True)

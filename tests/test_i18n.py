@@ -16,8 +16,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from conftest import REPO, install_fake_plugin, run_cli
-from invoice_factory import act, bdk, fee, make_invoice, session
-from test_cli import dumps
+from invoice_factory import act, bdk, dumps, fee, make_invoice, session
+
 from kinelint import i18n
 from kinelint.i18n import Joined, Money, Term, all_of, any_of, language_from_environment, msg, nmsg, render
 
@@ -69,7 +69,7 @@ def test_the_extraction_finds_the_messages_of_the_core_and_of_every_plugin():
     found = {where.split(":")[0].split("/")[0] for where, _, _ in _code_messages()}
     files = {where.split(":")[0] for where, _, _ in _code_messages()}
     assert found == {"kinelint", "plugins"}
-    assert {"kinelint/reporters.py", "kinelint/schema.py", "plugins/kinelint_tariffs/__init__.py"} <= files
+    assert {"kinelint/report/reporters.py", "kinelint/check/schema.py", "plugins/kinelint_tariffs/__init__.py"} <= files
     assert len(list(_code_messages())) > 150
 
 
@@ -84,8 +84,8 @@ def test_every_message_of_the_code_has_a_french_translation():
 
 
 def test_every_rule_summary_has_a_french_translation():
-    from kinelint.docs import builtin_rules
-    from kinelint.host import PluginHost
+    from kinelint.report.docs import builtin_rules
+    from kinelint.check.host import PluginHost
 
     catalog = _catalog()
     rules = builtin_rules(PluginHost.from_entry_points())
@@ -499,7 +499,7 @@ def test_the_progress_line_in_french():
     import io
 
     from kinelint.findings import Summary
-    from kinelint.progress import Progress
+    from kinelint.cli.progress import Progress
 
     ticks = iter([0.0, 2.0])
     progress = Progress(Summary(files=3, invoices=12500), io.StringIO(), clock=lambda: next(ticks), lang="fr")

@@ -15,9 +15,8 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import REPO
-from invoice_factory import act, make_invoice, session
-from test_cli import dumps
+from invoice_factory import act, dumps, make_invoice, session
+
 from test_hostile import Measured, run_measured
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads VmHWM from /proc")

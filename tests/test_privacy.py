@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 from conftest import install_fake_plugin, run_cli
-from invoice_factory import make_invoice, nir_with_key
-from test_cli import dumps
+from invoice_factory import dumps, make_invoice, nir_with_key
 
-from kinelint.cli import check as check_command
+
+from kinelint.cli.commands import check as check_command
 
 NIR = nir_with_key("2690275123987")  # a woman born in February 1969 in Paris: shape only
 BIRTH = "1969-02-07"

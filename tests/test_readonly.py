@@ -17,10 +17,10 @@ from pathlib import Path
 import click
 import pytest
 from conftest import run_cli
-from invoice_factory import make_invoice
-from test_cli import dumps
+from invoice_factory import dumps, make_invoice
 
-from kinelint.cli import check as check_command
+
+from kinelint.cli.commands import check as check_command
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 

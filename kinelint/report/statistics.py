@@ -1,0 +1,104 @@
+"""``--statistics``: the findings counted per family and per code, with the money at stake of each.
+
+What a billing office reads first: which families of faults, how many, and
+what they cost (money billed too much and too little, exact). As text, a
+family line then its codes, most frequent first; with ``--format json`` one
+object (``#/$defs/statistics`` in ``schemas/findings-1.schema.json``), with
+``--format jsonl`` one object per code.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+
+from kinelint.report.docs import FAMILY_NAMES
+from kinelint.findings import Finding, MoneyAtStake, Rule, Summary
+from kinelint.i18n import DEFAULT_LANGUAGE, Joined, Money, msg, render, translate
+from kinelint.report.jsontext import dumps
+
+JSON_FORMATS = ("json", "jsonl")
+
+
+class Statistics:
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.money: dict[str, MoneyAtStake] = {}  # by code, for the codes whose findings carry money
+
+    def add(self, finding: Finding) -> None:
+        self.counts[finding.code] += 1
+        if finding.money is not None:
+            self.money.setdefault(finding.code, MoneyAtStake()).add(finding.money)
+
+    def families(self) -> list[tuple[str, int, MoneyAtStake | None, list[str]]]:
+        """(family, count, money or None, codes), most frequent first; codes likewise."""
+        grouped: dict[str, list[str]] = {}
+        for code in self.counts:
+            grouped.setdefault(code[:3], []).append(code)
+        result = []
+        for family, codes in grouped.items():
+            codes.sort(key=lambda code: (-self.counts[code], code))
+            stakes = [self.money[code] for code in codes if code in self.money]
+            money = None
+            if stakes:
+                money = MoneyAtStake()
+                for stake in stakes:
+                    money.over += stake.over
+                    money.under += stake.under
+            result.append((family, sum(self.counts[code] for code in codes), money, codes))
+        result.sort(key=lambda item: (-item[1], item[0]))
+        return result
+
+    def lines(self, rules: Mapping[str, Rule], lang: str = DEFAULT_LANGUAGE) -> list[str]:
+        """Text: ``3  TAR  (amounts)`` then ``2  TAR001  act-amount-mismatch  0.02 too much`` under it."""
+        families = self.families()
+        width = max((len(str(count)) for _, count, _, _ in families), default=1)
+        names = max([len(_name(code, rules)) for code in self.counts]
+                    + [len(_family_name(family, lang)) - 3 for family, _, _, _ in families], default=0)
+        lines = []
+        for family, count, money, codes in families:
+            lines.append(f"{count:>{width}}  {family}  {_family_name(family, lang):<{names + 3}}  "
+                         f"{_words(money, lang)}".rstrip())
+            for code in codes:
+                lines.append(f"{self.counts[code]:>{width}}  {code}  {_name(code, rules):<{names}}  "
+                             f"{_words(self.money.get(code), lang)}".rstrip())
+        return lines
+
+    def as_dict(self, rules: Mapping[str, Rule], summary: Summary) -> dict:
+        return {"statistics": [self._family(rules, *item) for item in self.families()], "summary": summary.as_dict()}
+
+    def json_text(self, output_format: str, rules: Mapping[str, Rule], summary: Summary) -> str:
+        """The statistics as ``--format json`` (one object) or ``jsonl`` (one line per code) prints them."""
+        if output_format == "jsonl":
+            return "".join(dumps({"family": code[:3], **self._code(rules, code)}) + "\n"
+                           for _, _, _, codes in self.families() for code in codes)
+        return dumps(self.as_dict(rules, summary), indent=2) + "\n"
+
+    def _family(self, rules, family, count, money, codes) -> dict:
+        entry = {"family": family, "count": count}
+        if money is not None:
+            entry["money"] = money.as_dict()
+        entry["codes"] = [self._code(rules, code) for code in codes]
+        return entry
+
+    def _code(self, rules, code) -> dict:
+        entry = {"code": code, "name": _name(code, rules), "count": self.counts[code]}
+        if code in self.money:
+            entry["money"] = self.money[code].as_dict()
+        return entry
+
+
+def _family_name(family: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    return f"({translate(FAMILY_NAMES[family], lang)})" if family in FAMILY_NAMES else ""
+
+
+def _name(code: str, rules: Mapping[str, Rule]) -> str:
+    return rules[code].name if code in rules else ""
+
+
+def _words(money: MoneyAtStake | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    if money is None:
+        return ""
+    parts = ([msg("{amount} too much", amount=Money(money.over))] if money.over else []) + \
+            ([msg("{amount} too little", amount=Money(money.under))] if money.under else [])
+    return render(Joined(parts), lang) if parts else render(Money(money.over), lang)
