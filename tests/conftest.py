@@ -11,7 +11,27 @@ from pathlib import Path
 
 import pytest
 
+
+# The long group: whole runs of the command in many processes (hostile corpora, worker processes
+# killed, the real pre-commit, memory ceilings, fuzzing). Outside the README's test command, so that
+# it stays under 5 minutes on 2 cores; `.ci/run` runs them right after it (`python -m pytest -m long`).
+LONG_MODULES = frozenset({
+    "tests/test_hostile.py",
+    "tests/check/test_hostile_process.py",
+    "tests/cli/test_precommit.py",
+    "tests/test_memory.py",
+    "tests/test_fuzz.py",
+})
+
+
 REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest's own -m selection reads the marks
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if Path(item.path).resolve().relative_to(REPO).as_posix() in LONG_MODULES:
+            item.add_marker(pytest.mark.long)
 
 
 def run_cli(*args: str, cwd: Path | None = None, env_path: Path | None = None, stdin: bytes | None = None,
