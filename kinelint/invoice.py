@@ -51,6 +51,8 @@ class Session(NamedTuple):
     place: str
     acts: tuple[Act, ...]
     fees: tuple[Fee, ...]
+    start: int | None = None  # start_time as minutes after midnight (09:30 -> 570); None: not exported
+    minutes: int | None = None  # duration_minutes; None: not exported
 
     @property
     def pointer(self) -> str:
@@ -84,6 +86,7 @@ class Invoice(NamedTuple):
     sessions: tuple[Session, ...]
     total: Decimal
     prior_approval: PriorApproval | None  # None: no approval recorded (most invoices)
+    home_care: bool | None = None  # prescription.home_care; None: the export does not say
 
     @classmethod
     def from_dict(cls, data: dict) -> Invoice:
@@ -103,6 +106,7 @@ class Invoice(NamedTuple):
             tuple([_session(i, s) for i, s in enumerate(data["sessions"])]),
             _decimal(data["total"]),
             _approval(prescription.get("prior_approval")),
+            prescription.get("home_care"),
         ))
 
 
@@ -129,6 +133,11 @@ def _whole(number):
 _new = new_view = tuple.__new__
 
 
+def clock_minutes(text: str) -> int:
+    """"HH:MM" (the schema's start_time) as minutes after midnight: "09:30" -> 570."""
+    return int(text[:2]) * 60 + int(text[3:])
+
+
 def _session(index: int, raw: dict) -> Session:
     return _new(Session, (
         index,
@@ -139,4 +148,6 @@ def _session(index: int, raw: dict) -> Session:
                           a.get("bdk", False), a.get("label"))) for i, a in enumerate(raw["acts"])]),
         tuple([_new(Fee, (i, index, f["code"], _whole(f.get("quantity", 1)), _decimal(f["amount"])))
                for i, f in enumerate(raw.get("fees", ()))]),
+        None if (start := raw.get("start_time")) is None else clock_minutes(start),
+        _whole(raw.get("duration_minutes")),
     ))

@@ -25,6 +25,11 @@ LONG_MODULES = frozenset({
 
 
 REPO = Path(__file__).resolve().parent.parent
+# Shared helpers live in test modules of other stage folders (test_properties' strategies, test_fuzz's
+# seeds): every folder of tests is importable, whichever file pytest is asked to run alone.
+for _folder in sorted(p for p in Path(__file__).resolve().parent.iterdir() if p.is_dir() and p.name[0] not in "._"):
+    if str(_folder) not in sys.path:
+        sys.path.append(str(_folder))
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest's own -m selection reads the marks

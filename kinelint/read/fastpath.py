@@ -41,7 +41,7 @@ import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from kinelint.frozen import FrozenDict, LaterFrozenDict
-from kinelint.invoice import Act, Fee, Invoice, PriorApproval, Session, new_view
+from kinelint.invoice import Act, Fee, Invoice, PriorApproval, Session, clock_minutes, new_view
 
 # The schema's string lengths as msgspec constraints; their patterns are checked in ``_view`` with
 # string methods (msgspec calls Python ``re`` for a pattern: more than half of its decoding time).
@@ -51,6 +51,8 @@ _Code = Annotated[str, Meta(min_length=2, max_length=4)]
 _Nir = Annotated[str, Meta(min_length=15, max_length=15)]
 _Ordinal = Annotated[int, Meta(ge=1, le=100_000)]
 _Kilometres = Annotated[int, Meta(ge=1, le=10_000)]
+_Minutes = Annotated[int, Meta(ge=1, le=720)]
+_Clock = Annotated[str, Meta(min_length=5, max_length=5, pattern="^([01][0-9]|2[0-3]):[0-5][0-9]$")]
 _Label = Annotated[str, Meta(max_length=500)]
 
 MONEY_MAX = Decimal("99999999.99")
@@ -78,6 +80,8 @@ class _Session(Struct, forbid_unknown_fields=True):
     place: Literal["cabinet", "domicile", "etablissement", "telesoin"]
     acts: Annotated[list[_Act], Meta(min_length=1, max_length=20)]
     fees: Annotated[list[_Fee], Meta(max_length=20)] | UnsetType = UNSET
+    start_time: _Clock | UnsetType = UNSET
+    duration_minutes: _Minutes | UnsetType = UNSET
 
 
 class _Practitioner(Struct, forbid_unknown_fields=True):
@@ -101,6 +105,7 @@ class _Prescription(Struct, forbid_unknown_fields=True):
     prescriber_rpps: _Rpps | UnsetType = UNSET
     sessions_prescribed: _Ordinal | UnsetType = UNSET
     prior_approval: _Approval | UnsetType = UNSET
+    home_care: bool | UnsetType = UNSET
 
 
 class _Invoice(Struct, forbid_unknown_fields=True):
@@ -210,6 +215,11 @@ def _view(raw: _Invoice, text: bytes) -> Accepted | None:
         prescribed = None
     else:
         keys += 1
+    home_care = prescription.home_care
+    if home_care is UNSET:
+        home_care = None
+    else:
+        keys += 1
     if approval is UNSET:
         approval = None
     else:
@@ -257,8 +267,19 @@ def _view(raw: _Invoice, text: bytes) -> Accepted | None:
                     optional += 1
                 fees.append(new_view(Fee, (number, index, code, quantity, amount)))
             items += len(fees)
+        start, minutes = session.start_time, session.duration_minutes
+        if start is UNSET:
+            start = None
+        else:
+            keys += 1
+            strings += 1
+            start = clock_minutes(start)
+        if minutes is UNSET:
+            minutes = None
+        else:
+            keys += 1
         sessions.append(new_view(Session, (index, session.number, session.date, session.place, tuple(acts),
-                                           tuple(fees))))
+                                           tuple(fees), start, minutes)))
     keys += items + optional + labels
     strings += 2 * len(sessions) + items + labels  # date and place; a letter or a code each; labels
     # A repeated key (the exact path refuses it, PRS003), a number written as a string: counts that differ.
@@ -266,5 +287,5 @@ def _view(raw: _Invoice, text: bytes) -> Accepted | None:
         return None
     invoice = new_view(Invoice, (
         lazy_document(text), raw.invoice_id, raw.issued_on, practitioner.territory, practitioner.rpps, patient.nir,
-        prescription.id, prescription.date, prescriber, prescribed, tuple(sessions), total, approval))
+        prescription.id, prescription.date, prescriber, prescribed, tuple(sessions), total, approval, home_care))
     return tuple.__new__(Accepted, (invoice, patient.nir, patient.birth_date.isoformat()))
