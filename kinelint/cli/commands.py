@@ -291,7 +291,7 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
     exclusions = settings.exclusions()
     jobs = planned_jobs(paths, exclusions, jobs)  # --jobs N or auto, never more workers than tasks
     gc.set_threshold(*GC_THRESHOLDS)
-    run = Run(host, load_nomenclature(), today=settings.today, workers=in_workers(jobs) if jobs > 1 else None,
+    run = Run(host, load_nomenclature().with_thresholds(dict(settings.thresholds)), today=settings.today, workers=in_workers(jobs) if jobs > 1 else None,
               exclusions=exclusions, lang=lang)
     selected = Filter(settings, baseline)
     kept = []

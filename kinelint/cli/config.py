@@ -25,7 +25,7 @@ from kinelint.read.tomltext import TooDeep, parse_toml, toml_string
 from kinelint.read.smallfiles import CONFIG_MAX_BYTES, SmallFileError, read_capped
 
 KEYS = ("select", "ignore", "per-file-ignores", "severity", "fail-on", "today",
-        "exclude", "extend-exclude", "force-exclude", "respect-gitignore")
+        "exclude", "extend-exclude", "force-exclude", "respect-gitignore", "thresholds")
 FAIL_ON = ("error", "warning")
 FILE_NAMES = ("kinelint.toml", "pyproject.toml")
 
@@ -63,6 +63,7 @@ class Settings:
     extend_exclude: tuple[str, ...] = ()  # ... on top of ``exclude``
     force_exclude: bool = False  # the patterns apply to the files named on the command line too
     respect_gitignore: bool = True
+    thresholds: tuple[tuple[str, int], ...] = ()  # limits no text sets, changed from kinelint's defaults
     source: Path | None = None  # the file read, if any
     root: Path = field(default_factory=Path.cwd)  # per-file-ignores globs are relative to it
     origins: Mapping[str, str] = field(default_factory=dict)  # key -> "file", "command line" or "default"
@@ -102,6 +103,7 @@ def load_settings(rules: Mapping[str, Rule], overrides: Overrides = Overrides(),
         extend_exclude=values.get("extend-exclude", ()),
         force_exclude=values.get("force-exclude", False),
         respect_gitignore=values.get("respect-gitignore", True),
+        thresholds=values.get("thresholds", ()),
         source=None if source is None else source.resolve(),
         root=(source.resolve().parent if source is not None else cwd),
         origins=origins,
@@ -192,9 +194,24 @@ def _file_values(raw: dict, where: str, rules: Mapping[str, Rule]) -> dict:
             values[key] = _patterns(value, label)
         elif key in ("force-exclude", "respect-gitignore"):
             values[key] = _boolean(value, label)
+        elif key == "thresholds":
+            values[key] = _thresholds(value, label)
         else:
             values[key] = _date(value, label)
     return values
+
+
+def _thresholds(value: object, label: str) -> tuple[tuple[str, int], ...]:
+    """A table of threshold names and whole numbers, each checked against its range (thresholds.toml)."""
+    from kinelint.nomenclature.thresholds import configured
+
+    if not isinstance(value, dict):
+        raise ConfigError(msg("{label} must be a table such as {{ sessions-per-day = 40 }}", label=label))
+    try:
+        configured(value)
+    except ValueError as error:
+        raise ConfigError(msg("{label}: {problem}", label=label, problem=str(error))) from None
+    return tuple(sorted(value.items()))
 
 
 def _string_list(value: object, label: str) -> tuple[str, ...]:
@@ -298,6 +315,7 @@ def describe(settings: Settings) -> str:
         "extend-exclude": _toml_list(settings.extend_exclude),
         "force-exclude": str(settings.force_exclude).lower(),
         "respect-gitignore": str(settings.respect_gitignore).lower(),
+        "thresholds": _threshold_table(settings.thresholds),
     }
     width = max(len(f"{k} = {v}") for k, v in values.items())
     lines = [head]
@@ -307,6 +325,13 @@ def describe(settings: Settings) -> str:
     if not settings.select:
         lines.append("# select = [] means every rule")
     return "\n".join(lines)
+
+
+def _threshold_table(chosen: tuple[tuple[str, int], ...]) -> str:
+    """Every threshold with the value in force (kinelint's default unless the configuration sets it)."""
+    from kinelint.nomenclature.thresholds import configured
+
+    return "{" + ", ".join(f"{name} = {item.value}" for name, item in sorted(configured(dict(chosen)).items())) + "}"
 
 
 def _toml_list(items: Iterable[str]) -> str:

@@ -104,6 +104,25 @@ class Nomenclature:
         self.on = lru_cache(maxsize=MEMO_LIMIT)(self.on)
         self._acts_by_epoch = lru_cache(maxsize=MEMO_LIMIT)(self._acts.on)
 
+    def threshold(self, name: str):
+        """A limit no text sets (``thresholds.py``): kinelint's default, or the run's configuration's value."""
+        from .thresholds import default_thresholds
+
+        chosen = getattr(self, "_thresholds", None)
+        return (chosen if chosen is not None else default_thresholds())[name]
+
+    def with_thresholds(self, values: dict[str, int]) -> Nomenclature:
+        """This nomenclature with the configuration's thresholds (a shallow copy: the facts are shared)."""
+        from copy import copy
+
+        from .thresholds import configured
+
+        if not values:
+            return self
+        changed = copy(self)
+        changed._thresholds = configured(values)
+        return changed
+
     def on(self, on: date, territory: str) -> Day:
         """The nomenclature on one date in one territory: a session's questions answered by code."""
         _check_territory(territory)
