@@ -30,7 +30,8 @@ def test_each_faulty_example_shows_the_family_it_is_named_after():
 def test_the_faulty_examples_cover_every_family():
     code, found = report(EXAMPLES)
     assert code == 1
-    assert {f["code"][:3] for f in found["findings"]} == {"PRS", "SCH", "CUM", "BDK", "OBS", "COE", "TAR", "CON"}
+    assert {f["code"][:3] for f in found["findings"]} == {"PRS", "SCH", "CUM", "BDK", "OBS", "COE", "TAR", "CON",
+                                                          "PRE", "DAY"}
 
 
 def test_readme_example_output_is_what_kinelint_prints():

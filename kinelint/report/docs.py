@@ -16,6 +16,8 @@ FAMILY_NAMES = {
     "TAR": N_("amounts"),
     "CON": N_("consistency"),
     "DAP": N_("prior approval"),
+    "PRE": N_("what the prescription allows"),
+    "DAY": N_("a practitioner's day"),
 }
 
 

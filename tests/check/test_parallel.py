@@ -134,11 +134,11 @@ def test_standard_input_counts_by_its_size_when_it_is_a_file_and_as_any_number_o
         os.close(write)
 
 
-def test_thirteen_small_files_and_jobs_64_are_checked_in_this_process_by_auto(tmp_path):
+def test_the_small_example_files_and_jobs_64_are_checked_in_this_process_by_auto(tmp_path):
     from kinelint.read.sources import discover_quietly
 
     examples = parallel.Path(__file__).parents[2] / "examples"
-    assert len(list(discover_quietly([str(examples)]))) == 13
+    assert len(list(discover_quietly([str(examples)]))) == 16  # the bundled examples: a handful of small files
     assert parallel.planned_jobs([str(examples)], cpus=64) == 1
 
 

@@ -15,7 +15,7 @@ import json
 from datetime import date
 
 import pytest
-from invoice_factory import act, bdk, fee, make_invoice, session
+from invoice_factory import act, bdk, fee, make_invoice, rpps_with_key, session
 from ngap_titre14 import APPROVAL_BEFORE_START, STEP_2026, windows
 
 from kinelint.api import lint_paths
@@ -64,6 +64,8 @@ def verdicts(tmp_path_factory):
                            fees=[fee(indemnity)], territory=territory)
             invoice = make_invoice([home], invoice_id=invoice_id, prescription_id=f"RX-HOME-{len(invoices)}",
                                    territory=territory, prescription_date=on.isoformat())
+            # Each case its own practitioner: hundreds of sessions of one RPPS a day would be DAY001's business.
+            invoice["practitioner"]["rpps"] = rpps_with_key(f"1{len(invoices):09d}")
             if (window.letter, window.coefficient) in APPROVAL_BEFORE_START:
                 invoice["prescription"]["prior_approval"] = {"requested_on": on.isoformat()}
             invoices.append(invoice)

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from invoice_factory import act, bdk, make_invoice, session
+from invoice_factory import act, bdk, make_invoice, rpps_with_key, session
 from ngap_titre14 import APPROVAL_BEFORE_START, CONTINUED, LETTERS_2024, START_2024, Window, windows
 
 from kinelint.api import lint_paths
@@ -68,6 +68,8 @@ class Batch:
         built, index = _session(window, coefficient, on, territory)
         invoice = make_invoice([built], invoice_id=invoice_id, prescription_id=f"RX-ACC-{number}",
                                territory=territory, prescription_date=on.isoformat())
+        # Each case its own practitioner: a thousand sessions of one RPPS on one day would be DAY001's business.
+        invoice["practitioner"]["rpps"] = rpps_with_key(f"1{number:09d}")
         # Billed correctly: an act the text puts under prior approval before its first session (carpal
         # tunnel release, from the table) has it recorded; the others have none, so that DAP001 would show.
         if (window.letter, coefficient) in APPROVAL_BEFORE_START and window.billed == "act":
