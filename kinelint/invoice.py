@@ -72,6 +72,14 @@ class PriorApproval(NamedTuple):
     pointer = "/prescription/prior_approval"
 
 
+class DirectAccessCare(NamedTuple):
+    """Care in direct access (no medical prescription); whether the patient had a medical diagnosis before."""
+
+    prior_diagnosis: bool
+
+    pointer = "/prescription/direct_access"
+
+
 class Invoice(NamedTuple):
     data: FrozenDict  # the raw document, read-only: a plugin cannot change what another plugin sees
     invoice_id: str
@@ -87,6 +95,8 @@ class Invoice(NamedTuple):
     total: Decimal
     prior_approval: PriorApproval | None  # None: no approval recorded (most invoices)
     home_care: bool | None = None  # prescription.home_care; None: the export does not say
+    direct_access: DirectAccessCare | None = None  # None: on a medical prescription, or not exported
+    structure: str | None = None  # practitioner.structure; None: not exported
 
     @classmethod
     def from_dict(cls, data: dict) -> Invoice:
@@ -107,6 +117,9 @@ class Invoice(NamedTuple):
             _decimal(data["total"]),
             _approval(prescription.get("prior_approval")),
             prescription.get("home_care"),
+            None if (direct := prescription.get("direct_access")) is None
+            else _new(DirectAccessCare, (direct["prior_diagnosis"],)),
+            practitioner.get("structure"),
         ))
 
 

@@ -7,8 +7,8 @@ from conftest import REPO, run_cli
 EXAMPLES = REPO / "examples"
 
 
-def report(path):
-    result = run_cli("check", "--format", "json", str(path))
+def report(path, *options):
+    result = run_cli("check", "--format", "json", *options, str(path))
     assert not result.stderr, result.stderr.decode()
     return result.returncode, json.loads(result.stdout)
 
@@ -22,7 +22,7 @@ def test_clean_examples_have_no_findings():
 def test_each_faulty_example_shows_the_family_it_is_named_after():
     for path in sorted((EXAMPLES / "faulty").glob("*.json")):
         family = path.name.split("-")[0].upper()
-        code, found = report(path)
+        code, found = report(path, "--fail-on", "warning")  # DIR's rules are warnings: fail on them too
         assert code == 1, path.name
         assert {f["code"][:3] for f in found["findings"]} == {family}, (path.name, found["findings"])
 
@@ -31,7 +31,7 @@ def test_the_faulty_examples_cover_every_family():
     code, found = report(EXAMPLES)
     assert code == 1
     assert {f["code"][:3] for f in found["findings"]} == {"PRS", "SCH", "CUM", "BDK", "OBS", "COE", "TAR", "CON",
-                                                          "PRE", "DAY"}
+                                                          "PRE", "DAY", "DIR"}
 
 
 def test_readme_example_output_is_what_kinelint_prints():

@@ -41,7 +41,7 @@ import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from kinelint.frozen import FrozenDict, LaterFrozenDict
-from kinelint.invoice import Act, Fee, Invoice, PriorApproval, Session, clock_minutes, new_view
+from kinelint.invoice import Act, DirectAccessCare, Fee, Invoice, PriorApproval, Session, clock_minutes, new_view
 
 # The schema's string lengths as msgspec constraints; their patterns are checked in ``_view`` with
 # string methods (msgspec calls Python ``re`` for a pattern: more than half of its decoding time).
@@ -87,6 +87,8 @@ class _Session(Struct, forbid_unknown_fields=True):
 class _Practitioner(Struct, forbid_unknown_fields=True):
     rpps: _Rpps
     territory: Literal["metropole", "dom"]
+    structure: Literal["cabinet", "msp", "centre_sante", "esp", "ess", "cpts", "etablissement_sante",
+                       "esms"] | UnsetType = UNSET
 
 
 class _Patient(Struct, forbid_unknown_fields=True):
@@ -99,6 +101,10 @@ class _Approval(Struct, forbid_unknown_fields=True):
     granted_on: date | UnsetType = UNSET
 
 
+class _DirectAccess(Struct, forbid_unknown_fields=True):
+    prior_diagnosis: bool
+
+
 class _Prescription(Struct, forbid_unknown_fields=True):
     id: _Identifier
     date: date
@@ -106,6 +112,7 @@ class _Prescription(Struct, forbid_unknown_fields=True):
     sessions_prescribed: _Ordinal | UnsetType = UNSET
     prior_approval: _Approval | UnsetType = UNSET
     home_care: bool | UnsetType = UNSET
+    direct_access: _DirectAccess | UnsetType = UNSET
 
 
 class _Invoice(Struct, forbid_unknown_fields=True):
@@ -220,6 +227,18 @@ def _view(raw: _Invoice, text: bytes) -> Accepted | None:
         home_care = None
     else:
         keys += 1
+    direct = prescription.direct_access
+    if direct is UNSET:
+        direct = None
+    else:
+        keys += 2
+        direct = new_view(DirectAccessCare, (direct.prior_diagnosis,))
+    structure = practitioner.structure
+    if structure is UNSET:
+        structure = None
+    else:
+        keys += 1
+        strings += 1
     if approval is UNSET:
         approval = None
     else:
@@ -287,5 +306,5 @@ def _view(raw: _Invoice, text: bytes) -> Accepted | None:
         return None
     invoice = new_view(Invoice, (
         lazy_document(text), raw.invoice_id, raw.issued_on, practitioner.territory, practitioner.rpps, patient.nir,
-        prescription.id, prescription.date, prescriber, prescribed, tuple(sessions), total, approval, home_care))
+        prescription.id, prescription.date, prescriber, prescribed, tuple(sessions), total, approval, home_care, direct, structure))
     return tuple.__new__(Accepted, (invoice, patient.nir, patient.birth_date.isoformat()))

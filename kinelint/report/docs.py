@@ -18,6 +18,7 @@ FAMILY_NAMES = {
     "DAP": N_("prior approval"),
     "PRE": N_("what the prescription allows"),
     "DAY": N_("a practitioner's day"),
+    "DIR": N_("direct access"),
 }
 
 
