@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 
 import pytest
-from invoice_factory import act, dumps, make_invoice, session
+from invoice_factory import act, dumps, make_invoice, rpps_with_key, session
 
 from test_hostile import Measured, run_measured
 
@@ -43,8 +43,9 @@ def invoices(count: int, prefix: str = "F") -> list[str]:
     for number in range(count):
         sessions = [session(n, on=f"2026-01-{10 + n:02d}", acts=[act("RIC", "8.12")] if n > 1 else None)
                     for n in range(1, 4)]
-        texts.append(padded(make_invoice(sessions, invoice_id=f"{prefix}-{number}",
-                                         prescription_id=f"RX-{prefix}-{number}")))
+        invoice = make_invoice(sessions, invoice_id=f"{prefix}-{number}", prescription_id=f"RX-{prefix}-{number}")
+        invoice["practitioner"]["rpps"] = rpps_with_key(f"1{number:09d}")  # a practitioner's day, not DAY001's
+        texts.append(padded(invoice))
     return texts
 
 
