@@ -114,10 +114,19 @@ class _Kinelint(click.Group):
 
 
 def _interrupted():
-    """Ctrl-C: exit 130 with no traceback (worker processes were stopped on the way out)."""
+    """Ctrl-C: exit 130 with no traceback (worker processes were stopped on the way out).
+
+    Past this point nothing is worth saying, and the interpreter's shutdown may still complain of the
+    killed workers' queues (a feeder thread writing into a closed pipe): standard error goes quiet.
+    """
     try:
         sys.stdout.flush()
+        sys.stderr.flush()
     except (OSError, ValueError):
+        pass
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+    except OSError:
         pass
     sys.exit(EXIT_INTERRUPTED)
 
