@@ -31,6 +31,9 @@ class Rule:
     bad_example: str = ""
     good_example: str = ""
     plugin: str = ""
+    # The optional invoice fields the rule needs (JSON paths): without them it says nothing about an invoice,
+    # and `kinelint rule CODE` tells a vendor what its export must carry for the rule to judge.
+    reads: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not CODE_PATTERN.match(self.code):

@@ -40,6 +40,11 @@ def rule_page(rule: Rule, lang: str = DEFAULT_LANGUAGE) -> str:
     for heading, text in sections:
         if text or heading.template not in ("Example.", "Use instead."):
             lines += ["", f"**{heading.render(lang)}** {text}"]
+    if rule.reads:
+        fields = ", ".join(f"`{field}`" for field in rule.reads)
+        lines += ["", f"**{msg('Needs.').render(lang)}** " + msg(
+            "{fields}: optional fields of the invoice; without them the rule says nothing about it",
+            fields=fields).render(lang)]
     return "\n".join(lines)
 
 

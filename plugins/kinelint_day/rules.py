@@ -46,6 +46,7 @@ OVERLAPPING_SESSIONS = Rule(
     bad_example='a session "start_time": "09:00", "duration_minutes": 30 and another of the same RPPS that day at '
                 '"09:29"',
     good_example='the second at "09:30" (touching) or later',
+    reads=("sessions[].start_time", "sessions[].duration_minutes"),
 )
 
 RULES = (TOO_MANY_SESSIONS, OVERLAPPING_SESSIONS)

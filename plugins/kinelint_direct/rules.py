@@ -25,6 +25,7 @@ SESSIONS_PAST_LIMIT = Rule(
     source=_SOURCE,
     bad_example='"direct_access": {"prior_diagnosis": false}, session 9',
     good_example="sessions 1 to 8, or a medical prescription from the ninth",
+    reads=("prescription.direct_access",),
 )
 
 OUTSIDE_ALLOWED_STRUCTURE = Rule(
@@ -43,6 +44,7 @@ OUTSIDE_ALLOWED_STRUCTURE = Rule(
     source=_SOURCE,
     bad_example='"structure": "cabinet" with "direct_access": {"prior_diagnosis": true}',
     good_example='"structure": "msp" (a maison de santé pluriprofessionnelle)',
+    reads=("prescription.direct_access", "practitioner.structure"),
 )
 
 RULES = (SESSIONS_PAST_LIMIT, OUTSIDE_ALLOWED_STRUCTURE)

@@ -24,6 +24,7 @@ TRAVEL_WITHOUT_HOME_CARE = Rule(
            "au domicile du malade), first paragraph",
     bad_example='"home_care": false in the prescription, a session with {"code": "IFD", "amount": 2.50}',
     good_example='"home_care": true (the prescription asks for care at home), or no travel fee',
+    reads=("prescription.home_care",),
 )
 
 RULES = (TRAVEL_WITHOUT_HOME_CARE,)

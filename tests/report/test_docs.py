@@ -33,3 +33,11 @@ def test_kinelint_rules_lists_every_family():
 def test_kinelint_rule_shows_a_plugin_rule_page():
     page = run_cli("rule", "OBS002").stdout.decode()
     assert "## OBS002" in page and "**Source.**" in page and "RPE" in page
+
+
+def test_a_rule_that_needs_optional_fields_says_which():
+    page = run_cli("rule", "DAY002").stdout.decode()
+    assert "**Needs.** `sessions[].start_time`, `sessions[].duration_minutes`: optional fields" in page
+    french = run_cli("rule", "DAY002", "--lang", "fr").stdout.decode()
+    assert "**Champs requis.** `sessions[].start_time`" in french
+    assert "**Needs.**" not in run_cli("rule", "TAR001").stdout.decode()  # reads only required fields
