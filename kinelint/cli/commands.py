@@ -181,6 +181,9 @@ def _config_options(function):
               help="How to report the findings.")
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
               help="Write the report to PATH; the terminal keeps the summary.")
+@click.option("--output", "outputs", multiple=True, metavar="FORMAT:PATH",
+              help="Also write a report in FORMAT to PATH (repeatable: sarif:k.sarif, junit:k.xml, html:k.html), "
+                   "from the same run; the terminal keeps following --format.")
 @click.option("--statistics", is_flag=True,
               help="Show a count per family and per code, with the money at stake, instead of each finding "
                    "(as JSON with --format json or jsonl).")
@@ -205,8 +208,8 @@ def _config_options(function):
                                       "reported, and the check is incomplete.")
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of failing plugins (patient data masked).")
 @_lang_option
-def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, statistics: bool, diff: bool,
-          color: str, quiet: bool,
+def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, outputs: tuple[str, ...],
+          statistics: bool, diff: bool, color: str, quiet: bool,
           exit_zero: bool, baseline: Path | None, write_baseline: Path | None, jobs: int | None, plugin_timeout: float,
           verbose: bool, lang: str,
           **overrides) -> None:
@@ -216,7 +219,9 @@ def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, 
 
     if baseline is not None and write_baseline is not None:
         raise click.UsageError("--baseline and --write-baseline cannot be combined; --write-baseline alone refreshes it")
-    for option, target in (("--output-file", output_file), ("--write-baseline", write_baseline)):
+    extra = _output_specs(outputs, output_file)
+    for option, target in (("--output-file", output_file), ("--write-baseline", write_baseline),
+                           *(("--output", spec.path) for spec in extra)):
         _guard_output(option, target, paths)
     terminal = ReportStream(click.get_text_stream("stdout"), STANDARD_OUTPUT)  # taken before plugins can print
     try:
@@ -226,7 +231,7 @@ def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, 
             known = _or_exit(_load_baseline, baseline)
             summary, kept, nothing_read = _run_check(host, settings, paths, output_format, output_file, statistics,
                                                      known, write_baseline is not None, jobs, terminal,
-                                                     Look(color, quiet), lang, diff)
+                                                     Look(color, quiet), lang, diff, extra)
     except ReportWriteError as error:
         if error.closed_pipe:
             raise
@@ -241,6 +246,17 @@ def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, 
     _baseline_notes(known, write_baseline, kept, paths, quiet)
     failing = summary.errors + (summary.warnings if settings.fail_on == "warning" else 0)
     sys.exit(EXIT_FINDINGS if failing and not (exit_zero or write_baseline) else EXIT_CLEAN)
+
+
+def _output_specs(outputs, output_file):
+    """The ``--output`` specs, checked before anything is read: a bad one is a usage error (exit 2)."""
+    from kinelint.cli.output_specs import BadOutputSpec, parse_output_specs
+    from kinelint.report.display import escape_controls
+
+    try:
+        return parse_output_specs(outputs, FORMATS, output_file)
+    except BadOutputSpec as error:
+        raise click.UsageError(escape_controls(render(_message_of(error), _language[0]))) from None
 
 
 def _nothing_read(paths, exclusions, quiet: bool = False) -> None:
@@ -279,7 +295,7 @@ class Look:
 
 
 def _run_check(host, settings, paths, output_format, output_file, statistics, baseline, keep, jobs, terminal,
-               look=Look(), lang=DEFAULT_LANGUAGE, diff=False):
+               look=Look(), lang=DEFAULT_LANGUAGE, diff=False, extra=()):
     """The run, the filter, the reporter (to the terminal or the file) and the terminal summary.
 
     The terminal's standard output holds the report, or the statistics, or (``--diff``) the diff alone;
@@ -316,20 +332,27 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
         context = ReportContext(localized_rules(host.rules, lang), Path.cwd(), settings.fail_on, lang, color=color,
                                 quiet=look.quiet)
         reporter = reporter_class(output_format)(stream, context) if stream is not None else None
-        if reporter is not None and reporter.wants_documents:
-            run.on_document = reporter.document
+        reporters = [reporter] if reporter is not None else []
+        for spec in extra:  # --output FORMAT:PATH: each as -o PATH --format FORMAT would write it
+            extra_stream = stack.enter_context(_open_report(spec.path))
+            extra_context = ReportContext(context.rules, context.root, settings.fail_on, lang, quiet=look.quiet,
+                                          color=wants_color(look.color, extra_stream, os.environ))
+            reporters.append(reporter_class(spec.format)(extra_stream, extra_context))
+        listing = [each.document for each in reporters if each.wants_documents]
+        if listing:
+            run.on_document = listing[0] if len(listing) == 1 else lambda ref: [document(ref) for document in listing]
         for finding in selected.apply(run.findings(paths)):
             if counted is not None:
                 counted.add(finding)
             if corrections is not None:
                 corrections.add(finding)
-            if reporter is not None:
-                reporter.finding(finding)
+            for each in reporters:
+                each.finding(finding)
             if keep:
                 kept.append(finding)
         summary = selected.finish(run.summary)
-        if reporter is not None:
-            reporter.finish(summary)
+        for each in reporters:
+            each.finish(summary)
     if corrections is not None:
         for part in corrections.diff_parts():
             terminal.write(part)
