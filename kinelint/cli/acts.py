@@ -28,8 +28,8 @@ def _date(_ctx, _param, value: str | None) -> date:
 
 @click.command("acts")
 @click.argument("letter", required=False)
-@click.option("--on", "on", callback=_date, metavar="DATE",
-              help="The date of care (YYYY-MM-DD); default: today.")
+@click.option("--on", "--date", "on", callback=_date, metavar="DATE",
+              help="The date of care (YYYY-MM-DD); default: today. --date is the same option.")
 @click.option("--territory", type=click.Choice(TERRITORIES), default="metropole", show_default=True,
               help="Where the practitioner works: the letter values differ in the DOM.")
 @click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text", show_default=True)
@@ -51,11 +51,21 @@ def acts(letter: str | None, on: date, territory: str, output_format: str) -> No
     listed = [act for act in nomenclature.acts_on(on) if letter is None or act.letter == letter]
     rows = [_row(nomenclature, act, on, territory) for act in listed]
     meanings = {code: nomenclature.letter_meaning(code) for code in sorted({row["letter"] for row in rows})}
+    values = _letter_values(nomenclature, meanings, on, territory)
     if output_format == "json":
-        click.echo(json.dumps({"date": on.isoformat(), "territory": territory, "letters": meanings, "acts": rows},
-                              ensure_ascii=False, indent=2))
+        click.echo(json.dumps({"date": on.isoformat(), "territory": territory, "letters": meanings,
+                               "letter_values": values, "acts": rows}, ensure_ascii=False, indent=2))
     else:
-        click.echo(_text(rows, letter, on, territory, nomenclature.letter_meaning(letter) if letter else None))
+        click.echo(_text(rows, letter, on, territory, nomenclature.letter_meaning(letter) if letter else None, values))
+
+
+def _letter_values(nomenclature, letters, on: date, territory: str) -> dict[str, str | None]:
+    """The value of each key letter listed, that day and there: what every price of the listing is priced with."""
+    values = {}
+    for code in letters:
+        value = nomenclature.letter_value(code, on, territory)
+        values[code] = None if value is None else f"{value.amount:f}"
+    return values
 
 
 def _row(nomenclature, act, on: date, territory: str) -> dict:
@@ -89,7 +99,8 @@ def _approval(threshold: int | None) -> str:
     return "before session 1" if threshold == 0 else f"from session {threshold + 1}"
 
 
-def _text(rows: list[dict], letter: str | None, on: date, territory: str, meaning: str | None) -> str:
+def _text(rows: list[dict], letter: str | None, on: date, territory: str, meaning: str | None,
+          values: dict[str, str | None] | None = None) -> str:
     what = f"{letter} acts" if letter else "Acts"
     if not rows:
         return f"No {letter + ' ' if letter else ''}act of kinelint's table is in force on {on.isoformat()}."
@@ -106,6 +117,8 @@ def _text(rows: list[dict], letter: str | None, on: date, territory: str, meanin
     lines = [f"{what} in force on {on.isoformat()} ({territory}), NGAP Titre XIV:"]
     if meaning:
         lines.append(f"{letter}: {meaning}")
+    if values:
+        lines.append("Priced with the letter values: " + ", ".join(f"{code} {value or '-'}" for code, value in values.items()))
     for line in table:
         cells = [cell.ljust(width) for cell, width in zip(line, widths)]
         lines.append("  ".join(cells + [line[-1]]).rstrip())

@@ -93,7 +93,8 @@ def test_text_format_is_a_table_with_numbered_sources():
     lines = result.output.splitlines()
     assert lines[0] == "RIC acts in force on 2026-01-12 (metropole), NGAP Titre XIV:"
     assert lines[1] == "RIC: lower limb, operated, under a reference situation"
-    assert lines[2].split() == ["act", "price", "article", "label", "home", "visit", "prior", "approval", "conf.",
+    assert lines[2] == "Priced with the letter values: RIC 2.21"
+    assert lines[3].split() == ["act", "price", "article", "label", "home", "visit", "prior", "approval", "conf.",
                                 "source"]
     [knee] = [line for line in lines if line.startswith("RIC 8.12")]
     assert "17.95" in knee and "total knee arthroplasty" in knee and "IFD or IFS" in knee
@@ -141,3 +142,24 @@ def test_without_on_the_date_is_today():
     assert listed("PLL") == listed("PLL", "--on", date.today().isoformat())
     result = acts("PLL", "--format", "json")
     assert json.loads(result.output)["date"] == date.today().isoformat()
+
+
+def test_date_is_the_same_option_as_on():
+    assert listed("RIC", "--date", "2025-06-01") == listed("RIC", "--on", "2025-06-01")
+    assert listed("RIC", "--date", "2025-06-01") != listed("RIC", "--on", "2026-01-12")
+    assert acts("--date", "2026-13-01").exit_code == 2
+
+
+def test_the_listing_names_the_letter_values_it_priced_with():
+    nomenclature = load_nomenclature()
+    on = date(2026, 1, 12)
+    for territory in ("metropole", "dom"):
+        result = json.loads(acts("RIC", "--date", on.isoformat(), "--territory", territory, "--format", "json").output)
+        value = nomenclature.letter_value("RIC", on, territory).amount
+        assert result["letter_values"] == {"RIC": f"{value:f}"}
+        [ric] = [r for r in result["acts"] if r["coefficient"] == "8.12"]
+        assert Decimal(ric["price"]) == (Decimal("8.12") * value).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+        text = acts("RIC", "--date", on.isoformat(), "--territory", territory).output
+        assert f"Priced with the letter values: RIC {value:f}\n" in text
+    everything = json.loads(acts("--on", "2026-01-12", "--format", "json").output)
+    assert set(everything["letter_values"]) == set(everything["letters"]) >= {"AMK", "RIC", "TER"}
