@@ -126,6 +126,19 @@ class Money:
         return (Money, (self.value,))
 
 
+class Euros(Money):
+    """An amount read apart from any invoice (the summary's money at stake): the currency named in every
+    language, €1.33 in English as 1,33 € in French."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return _money(self.value, DEFAULT_LANGUAGE, currency=True)
+
+    def __reduce__(self):
+        return (Euros, (self.value,))
+
+
 class Joined:
     """Items written one after the other with ``separator`` ("8.08, 8.09"); see ``all_of``/``any_of`` for "and"/"or"."""
 
@@ -236,7 +249,7 @@ def _value(value: object, lang: str) -> str:
     if isinstance(value, bool) or value is None:
         return str(value)
     if isinstance(value, Money):
-        return _money(value.value, lang)
+        return _money(value.value, lang, currency=isinstance(value, Euros))
     if isinstance(value, Decimal):
         return _number(value, lang)
     if isinstance(value, date):
@@ -257,12 +270,17 @@ def _number(value: Decimal, lang: str) -> str:
     return text.replace(".", ",") if lang == "fr" else text
 
 
-def _money(value: Decimal, lang: str) -> str:
-    """18.79 in English (as the invoices write it), 18,79 € in French; 18.785 keeps its digits."""
+def _money(value: Decimal, lang: str, currency: bool = False) -> str:
+    """18.79 in English (as the invoices write it; €18.79 with ``currency``), 18,79 € in French; 18.785 keeps
+    its digits."""
     if value.is_finite() and value.as_tuple().exponent > -2:
         value = value.quantize(Decimal("0.01"))
     text = format(value, "f")
-    return text.replace(".", ",") + " €" if lang == "fr" else text
+    if lang == "fr":
+        return text.replace(".", ",") + " €"
+    if currency:
+        return f"-€{text[1:]}" if text.startswith("-") else f"€{text}"
+    return text
 
 
 def fields(template: str) -> set[str]:

@@ -243,7 +243,7 @@ def test_statistics_and_money_at_stake_in_french():
 
 def test_english_is_the_default():
     result = run_cli("check", TAR)
-    assert result.stdout.decode().splitlines() == [TAR_EN, "1 file, 1 invoice checked: 1 error, 0 warnings; billed in error: TAR 0.01 too little."]
+    assert result.stdout.decode().splitlines() == [TAR_EN, "1 file, 1 invoice checked: 1 error, 0 warnings; billed in error: TAR €0.01 too little."]
 
 
 @pytest.mark.parametrize("environment", [{"LANG": "fr_FR.UTF-8"}, {"LC_MESSAGES": "fr_FR.UTF-8"}, {"LANGUAGE": "fr"}])

@@ -17,7 +17,7 @@ from typing import TextIO
 
 from kinelint.report.display import escape_controls, shown_path
 from kinelint.findings import Finding, Rule, Summary
-from kinelint.i18n import DEFAULT_LANGUAGE, Joined, Money, all_of, msg, nmsg
+from kinelint.i18n import DEFAULT_LANGUAGE, Euros, Joined, all_of, msg, nmsg
 from kinelint.report.jsontext import dumps
 
 
@@ -188,6 +188,6 @@ def money_words(summary: Summary) -> Joined | None:
 
 def stake_words(stake) -> object | None:
     """"0.02 too much and 0.01 too little" for one ``MoneyAtStake``, or None when nothing is at stake."""
-    amounts = ([msg("{amount} too much", amount=Money(stake.over))] if stake.over else []) + \
-              ([msg("{amount} too little", amount=Money(stake.under))] if stake.under else [])
+    amounts = ([msg("{amount} too much", amount=Euros(stake.over))] if stake.over else []) + \
+              ([msg("{amount} too little", amount=Euros(stake.under))] if stake.under else [])
     return all_of(amounts) if amounts else None

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from kinelint.report.docs import FAMILY_NAMES
 from kinelint.findings import Finding, MoneyAtStake, Rule, Summary
-from kinelint.i18n import DEFAULT_LANGUAGE, Joined, Money, msg, render, translate
+from kinelint.i18n import DEFAULT_LANGUAGE, Euros, Joined, msg, render, translate
 from kinelint.report.jsontext import dumps
 
 JSON_FORMATS = ("json", "jsonl")
@@ -99,6 +99,6 @@ def _name(code: str, rules: Mapping[str, Rule]) -> str:
 def _words(money: MoneyAtStake | None, lang: str = DEFAULT_LANGUAGE) -> str:
     if money is None:
         return ""
-    parts = ([msg("{amount} too much", amount=Money(money.over))] if money.over else []) + \
-            ([msg("{amount} too little", amount=Money(money.under))] if money.under else [])
-    return render(Joined(parts), lang) if parts else render(Money(money.over), lang)
+    parts = ([msg("{amount} too much", amount=Euros(money.over))] if money.over else []) + \
+            ([msg("{amount} too little", amount=Euros(money.under))] if money.under else [])
+    return render(Joined(parts), lang) if parts else render(Euros(money.over), lang)

@@ -55,15 +55,15 @@ def test_summary_gives_money_over_and_under_per_family_exactly(tmp_path):
 def test_text_summary_line_names_the_money_billed_in_error(tmp_path):
     result = check("invoices", cwd=batch(tmp_path))
     assert result.stdout.decode().splitlines()[-1] == (
-        "1 file, 5 invoices checked: 4 errors, 0 warnings; billed in error: COE 1.33 too little, "
-        "CUM 2.50 too much, TAR 0.01 too much and 0.01 too little.")
+        "1 file, 5 invoices checked: 4 errors, 0 warnings; billed in error: COE €1.33 too little, "
+        "CUM €2.50 too much, TAR €0.01 too much and €0.01 too little.")
 
 
 def test_money_counts_only_what_is_reported(tmp_path):
     root = batch(tmp_path)
     summary = json.loads(check("--format", "json", "--ignore", "TAR,CUM", "invoices", cwd=root).stdout)["summary"]
     assert set(summary["money"]) == {"COE"}
-    assert "billed in error: COE 1.33 too little." in check("--ignore", "TAR,CUM", "invoices", cwd=root).stdout.decode()
+    assert "billed in error: COE €1.33 too little." in check("--ignore", "TAR,CUM", "invoices", cwd=root).stdout.decode()
     clean = json.loads(check("--format", "json", "--select", "SCH", "invoices", cwd=root).stdout)["summary"]
     assert clean["money"] == {}
     assert "billed in error" not in check("--select", "SCH", "invoices", cwd=root).stdout.decode()
@@ -93,13 +93,13 @@ def test_statistics_as_text_count_per_family_then_code_with_money(tmp_path):
     assert lines[-1].startswith("1 file, 5 invoices checked: 4 errors")
     table = [line.split("  ") for line in lines[:-1]]
     assert [[cell.strip() for cell in row if cell.strip()] for row in table] == [
-        ["2", "TAR", "(amounts)", "0.01 too much, 0.01 too little"],
-        ["1", "TAR001", "act-amount-mismatch", "0.01 too little"],
-        ["1", "TAR004", "total-mismatch", "0.01 too much"],
-        ["1", "COE", "(coefficients not in force)", "1.33 too little"],
-        ["1", "COE001", "superseded-coefficient", "1.33 too little"],
-        ["1", "CUM", "(indemnities that may not go together)", "2.50 too much"],
-        ["1", "CUM003", "duplicate-fee", "2.50 too much"],
+        ["2", "TAR", "(amounts)", "€0.01 too much, €0.01 too little"],
+        ["1", "TAR001", "act-amount-mismatch", "€0.01 too little"],
+        ["1", "TAR004", "total-mismatch", "€0.01 too much"],
+        ["1", "COE", "(coefficients not in force)", "€1.33 too little"],
+        ["1", "COE001", "superseded-coefficient", "€1.33 too little"],
+        ["1", "CUM", "(indemnities that may not go together)", "€2.50 too much"],
+        ["1", "CUM003", "duplicate-fee", "€2.50 too much"],
     ]
     starts = {line.index(line.split("  ")[-1].strip()) for line in lines[:-1]}
     assert len(starts) == 1, lines  # the money is one column, family lines and code lines alike
@@ -151,3 +151,14 @@ def test_statistics_json_with_a_report_file(tmp_path):
 def test_statistics_stay_text_for_the_other_formats(tmp_path, output_format):
     result = check("--statistics", "--format", output_format, "invoices", cwd=batch(tmp_path))
     assert result.stdout.decode().splitlines()[0].startswith("2  TAR  (amounts)")
+
+
+def test_the_money_at_stake_names_its_currency_in_both_languages_and_messages_keep_the_invoices_form():
+    from decimal import Decimal
+
+    from kinelint.i18n import Euros, Money, msg, render
+
+    assert render(msg("{amount} too little", amount=Euros(Decimal("1.3"))), "en") == "€1.30 too little"
+    assert render(Euros(Decimal("-0.01")), "en") == "-€0.01"
+    assert render(msg("{amount} too little", amount=Euros(Decimal("1.33"))), "fr") == "1,33 € en moins"
+    assert render(Money(Decimal("18.78")), "en") == "18.78"  # a finding's amount is written as the invoice writes it
