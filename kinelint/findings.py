@@ -127,9 +127,12 @@ class Related:
     pointer: str
     invoice_id: str | None
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "en") -> str:
+        """"earlier invoice: F-1, a.json:3" (in French, a space before the colon)."""
+        from kinelint.i18n import msg
+
         invoice = f"{self.invoice_id}, " if self.invoice_id else ""
-        return f"{self.label}: {invoice}{self.file}:{self.line}"
+        return msg("{label}: {place}", label=self.label, place=f"{invoice}{self.file}:{self.line}").render(lang)
 
 
 @dataclass(frozen=True, slots=True)

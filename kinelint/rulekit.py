@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from operator import attrgetter
 
 from kinelint.findings import Edit, Violation
-from kinelint.i18n import Joined, Message, Money, Term, msg
+from kinelint.i18n import N_, Joined, Message, Money, Term, msg
 from kinelint.nomenclature.day import Verdicts
 
 CENT = Decimal("0.01")
@@ -201,3 +201,12 @@ def settled(verdicts: Verdicts, keys, items, judge, *context) -> bool:
         if not verdict:
             return False
     return True
+
+
+# The zones' names as a message shows them: the invoice's code in English, "métropole" and "DOM" in French.
+_ZONES = {"metropole": N_("metropole"), "dom": N_("dom")}
+
+
+def zone_name(territory: str) -> Term:
+    """The territory (``metropole``, ``dom``) as a message's value, written as a billing office reads it."""
+    return Term(_ZONES.get(territory, territory))

@@ -151,11 +151,11 @@ def test_numbers_and_money_use_the_decimal_comma_and_the_euro_sign_in_french():
                           label=Term("total knee arthroplasty")),
                   price=Money(Decimal("2.21")), product=Money(Decimal("17.9452")),
                   billed=Money(Decimal("17.94")), expected=Money(Decimal("17.95")),
-                  when=msg("on {date} ({territory})", date=date(2026, 1, 12), territory="metropole"))
+                  when=msg("on {date} ({territory})", date=date(2026, 1, 12), territory=Term("metropole")))
     assert message == ("session 1 (2026-01-12): RIC 8.12 (total knee arthroplasty) × 2.21 = 17.9452, billed 17.94; "
                        "expected 17.95 on 2026-01-12 (metropole)")
     assert message.render("fr") == ("séance 1 (12/01/2026) : RIC 8,12 (prothèse totale de genou) × 2,21 € = 17,9452 €, "
-                                    "facturé 17,94 € ; attendu 17,95 € le 12/01/2026 (metropole)")
+                                    "facturé 17,94 € ; attendu 17,95 € le 12/01/2026 (métropole)")
     assert str(Money(Decimal("6"))) == "6.00"
 
 
@@ -221,7 +221,7 @@ def test_the_language_comes_from_the_environment_as_gettext_reads_it(environment
 # -- the command line -----------------------------------------------------------------------------------
 
 TAR = "examples/faulty/tar-one-cent-off.json"
-TAR_FR = 'examples/faulty/tar-one-cent-off.json:34:21: error TAR001 séance 1 (12/01/2026) : RPE 8,5 (membres inférieurs, posture et équilibre de la personne âgée) × 2,21 € = 18,785 €, facturé 18,78 € ; attendu 18,79 € le 12/01/2026 (metropole)'
+TAR_FR = 'examples/faulty/tar-one-cent-off.json:34:21: error TAR001 séance 1 (12/01/2026) : RPE 8,5 (membres inférieurs, posture et équilibre de la personne âgée) × 2,21 € = 18,785 €, facturé 18,78 € ; attendu 18,79 € le 12/01/2026 (métropole)'
 TAR_EN = 'examples/faulty/tar-one-cent-off.json:34:21: error TAR001 session 1 (2026-01-12): RPE 8.5 (lower limbs, posture and balance of the elderly) × 2.21 = 18.785, billed 18.78; expected 18.79 on 2026-01-12 (metropole)'
 
 
@@ -518,4 +518,21 @@ def test_issue_13_messages_in_french(tmp_path):
     messages = {(f["file"], f["code"]): f["message"] for f in json.loads(result.stdout)["findings"]}
     assert messages["missing.json", "SCH001"] == "champ obligatoire manquant dans séance 1 : 'date'"
     assert messages["package.json", "SCH008"].startswith("pas une facture : l'objet n'a ni 'invoice_id'")
-    assert messages["twins.jsonl", "CON008"].endswith("(facture antérieure: F-2, twins.jsonl:1)")
+    assert messages["twins.jsonl", "CON008"].endswith("(facture antérieure : F-2, twins.jsonl:1)")
+
+
+def test_zones_are_written_as_a_billing_office_reads_them():
+    from kinelint.i18n import msg, render
+    from kinelint.rulekit import zone_name
+
+    assert render(msg("on {date} ({territory})", date="x", territory=zone_name("metropole")), "fr").endswith("(métropole)")
+    assert render(msg("{zone}", zone=zone_name("dom")), "fr") == "DOM"
+    assert render(msg("{zone}", zone=zone_name("metropole")), "en") == "metropole"  # English keeps the invoice's code
+
+
+def test_a_related_place_has_a_space_before_its_colon_in_french_only():
+    from kinelint.findings import Related
+
+    twin = Related("facture antérieure", "a.json", 3, 1, "/invoice_id", "F-1")
+    assert twin.describe("fr") == "facture antérieure : F-1, a.json:3"
+    assert Related("earlier invoice", "a.json", 3, 1, "/invoice_id", None).describe() == "earlier invoice: a.json:3"

@@ -228,7 +228,7 @@ class Run:
         for violation, rule in pairs:
             line, column = where[violation.pointer]
             related = self._related(violation, twins) if twins else ()
-            message = self._text(violation.message, secrets) + "".join(f" ({twin.describe()})" for twin in related)
+            message = self._text(violation.message, secrets) + "".join(f" ({twin.describe(self.lang)})" for twin in related)
             findings.append(self._count(Finding(
                 code=violation.code,
                 severity=violation.severity or rule.severity,

@@ -15,7 +15,8 @@ from datetime import timedelta
 from kinelint.findings import Edit, Violation
 from kinelint.hookspecs import hookimpl
 from kinelint.i18n import Joined, any_of, msg
-from kinelint.rulekit import act_name, billed, cents, coefficient_fix, ruling, session_label, settled, with_total
+from kinelint.rulekit import (act_name, billed, cents, coefficient_fix, ruling, session_label, settled, with_total,
+                              zone_name)
 
 from .rules import NO_KNOWN_PRICE, NOT_YET_IN_FORCE, RETIRED_ACT, RETIRED_FEE, RETIRED_LETTER, RULES, UNKNOWN_CODE
 
@@ -171,7 +172,7 @@ def _act_date(status):
 
 def _no_price(what, territory, pointer, where):
     message = msg("{where}: {what} has no known value in {territory} on that date; its amount cannot be checked",
-                  where=where, what=what, territory=territory)
+                  where=where, what=what, territory=zone_name(territory))
     return Violation(NO_KNOWN_PRICE.code, message, pointer)
 
 

@@ -16,7 +16,7 @@ from operator import attrgetter
 from kinelint.findings import Edit, Violation
 from kinelint.hookspecs import hookimpl
 from kinelint.i18n import Joined, Money, msg
-from kinelint.rulekit import act_name, billed, cents, euros, ruling, session_label, settled, with_total
+from kinelint.rulekit import act_name, billed, cents, euros, ruling, session_label, settled, with_total, zone_name
 
 from kinelint_tariffs.rules import ACT_AMOUNT, FEE_AMOUNT, FEE_QUANTITY, RULES, TOTAL
 
@@ -139,7 +139,7 @@ def _check_total(invoice):
 
 
 def _when(session, day) -> str:
-    return msg("on {date} ({territory})", date=session.date, territory=day.territory)
+    return msg("on {date} ({territory})", date=session.date, territory=zone_name(day.territory))
 
 
 def _per_km_codes(nomenclature) -> str:

@@ -104,7 +104,7 @@ class SarifReporter(Reporter):
                 "region": {"startLine": twin.line, "startColumn": twin.column},
             },
             "logicalLocations": [{"fullyQualifiedName": twin.pointer, "kind": "element"}],
-            "message": {"text": twin.describe()},
+            "message": {"text": twin.describe(self.context.lang)},
         }
 
 
