@@ -126,6 +126,16 @@ class Money:
         return (Money, (self.value,))
 
 
+class FieldName(str):
+    """A JSON key named in a sentence: as written in English (``date``); in French quoted and given its
+    article, as a billing office reads it: le champ « date »."""
+
+    __slots__ = ()
+
+    def __reduce__(self):
+        return (FieldName, (str(self),))
+
+
 class Euros(Money):
     """An amount read apart from any invoice (the summary's money at stake): the currency named in every
     language, €1.33 in English as 1,33 € in French."""
@@ -242,6 +252,8 @@ def _value(value: object, lang: str) -> str:
         return value
     if isinstance(value, Message):
         return value.render(lang)
+    if isinstance(value, FieldName):
+        return f"le champ « {value} »" if lang == "fr" else str(value)
     if isinstance(value, Term):
         return translate(str(value), lang)
     if isinstance(value, str):

@@ -536,3 +536,18 @@ def test_a_related_place_has_a_space_before_its_colon_in_french_only():
     twin = Related("facture antérieure", "a.json", 3, 1, "/invoice_id", "F-1")
     assert twin.describe("fr") == "facture antérieure : F-1, a.json:3"
     assert Related("earlier invoice", "a.json", 3, 1, "/invoice_id", None).describe() == "earlier invoice: a.json:3"
+
+
+def test_json_field_names_in_french_sentences_are_quoted_with_their_article(tmp_path):
+    from invoice_factory import clean, dumps
+
+    invoice = clean("F-1")
+    invoice["sessions"][0]["date"] = "2026-02-30"
+    invoice["sessions"][0]["place"] = "home"
+    (tmp_path / "a.json").write_text(dumps(invoice, indent=2))
+    french = run_cli("check", "--lang", "fr", "a.json", cwd=tmp_path).stdout.decode()
+    english = run_cli("check", "a.json", cwd=tmp_path).stdout.decode()
+    assert "séance 1 : le champ « place » \"home\" n'est pas permis : valeurs attendues" in french
+    assert "session 1: place \"home\" is not allowed: expected" in english  # English names the key as written
+    assert "séance 1 : le champ « date » n'est pas une date réelle du calendrier" in french
+    assert "« »" not in french and "champ « le champ" not in french

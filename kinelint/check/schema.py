@@ -21,7 +21,7 @@ from functools import cached_property
 from importlib import resources
 
 from kinelint.findings import Violation, join_pointer
-from kinelint.i18n import N_, Joined, Message, any_of, msg, nmsg
+from kinelint.i18n import N_, FieldName, Joined, Message, any_of, msg, nmsg
 from kinelint.privacy import patient_values, safe_pointer, shows_key, shows_patient_data
 
 SCHEMA_FILE = "invoice-1.schema.json"
@@ -476,7 +476,7 @@ def _field_name(path: list) -> object:
             keys = []
         else:
             keys.append(str(token))
-    field = ".".join(keys)
+    field = FieldName(".".join(keys)) if keys else ""
     if not items:
         return field
     where = items[0] if len(items) == 1 else Joined(items)
