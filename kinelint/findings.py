@@ -71,6 +71,28 @@ class Edit:
             return format(self.value, "f")
         return json.dumps(self.value, ensure_ascii=False)
 
+    @property
+    def adapted(self) -> bool:
+        """Whether the value stands in a file read through an input adapter (its region has a writer)."""
+        return self.region is not None and self.region.writer is not None
+
+    @property
+    def written(self) -> str | None:
+        """The text that replaces the region: ``text``, or in an adapted file the value in the source's own
+        terms (cents, a vendor's date format); None when the source cannot hold it (a constant of a mapping)."""
+        return self.region.writer.text(self.value) if self.adapted else self.text
+
+    def patch(self) -> dict | None:
+        """The RFC 6902 "replace" of this edit: on the document, or in an adapted file that has JSON pointers,
+        on the source file itself (its pointer, its value); None when it cannot be written there."""
+        if not self.adapted:
+            return {"op": "replace", "path": self.pointer, "value": self.value}
+        if self.written is None:
+            return None
+        if self.region.pointer is None:  # a CSV row: the adapted invoice's pointer and value
+            return {"op": "replace", "path": self.pointer, "value": self.value}
+        return {"op": "replace", "path": self.region.pointer, "value": self.region.writer.value(self.value)}
+
 
 @dataclass(frozen=True, slots=True)
 class Region:
@@ -82,6 +104,10 @@ class Region:
     end_line: int
     end_column: int
     text: str
+    # In a file read through an input adapter (``kinelint.adapters``): the source's own JSON pointer to the
+    # value, if it has one, and the ``Writer`` that writes a corrected value in the source's terms.
+    pointer: str | None = None
+    writer: object = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,8 +192,9 @@ class Finding:
             "rule": self.rule,
             "plugin": self.plugin,
         }
-        if self.fix:
-            found["fix"] = [{"op": "replace", "path": edit.pointer, "value": edit.value} for edit in self.fix]
+        patch = [edit.patch() for edit in self.fix]
+        if patch and None not in patch:  # a correction an adapted file cannot hold is left out whole
+            found["fix"] = patch
         if self.money is not None:
             found["money"] = self.money
         return found

@@ -13,7 +13,9 @@ checked inside the guard, and every call has a time budget (``budget``).
 
 from __future__ import annotations
 
+import copy
 import traceback
+from collections.abc import Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Iterable, Iterator
@@ -23,6 +25,7 @@ from importlib.metadata import entry_points
 import pluggy
 
 from kinelint import hookspecs
+from kinelint.adapters import Adapted, Adapter, Spot, Unadapted, Writer
 from kinelint.check.budget import PluginTimeout, TimeBudget
 from kinelint.check.core_rules import CORE_RULES
 from kinelint.findings import SEVERITIES, Edit, Incident, Rule, Violation
@@ -107,6 +110,7 @@ class PluginHost:
         self._at: tuple[int, int] = (0, 0)  # (invoice of the chunk, plugin) whose call or result is being handled
         self.budget = TimeBudget(None)  # the CLI and the workers arm one (``--plugin-timeout``)
         self._timed_out: set[str] = set()  # plugins stopped at their budget: not called again
+        self.adapters: dict[str, tuple[str, Adapter]] = {}  # input adapters by name: (plugin, adapter)
 
     # -- loading -----------------------------------------------------------
 
@@ -136,6 +140,7 @@ class PluginHost:
         for name, plugin in extra:
             host._register(name, plugin, name, "")
         host._collect_rules()
+        host._collect_adapters()
         host._invoice_impls = host._impls("kinelint_check_invoice")
         return host
 
@@ -174,6 +179,42 @@ class PluginHost:
                         f"rule code {rule.code} is claimed by both plugin {owner.plugin!r} and plugin {impl.plugin!r}"
                     )
                 self.rules[rule.code] = replace(rule, plugin=impl.plugin)
+
+    def _collect_adapters(self) -> None:
+        for impl in self._impls("kinelint_adapters"):
+            provided = self._call(impl, {}, "kinelint_adapters")
+            for adapter in provided or ():
+                if not isinstance(adapter, Adapter) or not isinstance(adapter.name, str) or not callable(adapter.adapt):
+                    self._incident(impl.plugin, f"kinelint_adapters returned {type(adapter).__name__}, not an Adapter")
+                    continue
+                owner = self.adapters.get(adapter.name)
+                if owner is not None:
+                    raise PluginConflict(f"adapter {adapter.name!r} is provided by both plugin {owner[0]!r} and "
+                                         f"plugin {impl.plugin!r}")
+                self.adapters[adapter.name] = (impl.plugin, adapter)
+
+    def adapt(self, name: str, text: str, options: dict, base, where: str = "") -> list | None:
+        """What the adapter ``name`` makes of a file's text (``Adapted`` and ``Unadapted`` items, checked),
+        within its plugin's guard and time budget; None when it fails (an incident) or is not installed."""
+        plugin, adapter = self.adapters.get(name, (None, None))
+        if adapter is None or plugin in self._timed_out:
+            return None
+        self.budget.enter(plugin, "its adapter")
+        try:
+            items = list(adapter.adapt(text, copy.deepcopy(options), base))
+            for item in items:
+                malformed = _malformed_adapted(item)
+                if malformed:
+                    self._incident(plugin, f"adapter {name!r} returned {malformed}", where=where)
+                    return None
+            return items
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:  # SystemExit too: a plugin does not decide how the run ends
+            self._failed(plugin, f"adapter {name!r}", error, where)
+            return None
+        finally:
+            self.budget.leave()
 
     def _impls(self, hook_name: str) -> list[_Impl]:
         hook = getattr(self.manager.hook, hook_name)
@@ -530,6 +571,23 @@ def _malformed(violation: Violation) -> str:
     if severity is not None and (type(severity) is not str or severity not in SEVERITIES):
         shown = repr(_short(severity)) if type(severity) is str else f"of type {type(severity).__name__}"
         return f"a severity {shown}, not one of {', '.join(SEVERITIES)}"
+    return ""
+
+
+def _malformed_adapted(item: object) -> str:
+    """What is wrong with one item an adapter returned ("" if nothing)."""
+    if isinstance(item, Unadapted):
+        if not isinstance(item.message, str) or type(item.line) is not int or type(item.column) is not int:
+            return "an Unadapted without a string message and integer line and column"
+        return ""
+    if not isinstance(item, Adapted):
+        return f"{type(item).__name__}, not Adapted or Unadapted"
+    if not isinstance(item.invoice, dict) or not isinstance(item.spots, Mapping):
+        return "an Adapted whose invoice is not a dict or whose spots are not a mapping"
+    for pointer, spot in item.spots.items():
+        if not isinstance(pointer, str) or not isinstance(spot, Spot) or type(spot.line) is not int \
+                or type(spot.column) is not int or (spot.writer is not None and not isinstance(spot.writer, Writer)):
+            return "a spot that is not a Spot(line, column, ...) under a string pointer"
     return ""
 
 

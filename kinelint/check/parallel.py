@@ -206,6 +206,8 @@ def _tasks(run, items):
         run.summary.files += 1
         if item.path is None:  # a text held in memory: checked as one task
             yield item, ("data", item.display, item.read())
+        elif item.adapter is not None:  # read through its adapter, whole, in the worker (the choice is plain data)
+            yield item, ("file", item.display, str(item.path), item.adapter)
         elif holds_lines(item):  # a .jsonl file, or JSON Lines on standard input (spooled to a file)
             yield from ((item, task) for task in _line_chunks(item))
         else:
@@ -335,8 +337,8 @@ def _check(task, verify: bool = False) -> tuple[list[Finding], bytes, list, int,
         source = SourceFile(display, data=task[2])
         items = read(source)
     else:
-        source = SourceFile(display, Path(task[2]))
-        items = read(source)
+        source = SourceFile(display, Path(task[2]), adapter=task[3] if len(task) > 3 else None)
+        items = run.read(source)
     findings, wheres, keys, documents, invoices = [], [], [], [], 0
 
     def observe(invoice, ref):

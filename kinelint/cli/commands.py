@@ -305,7 +305,7 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
     selected = Filter(settings, baseline)
     kept = []
     counted = Statistics() if statistics else None
-    corrections = Corrections() if diff else None
+    corrections = Corrections(secrets_of=run.file_secrets) if diff else None
     with ExitStack() as stack:
         stream = stack.enter_context(_open_report(output_file)) if output_file else None  # renamed into place at the end
         showing = should_show(sys.stderr) and not look.quiet
@@ -396,7 +396,7 @@ def _settings(host, overrides: dict):
                        exclude=overrides["exclude"], extend_exclude=overrides["extend_exclude"],
                        force_exclude=overrides["force_exclude"], respect_gitignore=overrides["respect_gitignore"])
     try:
-        return load_settings(host.rules, wanted)
+        return load_settings(host.rules, wanted, adapters=host.adapters)
     except ConfigError as error:
         _fail(_message_of(error))
 

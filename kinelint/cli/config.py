@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import difflib
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from kinelint.read.adapted import AdapterChoice, AdapterSelection
 from kinelint.read.exclusion import DEFAULT_EXCLUDE, Exclusions
 from kinelint.i18n import Joined, msg
 from kinelint.findings import SEVERITIES, Rule
@@ -25,7 +26,7 @@ from kinelint.read.tomltext import TooDeep, parse_toml, toml_string
 from kinelint.read.smallfiles import CONFIG_MAX_BYTES, SmallFileError, read_capped
 
 KEYS = ("select", "ignore", "per-file-ignores", "severity", "fail-on", "today",
-        "exclude", "extend-exclude", "force-exclude", "respect-gitignore", "thresholds")
+        "exclude", "extend-exclude", "force-exclude", "respect-gitignore", "thresholds", "adapters")
 FAIL_ON = ("error", "warning")
 FILE_NAMES = ("kinelint.toml", "pyproject.toml")
 
@@ -64,21 +65,25 @@ class Settings:
     force_exclude: bool = False  # the patterns apply to the files named on the command line too
     respect_gitignore: bool = True
     thresholds: tuple[tuple[str, int], ...] = ()  # limits no text sets, changed from kinelint's defaults
+    adapters: tuple[tuple[str, AdapterChoice], ...] = ()  # file pattern -> the input adapter that reads those files
     source: Path | None = None  # the file read, if any
     root: Path = field(default_factory=Path.cwd)  # per-file-ignores globs are relative to it
     origins: Mapping[str, str] = field(default_factory=dict)  # key -> "file", "command line" or "default"
 
     def exclusions(self) -> Exclusions:
         """What the directory walk leaves out; globs with ``/`` are relative to the configuration's folder."""
-        return Exclusions(self.exclude + self.extend_exclude, self.root, self.respect_gitignore, self.force_exclude)
+        return Exclusions(self.exclude + self.extend_exclude, self.root, self.respect_gitignore, self.force_exclude,
+                          AdapterSelection(self.adapters, self.root) if self.adapters else None)
 
 
-def load_settings(rules: Mapping[str, Rule], overrides: Overrides = Overrides(), cwd: Path | None = None) -> Settings:
-    """The configuration in force: the file found (or named), then the command line over it."""
+def load_settings(rules: Mapping[str, Rule], overrides: Overrides = Overrides(), cwd: Path | None = None,
+                  adapters: Collection[str] | None = None) -> Settings:
+    """The configuration in force: the file found (or named), then the command line over it. ``adapters``:
+    the names of the installed input adapters (None: not checked)."""
     cwd = Path.cwd() if cwd is None else cwd
     source = overrides.config if overrides.config is not None else find_config(cwd)
     raw, where = ({}, "") if source is None else read_config(source)
-    values, origins = _file_values(raw, where, rules), {}
+    values, origins = _file_values(raw, where, rules, adapters), {}
     for key in KEYS:
         origins[key] = "file" if key in raw else "default"
     cli = {"select": overrides.select, "ignore": overrides.ignore, "fail-on": overrides.fail_on, "today": overrides.today,
@@ -104,6 +109,8 @@ def load_settings(rules: Mapping[str, Rule], overrides: Overrides = Overrides(),
         force_exclude=values.get("force-exclude", False),
         respect_gitignore=values.get("respect-gitignore", True),
         thresholds=values.get("thresholds", ()),
+        adapters=tuple((pattern, AdapterChoice(name, options, str(source.resolve().parent if source is not None else cwd)))
+                       for pattern, name, options in values.get("adapters", ())),
         source=None if source is None else source.resolve(),
         root=(source.resolve().parent if source is not None else cwd),
         origins=origins,
@@ -175,7 +182,7 @@ def _parse(path: Path) -> dict:
         raise ConfigError(msg("{path} is not valid TOML: {reason}", path=str(path), reason=str(error))) from None
 
 
-def _file_values(raw: dict, where: str, rules: Mapping[str, Rule]) -> dict:
+def _file_values(raw: dict, where: str, rules: Mapping[str, Rule], adapters: Collection[str] | None = None) -> dict:
     values = {}
     for key, value in raw.items():
         if key not in KEYS:
@@ -196,6 +203,8 @@ def _file_values(raw: dict, where: str, rules: Mapping[str, Rule]) -> dict:
             values[key] = _boolean(value, label)
         elif key == "thresholds":
             values[key] = _thresholds(value, label)
+        elif key == "adapters":
+            values[key] = _adapters(value, label, adapters)
         else:
             values[key] = _date(value, label)
     return values
@@ -212,6 +221,37 @@ def _thresholds(value: object, label: str) -> tuple[tuple[str, int], ...]:
     except ValueError as error:
         raise ConfigError(msg("{label}: {problem}", label=label, problem=str(error))) from None
     return tuple(sorted(value.items()))
+
+
+MAPPING_ADAPTER = "mapping"  # the built-in declarative adapter (plugins/kinelint_mapping): a string names its file
+
+
+def _adapters(value: object, label: str, known: Collection[str] | None) -> tuple[tuple[str, str, dict], ...]:
+    """``glob = "mapping.toml"`` (the declarative adapter and its mapping file) or ``glob = { adapter = NAME,
+    ... }`` (an installed adapter and its options): (glob, adapter name, options), in the file's order."""
+    if not isinstance(value, dict):
+        raise ConfigError(msg("{label} must be a table of glob = mapping file, like {{\"exports/*.json\" = "
+                              "\"kinelint-mapping.toml\"}}", label=label))
+    chosen = []
+    for glob, spec in value.items():
+        try:
+            Glob(glob)
+        except GlobError as error:
+            raise ConfigError(msg("{label}: {reason}", label=label, reason=error.args[0])) from None
+        if isinstance(spec, str) and spec.strip():
+            name, options = MAPPING_ADAPTER, {"mapping": spec}
+        elif isinstance(spec, dict) and isinstance(spec.get("adapter"), str):
+            name, options = spec["adapter"], {k: v for k, v in spec.items() if k != "adapter"}
+        else:
+            raise ConfigError(msg("{label} is {value}: expected a mapping file (\"kinelint-mapping.toml\") or a "
+                                  "table naming an adapter ({{ adapter = \"NAME\" }})", label=_for(label, glob),
+                                  value=repr(spec)))
+        if known is not None and name not in known:
+            raise ConfigError(msg("{label}: no input adapter named {name} is installed{hint}; the adapters are: "
+                                  "{names}", label=_for(label, glob), name=repr(name), hint=_did_you_mean(name, known),
+                                  names=Joined(sorted(known)) if known else msg("none")))
+        chosen.append((glob, name, options))
+    return tuple(chosen)
 
 
 def _string_list(value: object, label: str) -> tuple[str, ...]:
@@ -316,6 +356,7 @@ def describe(settings: Settings) -> str:
         "force-exclude": str(settings.force_exclude).lower(),
         "respect-gitignore": str(settings.respect_gitignore).lower(),
         "thresholds": _threshold_table(settings.thresholds),
+        "adapters": "{" + ", ".join(f"{toml_string(glob)} = {_adapter_spec(choice)}" for glob, choice in settings.adapters) + "}",
     }
     width = max(len(f"{k} = {v}") for k, v in values.items())
     lines = [head]
@@ -325,6 +366,13 @@ def describe(settings: Settings) -> str:
     if not settings.select:
         lines.append("# select = [] means every rule")
     return "\n".join(lines)
+
+
+def _adapter_spec(choice: AdapterChoice) -> str:
+    if choice.name == MAPPING_ADAPTER and set(choice.options) == {"mapping"}:
+        return toml_string(str(choice.options["mapping"]))
+    return "{ adapter = " + toml_string(choice.name) + "".join(
+        f", {toml_string(k)} = {toml_string(str(v))}" for k, v in choice.options.items()) + " }"
 
 
 def _threshold_table(chosen: tuple[tuple[str, int], ...]) -> str:

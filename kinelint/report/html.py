@@ -214,8 +214,8 @@ def _findings(spool: FindingSpool, files: dict[str, dict[tuple, list[int]]], rul
 def _finding_row(finding: Finding, rule: Rule | None) -> str:
     money = "" if finding.money is None else _signed(finding.money)
     fix = ""
-    if finding.fix:
-        fix = "<ul class=\"fix\">" + "".join(f"<li><code>{escape(e.pointer)}</code> → <code>{escape(e.text)}</code></li>"
+    if finding.fix and all(e.written is not None for e in finding.fix):
+        fix = "<ul class=\"fix\">" + "".join(f"<li><code>{escape(e.pointer)}</code> → <code>{escape(e.written)}</code></li>"
                                             for e in finding.fix) + "</ul>"
     return (f"<tr class=\"finding\" data-code=\"{finding.code}\" data-severity=\"{finding.severity}\">"
             f"<td><span class=\"sev {finding.severity}\">{finding.severity}</span></td>"

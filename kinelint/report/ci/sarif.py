@@ -90,7 +90,7 @@ class SarifReporter(Reporter):
         }
         if finding.money is not None:
             result["properties"]["money"] = finding.money
-        if finding.fix:
+        if finding.fix and all(edit.written is not None for edit in finding.fix):  # an adapted file may not hold one
             result["fixes"] = [_fix(finding, location["physicalLocation"]["artifactLocation"])]
         return result
 
@@ -113,7 +113,7 @@ def _fix(finding: Finding, artifact: dict) -> dict:
     replacements = [{
         "deletedRegion": {"startLine": edit.region.line, "startColumn": edit.region.column,
                           "endLine": edit.region.end_line, "endColumn": edit.region.end_column},
-        "insertedContent": {"text": edit.text},
+        "insertedContent": {"text": edit.written},
     } for edit in finding.fix]
     return {"description": {"text": describe(finding.fix)},
             "artifactChanges": [{"artifactLocation": artifact, "replacements": replacements}]}
