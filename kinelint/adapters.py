@@ -57,6 +57,8 @@ class Writer:
 
     def text(self, value: object) -> str | None:
         """The text that holds ``value`` in the source file, or None when it cannot be written there."""
+        if self.kind not in ("json", "csv"):
+            return None
         try:
             written = self.value(value)
         except (ValueError, TypeError, InvalidOperation):

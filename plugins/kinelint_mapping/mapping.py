@@ -180,9 +180,12 @@ def _checked(raw: dict, name: str) -> Mapping:
         if not isinstance(table, dict):
             raise _fail("the mapping {mapping}: [{level}] must be a table", mapping=name, level=level)
         table = dict(table)
+        if level == "fees" and "fees" not in raw:  # fees are optional: no table, no fees
+            levels[level] = ()
+            continue
         if level in LIST_LEVELS:
             written = table.pop("path", "" if form == "csv" else None)
-            if written is None and (level != "fees" or table):
+            if written is None:
                 raise _fail("the mapping {mapping}: [{level}] needs path = \"...\", where the list is", mapping=name,
                             level=level)
             if written is not None:
@@ -197,9 +200,6 @@ def _checked(raw: dict, name: str) -> Mapping:
                             "{fields}", mapping=name, field=repr(field_name), level=level,
                             hint=_hint(field_name, fields), fields=Joined(fields))
             specs.append(_spec(spec, field_name, fields[field_name][0], level, name))
-        if level == "fees" and level not in lists:
-            levels[level] = ()
-            continue
         missing = [f for f, (_, required) in fields.items() if required and f not in flat]
         if missing:
             raise _fail("the mapping {mapping}: [{level}] does not say where {fields} are (a path, or const = ...)",
