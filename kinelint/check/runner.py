@@ -23,7 +23,7 @@ from kinelint.check.host import PluginHost
 from kinelint.i18n import DEFAULT_LANGUAGE, Message, msg, nmsg, translate
 from kinelint.invoice import Invoice
 from kinelint.read.parsing import MAX_DEPTH, too_deep
-from kinelint.privacy import masked_value, scrub
+from kinelint.privacy import mask_nir_shaped, masked_value, scrub
 from kinelint.check.schema import SchemaChecker
 from kinelint.read.adapted import AdaptedPositions, adapted_documents
 from kinelint.read.sources import DocRef, Document, Problem, SourceFile, discover, read, read_text, refs_of_handles
@@ -32,6 +32,7 @@ from kinelint.read.sources import DocRef, Document, Problem, SourceFile, discove
 # (200,000 empty acts would otherwise give 200,000 findings, each located and reported).
 MAX_FINDINGS = 100
 CAP_CODE = "PRS009"
+ADAPTER_CODES = ("PRS010", "PRS011")  # what an input adapter could not make of a file (kinelint.adapters)
 
 
 def _pointer_order(pointer: str) -> tuple:
@@ -305,6 +306,8 @@ class Run:
     def _problem_finding(self, problem: Problem) -> Finding:
         rule = self.host.rules[problem.code]
         message = problem.message.render(self.lang) if isinstance(problem.message, Message) else str(problem.message)
+        if problem.code in ADAPTER_CODES:  # an adapter's words may quote a vendor's value: no NIR-shaped number out
+            message = mask_nir_shaped(message)
         return self._count(Finding(problem.code, rule.severity, printable(message),
                                problem.source.display, problem.line, problem.column,
                                printable_pointer(problem.pointer), None, rule.name, rule.plugin))

@@ -15,7 +15,6 @@ from decimal import Decimal, InvalidOperation
 
 from kinelint.adapters import Adapted, Spot, Unadapted, Writer, cents_to_euros, parse_date
 from kinelint.i18n import N_, msg
-from kinelint.privacy import mask_nir_shaped
 
 from kinelint_mapping.mapping import Mapping, Spec
 from kinelint_mapping.sourcetext import Lines, Row, escape_token
@@ -249,7 +248,7 @@ def _converted(spec: Spec, found: Found, kind: str, mapping: Mapping):
                                conversion=conversion), found.line, found.column, found.pointer or "") from None
         shown = repr(raw) if isinstance(raw, str) and len(raw) <= 40 else str(raw)[:40]
         raise NotBuilt(msg("the mapping {mapping}: {value} at {path} ({field}) does not read as {conversion}",
-                           mapping=mapping.name, value=mask_nir_shaped(shown), path=repr(spec.written),
+                           mapping=mapping.name, value=shown, path=repr(spec.written),
                            field=repr(spec.field), conversion=conversion),
                        found.line, found.column, found.pointer or "") from None
 
