@@ -480,7 +480,7 @@ def test_configuration_errors_in_french(tmp_path):
     assert result.returncode == 2
     assert result.stderr.decode() == (f"kinelint: clé inconnue 'selct' dans {config} (vouliez-vous dire 'select' ?) ; "
                                       "les clés sont : select, ignore, per-file-ignores, severity, fail-on, today, exclude, "
-                                      "extend-exclude, force-exclude, respect-gitignore, thresholds\n")
+                                      "extend-exclude, force-exclude, respect-gitignore, thresholds, adapters\n")
 
 
 def test_ci_formats_in_french_keep_their_fingerprints():

@@ -33,7 +33,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from kinelint.adapters import valid_date_format
-from kinelint.i18n import Joined, msg
+from kinelint.i18n import N_, Joined, msg
 
 MAX_BYTES = 1 << 20
 
@@ -149,36 +149,36 @@ def _hint(word: str, choices) -> str:
 def _checked(raw: dict, name: str) -> Mapping:
     for key in raw:
         if key not in TOP_KEYS:
-            raise _fail("the mapping {mapping}: unknown key {key}{hint}; the keys are: {keys}", mapping=name,
+            raise _fail(N_("the mapping {mapping}: unknown key {key}{hint}; the keys are: {keys}"), mapping=name,
                         key=repr(key), hint=_hint(key, TOP_KEYS), keys=Joined(TOP_KEYS))
     form = raw.get("format", "json")
     if form not in ("json", "csv"):
-        raise _fail("the mapping {mapping}: format is {value}: expected \"json\" or \"csv\"", mapping=name,
+        raise _fail(N_("the mapping {mapping}: format is {value}: expected \"json\" or \"csv\""), mapping=name,
                     value=repr(form))
     invoices = raw.get("invoices", "")
     if not isinstance(invoices, str):
-        raise _fail("the mapping {mapping}: invoices must be a path (a JSON pointer or a dotted path)", mapping=name)
+        raise _fail(N_("the mapping {mapping}: invoices must be a path (a JSON pointer or a dotted path)"), mapping=name)
     csv = raw.get("csv", {})
     if not isinstance(csv, dict):
-        raise _fail("the mapping {mapping}: [csv] must be a table", mapping=name)
+        raise _fail(N_("the mapping {mapping}: [csv] must be a table"), mapping=name)
     for key in csv:
         if key not in CSV_KEYS:
-            raise _fail("the mapping {mapping}: unknown key {key} in [csv]{hint}; the keys are: {keys}", mapping=name,
+            raise _fail(N_("the mapping {mapping}: unknown key {key} in [csv]{hint}; the keys are: {keys}"), mapping=name,
                         key=repr(key), hint=_hint(key, CSV_KEYS), keys=Joined(CSV_KEYS))
     delimiter = csv.get("delimiter", ",")
     if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n':
-        raise _fail("the mapping {mapping}: the CSV delimiter must be one character (\",\", \";\", a tab)",
+        raise _fail(N_("the mapping {mapping}: the CSV delimiter must be one character (\",\", \";\", a tab)"),
                     mapping=name)
     if form == "csv" and not (isinstance(csv.get("invoice"), str) and csv["invoice"]):
-        raise _fail("the mapping {mapping}: a CSV mapping names the column that groups rows into invoices: "
-                    "[csv] invoice = \"COLUMN\"", mapping=name)
+        raise _fail(N_("the mapping {mapping}: a CSV mapping names the column that groups rows into invoices: "
+                    "[csv] invoice = \"COLUMN\""), mapping=name)
     if not isinstance(csv.get("session", ""), str):
-        raise _fail("the mapping {mapping}: [csv] session must be a column name", mapping=name)
+        raise _fail(N_("the mapping {mapping}: [csv] session must be a column name"), mapping=name)
     levels, lists = {}, {}
     for level, fields in LEVELS.items():
         table = raw.get(level, {})
         if not isinstance(table, dict):
-            raise _fail("the mapping {mapping}: [{level}] must be a table", mapping=name, level=level)
+            raise _fail(N_("the mapping {mapping}: [{level}] must be a table"), mapping=name, level=level)
         table = dict(table)
         if level == "fees" and "fees" not in raw:  # fees are optional: no table, no fees
             levels[level] = ()
@@ -186,23 +186,23 @@ def _checked(raw: dict, name: str) -> Mapping:
         if level in LIST_LEVELS:
             written = table.pop("path", "" if form == "csv" else None)
             if written is None:
-                raise _fail("the mapping {mapping}: [{level}] needs path = \"...\", where the list is", mapping=name,
+                raise _fail(N_("the mapping {mapping}: [{level}] needs path = \"...\", where the list is"), mapping=name,
                             level=level)
             if written is not None:
                 if not isinstance(written, str):
-                    raise _fail("the mapping {mapping}: [{level}] path must be a string", mapping=name, level=level)
+                    raise _fail(N_("the mapping {mapping}: [{level}] path must be a string"), mapping=name, level=level)
                 lists[level] = (path_tokens(written), written)
         flat = _flattened(table)
         specs = []
         for field_name, spec in flat.items():
             if field_name not in fields:
-                raise _fail("the mapping {mapping}: unknown kinelint field {field} in [{level}]{hint}; the fields are: "
-                            "{fields}", mapping=name, field=repr(field_name), level=level,
+                raise _fail(N_("the mapping {mapping}: unknown kinelint field {field} in [{level}]{hint}; the fields are: "
+                            "{fields}"), mapping=name, field=repr(field_name), level=level,
                             hint=_hint(field_name, fields), fields=Joined(fields))
             specs.append(_spec(spec, field_name, fields[field_name][0], level, name))
         missing = [f for f, (_, required) in fields.items() if required and f not in flat]
         if missing:
-            raise _fail("the mapping {mapping}: [{level}] does not say where {fields} are (a path, or const = ...)",
+            raise _fail(N_("the mapping {mapping}: [{level}] does not say where {fields} are (a path, or const = ...)"),
                         mapping=name, level=level, fields=Joined(missing))
         levels[level] = tuple(specs)
     return Mapping(name, form, path_tokens(invoices), levels, lists, delimiter, csv.get("invoice", ""),
@@ -226,36 +226,36 @@ def _spec(spec: object, field_name: str, kind: str, level: str, name: str) -> Sp
     if isinstance(spec, str):
         return Spec(field_name, kind, path_tokens(spec), written=spec)
     if not isinstance(spec, dict):
-        raise _fail("the mapping {mapping}: {where} is {value}: expected a path or a table such as "
-                    "{{ path = \"...\", date = \"DD/MM/YYYY\" }}", mapping=name, where=where, value=repr(spec))
+        raise _fail(N_("the mapping {mapping}: {where} is {value}: expected a path or a table such as "
+                    "{{ path = \"...\", date = \"DD/MM/YYYY\" }}"), mapping=name, where=where, value=repr(spec))
     for key in spec:
         if key not in SPEC_KEYS:
-            raise _fail("the mapping {mapping}: {where}: unknown key {key}{hint}; the keys are: {keys}", mapping=name,
+            raise _fail(N_("the mapping {mapping}: {where}: unknown key {key}{hint}; the keys are: {keys}"), mapping=name,
                         where=where, key=repr(key), hint=_hint(key, SPEC_KEYS), keys=Joined(SPEC_KEYS))
     if ("path" in spec) == ("const" in spec):
-        raise _fail("the mapping {mapping}: {where} needs either path or const", mapping=name, where=where)
+        raise _fail(N_("the mapping {mapping}: {where} needs either path or const"), mapping=name, where=where)
     date_form = spec.get("date", "")
     if date_form and (not isinstance(date_form, str) or not valid_date_format(date_form) or kind != "date"):
-        raise _fail("the mapping {mapping}: {where}: date = {value} is not a date format of a date field (DD, MM and "
-                    "YYYY once each, such as \"DD/MM/YYYY\")", mapping=name, where=where, value=repr(date_form))
+        raise _fail(N_("the mapping {mapping}: {where}: date = {value} is not a date format of a date field (DD, MM and "
+                    "YYYY once each, such as \"DD/MM/YYYY\")"), mapping=name, where=where, value=repr(date_form))
     cents = spec.get("cents", False)
     if not isinstance(cents, bool) or (cents and kind != "decimal"):
-        raise _fail("the mapping {mapping}: {where}: cents = true is for amounts only", mapping=name, where=where)
+        raise _fail(N_("the mapping {mapping}: {where}: cents = true is for amounts only"), mapping=name, where=where)
     values = spec.get("values", {})
     if not isinstance(values, dict) or not values:
         if "values" in spec:
-            raise _fail("the mapping {mapping}: {where}: values must be a table of vendor value = kinelint value",
+            raise _fail(N_("the mapping {mapping}: {where}: values must be a table of vendor value = kinelint value"),
                         mapping=name, where=where)
     if "const" in spec:
         const = spec["const"]
         if isinstance(const, float):
             const = Decimal(str(const))
         if not isinstance(const, (str, int, bool, Decimal)):
-            raise _fail("the mapping {mapping}: {where}: const must be a string, a number or a boolean",
+            raise _fail(N_("the mapping {mapping}: {where}: const must be a string, a number or a boolean"),
                         mapping=name, where=where)
         return Spec(field_name, kind, const=const)
     path = spec["path"]
     if not isinstance(path, str):
-        raise _fail("the mapping {mapping}: {where}: path must be a string", mapping=name, where=where)
+        raise _fail(N_("the mapping {mapping}: {where}: path must be a string"), mapping=name, where=where)
     return Spec(field_name, kind, path_tokens(path), written=path, date=date_form, cents=cents,
                 values=tuple(values.items()))
