@@ -451,3 +451,51 @@ def test_writers_write_back_what_the_conversions_read():
     assert Writer("csv", "", delimiter=";").text(Decimal("8.12")) == "8.12"
     assert Writer("csv", "", delimiter=";").text("a;b") is None  # it would split the row
     assert Writer("csv", "", quoted=True).text('say "hi"') == 'say ""hi""'
+
+
+PID_ADAPTER = """
+import os
+from kinelint.adapters import Adapter, Unadapted
+from kinelint.hookspecs import hookimpl
+
+def adapt(text, options, base):
+    yield Unadapted(f"read by {os.getpid()}, child of {os.getppid()}")
+
+@hookimpl
+def kinelint_adapters():
+    return [Adapter("pids", adapt)]
+"""
+
+
+def test_under_jobs_adapted_files_are_read_in_the_worker_processes(tmp_path):
+    import os
+
+    site = tmp_path / "site"
+    install_fake_plugin(site, "zz_pids", PID_ADAPTER)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "kinelint.toml").write_text('[adapters]\n"*.pid" = { adapter = "pids" }\n')
+    for name in ("a.pid", "b.pid"):
+        (tmp_path / name).write_text("x")
+    parents = {}
+    for jobs in ("1", "2"):
+        result = run_cli("check", "--format", "json", "--jobs", jobs, ".", cwd=tmp_path, env_path=site)
+        messages = [f["message"] for f in json.loads(result.stdout)["findings"]]
+        assert len(messages) == 2 and all(m.startswith("read by ") for m in messages)
+        parents[jobs] = {m.rsplit(" ", 1)[1] for m in messages}
+    assert parents["1"] == {str(os.getpid())}  # the kinelint process itself, child of this test
+    assert str(os.getpid()) not in parents["2"]  # workers, children of the kinelint process
+
+
+def test_adapter_findings_speak_french(vendor):
+    write_mapping(vendor, mapping_text(**{'invoice_id = "numero"': 'invoice_number = "numero"'}))
+    result = run_cli("check", "--lang", "fr", "exports/", cwd=vendor)
+    assert ("error PRS010 la correspondance kinelint-mapping.toml : champ kinelint 'invoice_number' inconnu dans "
+            "[invoice] (vouliez-vous dire 'invoice_id' ?) ; les champs sont : ") in result.stdout.decode()
+
+
+def test_a_value_shaped_like_a_nir_is_masked_in_an_adapter_finding(vendor):
+    text = (vendor / EXPORT).read_text(encoding="utf-8").replace('"total_cts": 4160', '"total_cts": "2690275123987x"')
+    (vendor / EXPORT).write_text(text, encoding="utf-8")
+    _, report, _ = check(vendor)
+    [problem] = [f for f in report["findings"] if f["code"] == "PRS011"]
+    assert "2690275123987" not in problem["message"] and "[redacted]" in problem["message"]
