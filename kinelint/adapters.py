@@ -108,6 +108,9 @@ class Spot:
     start: int = -1
     end: int = -1
     writer: Writer | None = None
+    # Other places that hold the same value (a CSV column repeated on every row of an invoice): a correction
+    # replaces each of them too, so that the rows still agree.
+    also: tuple[Spot, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,6 +82,12 @@ class Edit:
         terms (cents, a vendor's date format); None when the source cannot hold it (a constant of a mapping)."""
         return self.region.writer.text(self.value) if self.adapted else self.text
 
+    def replacements(self) -> list[tuple[Region, str | None]]:
+        """Each place this edit rewrites and its new text (None: it cannot be written there)."""
+        if self.region is None:
+            return []
+        return [(self.region, self.written)] + [(more, more.writer.text(self.value)) for more in self.region.also]
+
     def patch(self) -> dict | None:
         """The RFC 6902 "replace" of this edit: on the document, or in an adapted file that has JSON pointers,
         on the source file itself (its pointer, its value); None when it cannot be written there."""
@@ -108,6 +114,7 @@ class Region:
     # value, if it has one, and the ``Writer`` that writes a corrected value in the source's terms.
     pointer: str | None = None
     writer: object = None
+    also: tuple[Region, ...] = ()  # other places holding the same value in an adapted file (each replaced too)
 
 
 @dataclass(frozen=True, slots=True)

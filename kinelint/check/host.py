@@ -586,7 +586,8 @@ def _malformed_adapted(item: object) -> str:
         return "an Adapted whose invoice is not a dict or whose spots are not a mapping"
     for pointer, spot in item.spots.items():
         if not isinstance(pointer, str) or not isinstance(spot, Spot) or type(spot.line) is not int \
-                or type(spot.column) is not int or (spot.writer is not None and not isinstance(spot.writer, Writer)):
+                or type(spot.column) is not int or (spot.writer is not None and not isinstance(spot.writer, Writer)) \
+                or not isinstance(spot.also, tuple) or not all(isinstance(more, Spot) for more in spot.also):
             return "a spot that is not a Spot(line, column, ...) under a string pointer"
     return ""
 

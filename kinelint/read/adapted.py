@@ -106,16 +106,22 @@ class AdaptedPositions:
         found = {}
         for pointer in pointers:
             spot = self._spots.get(pointer)
-            if spot is not None and spot.writer is not None and 0 <= spot.start <= spot.end <= len(self._source):
-                line, column = self._text.offset_to_position(spot.start)
-                end_line, end_column = self._text.offset_to_position(spot.end)
-                found[pointer] = Region(line, column, end_line, end_column, self._source[spot.start:spot.end],
-                                        spot.pointer, spot.writer)
+            region = self._region(spot) if spot is not None else None
+            if region is not None and all(more is not None for more in region.also):
+                found[pointer] = region
                 continue
             near = self.spot(pointer)
             line, column = (near.line, near.column) if near is not None else (1, 1)
             found[pointer] = Region(line, column, line, column, "", None, UNWRITABLE)
         return found
+
+    def _region(self, spot: Spot) -> Region | None:
+        if spot.writer is None or not 0 <= spot.start <= spot.end <= len(self._source):
+            return None
+        line, column = self._text.offset_to_position(spot.start)
+        end_line, end_column = self._text.offset_to_position(spot.end)
+        return Region(line, column, end_line, end_column, self._source[spot.start:spot.end], spot.pointer,
+                      spot.writer, tuple(self._region(more) for more in spot.also))
 
 
 def adapted_documents(source, text: str, items) -> list:

@@ -57,7 +57,7 @@ class Corrections:
             return
         key = document_key(finding)
         if any(edit.adapted for edit in finding.fix):  # a vendor's file: its corrections in its own terms
-            if any(edit.written is None for edit in finding.fix):
+            if any(text is None for edit in finding.fix for _, text in edit.replacements()):
                 self.notes.append(f"{finding.file}:{finding.line}: the correction of {finding.code} sets a value "
                                   "this file does not hold as written (the adapter gives it); it is left out of the diff")
                 return
@@ -177,7 +177,7 @@ class Corrections:
                         chosen[edit.pointer] = (len(fix), code, edit)
         edits = [edit for _, _, edit in chosen.values()]
         total = _total(document, edits)
-        return [(edit.region, edit.written) for edit in edits + ([total] if total is not None else [])]
+        return [pair for edit in edits + ([total] if total is not None else []) for pair in edit.replacements()]
 
     def _applied(self, name: str, text: str, replacements: list[tuple[Region, str]]) -> str | None:
         """The text with each region replaced; None (and a note) when a region no longer holds what was checked."""

@@ -31,6 +31,7 @@ class Found:
     start: int
     end: int
     quoted: bool = False
+    also: tuple[Found, ...] = ()  # the same value on the other rows of a CSV group
 
 
 class NotBuilt(Exception):
@@ -105,11 +106,20 @@ class CsvSource:
         return Spot(rows[0].line, 1)
 
     def field(self, rows, spec: Spec) -> Found | None:
+        """The column's value, read from the group's first row; the other rows must say the same (a correction
+        then rewrites it on each)."""
         column = ".".join(spec.path)
-        cell = self.cell(rows[0], column)
-        if cell is None or cell.text == "":
+        found = [Found(cell.text, row.line, cell.number, None, cell.start, cell.end, cell.quoted)
+                 for row in rows if (cell := self.cell(row, column)) is not None]
+        if not found or found[0].raw == "":
             return None
-        return Found(cell.text, rows[0].line, cell.number, None, cell.start, cell.end, cell.quoted)
+        other = next((f for f in found if f.raw != found[0].raw), None)
+        if other is not None:
+            raise NotBuilt(msg("the mapping {mapping}: the rows of this invoice disagree on the column {column} "
+                               "(lines {first} and {other})", mapping=self.mapping.name, column=repr(column),
+                               first=found[0].line, other=other.line), other.line, other.column)
+        return Found(*(getattr(found[0], name) for name in ("raw", "line", "column", "pointer", "start", "end",
+                                                            "quoted")), also=tuple(found[1:]))
 
     def children(self, rows, level: str, tokens):
         if level == "sessions":
@@ -211,7 +221,9 @@ def _fields(source, node, mapping: Mapping, level: str, into: dict, at: str, spo
             continue
         _put(into, spec.field, _converted(spec, found, source.kind, mapping))
         spots[pointer] = Spot(found.line, found.column, found.pointer, found.start, found.end,
-                              source.writer(spec, found))
+                              source.writer(spec, found),
+                              tuple(Spot(more.line, more.column, None, more.start, more.end, source.writer(spec, more))
+                                    for more in found.also))
 
 
 def _put(into: dict, dotted: str, value) -> None:

@@ -249,9 +249,23 @@ def test_a_csv_export_is_grouped_into_invoices_with_findings_at_row_and_field_nu
     assert finding["pointer"] == "/1/sessions/0/acts/1/coefficient"  # a CSV has no pointers: the invoice's own
     result = run_cli("check", "--diff", ".", cwd=root)
     diff = result.stdout.decode()
-    assert '-KF-2;' in diff and ';RIC;8.12;"1795";false;' in diff  # the quoted cell stays quoted
-    assert "+KF-2;12/01/2026" in diff and ";4160\n" in diff  # the total, in the invoice's first row
+    assert '-KF-2;' in diff and ';RIC;8.12;"1795";false;4160\n' in diff  # the quoted cell stays quoted
+    assert ";AMK;10.7;2365;true;4160\n" in diff.split("+KF-2", 1)[1]  # the total, on each row of the invoice
     assert "185057800608491" not in diff and "17/05/1985" not in diff  # masked (so these lines do not apply)
+    sarif = json.loads(run_cli("check", "--format", "sarif", ".", cwd=root).stdout)
+    [result] = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "COE001"]
+    changes = result["fixes"][0]["artifactChanges"][0]["replacements"]
+    assert [c["insertedContent"]["text"] for c in changes] == ["8.12", "1795", "4160", "4160"]
+    assert [c["deletedRegion"]["startLine"] for c in changes] == [5, 5, 4, 5]
+
+
+def test_csv_rows_of_one_invoice_that_disagree_are_a_finding(tmp_path):
+    rows = (CSV_ROW.format(id="KF-1", rx="RX-1", act="AMK;10.7;2365;true", total="4160")
+            + CSV_ROW.format(id="KF-1", rx="RX-1", act="RIC;8.12;1795;false", total="4161"))
+    _, report, _ = check(csv_repository(tmp_path, rows), paths=("export.csv",))
+    [finding] = report["findings"]
+    assert (finding["code"], finding["line"], finding["column"]) == ("PRS011", 3, 15)
+    assert "the rows of this invoice disagree on the column 'total' (lines 2 and 3)" in finding["message"]
 
 
 def test_a_csv_value_that_does_not_convert_is_a_finding_at_its_cell(tmp_path):

@@ -90,7 +90,7 @@ class SarifReporter(Reporter):
         }
         if finding.money is not None:
             result["properties"]["money"] = finding.money
-        if finding.fix and all(edit.written is not None for edit in finding.fix):  # an adapted file may not hold one
+        if finding.fix and all(text is not None for edit in finding.fix for _, text in edit.replacements()):  # an adapted file may not hold one
             result["fixes"] = [_fix(finding, location["physicalLocation"]["artifactLocation"])]
         return result
 
@@ -111,10 +111,10 @@ class SarifReporter(Reporter):
 def _fix(finding: Finding, artifact: dict) -> dict:
     """The correction as one SARIF fix: each value's region in the file and the text that replaces it."""
     replacements = [{
-        "deletedRegion": {"startLine": edit.region.line, "startColumn": edit.region.column,
-                          "endLine": edit.region.end_line, "endColumn": edit.region.end_column},
-        "insertedContent": {"text": edit.written},
-    } for edit in finding.fix]
+        "deletedRegion": {"startLine": region.line, "startColumn": region.column,
+                          "endLine": region.end_line, "endColumn": region.end_column},
+        "insertedContent": {"text": text},
+    } for edit in finding.fix for region, text in edit.replacements()]
     return {"description": {"text": describe(finding.fix)},
             "artifactChanges": [{"artifactLocation": artifact, "replacements": replacements}]}
 
