@@ -211,11 +211,16 @@ def _findings(spool: FindingSpool, files: dict[str, dict[tuple, list[int]]], rul
     yield "</section>\n"
 
 
+def _edit_pointer(edit) -> str:
+    """Where a correction goes: in a vendor's file read through an adapter, that file's own pointer."""
+    return edit.region.pointer if edit.adapted and edit.region.pointer else edit.pointer
+
+
 def _finding_row(finding: Finding, rule: Rule | None) -> str:
     money = "" if finding.money is None else _signed(finding.money)
     fix = ""
     if finding.fix and all(e.written is not None for e in finding.fix):
-        fix = "<ul class=\"fix\">" + "".join(f"<li><code>{escape(e.pointer)}</code> → <code>{escape(e.written)}</code></li>"
+        fix = "<ul class=\"fix\">" + "".join(f"<li><code>{escape(_edit_pointer(e))}</code> → <code>{escape(e.written)}</code></li>"
                                             for e in finding.fix) + "</ul>"
     return (f"<tr class=\"finding\" data-code=\"{finding.code}\" data-severity=\"{finding.severity}\">"
             f"<td><span class=\"sev {finding.severity}\">{finding.severity}</span></td>"

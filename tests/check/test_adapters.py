@@ -79,6 +79,11 @@ def test_a_vendor_batch_is_checked_with_findings_at_its_own_lines_columns_and_po
         {"op": "replace", "path": "/lot/factures/1/seances/0/actes/1/montant_cts", "value": 1795},
         {"op": "replace", "path": "/lot/factures/1/total_cts", "value": 4160}]
     assert finding["money"] == Decimal("-1.33")
+    import jsonschema
+
+    schema = json.loads((REPO / "schemas" / "findings-1.schema.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(json.loads(run_cli("check", "--format", "json", "exports/",
+                                                                        cwd=vendor).stdout))
 
 
 def _parsed(stdout: bytes) -> dict:
@@ -131,6 +136,12 @@ def test_two_corrections_of_one_vendor_invoice_make_one_total(vendor):
     assert '+        "total_cts": 4160\n' in result.stdout.decode()
     subprocess.run(["patch", "-p0", "--quiet"], input=result.stdout, cwd=vendor, check=True)
     assert check(vendor)[1]["findings"] == []
+
+
+def test_the_html_report_shows_the_correction_in_the_vendors_terms(vendor):
+    assert run_cli("check", "--format", "html", "-o", "report.html", "exports/", cwd=vendor).returncode == 1
+    page = (vendor / "report.html").read_text(encoding="utf-8")
+    assert "<code>/lot/factures/1/seances/0/actes/1/montant_cts</code> → <code>1795</code>" in page
 
 
 def test_a_schema_error_of_an_adapted_invoice_points_at_the_vendors_value(vendor):
