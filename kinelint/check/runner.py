@@ -10,11 +10,11 @@ finding on it (PRS008 at worst), and the run goes on with the others.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from datetime import date
+from pathlib import Path
 
 from kinelint.check.fixes import located_fix
 from kinelint.read.exclusion import Exclusions

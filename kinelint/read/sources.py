@@ -182,7 +182,6 @@ class DocRef(NamedTuple):
         except (ParseProblem, OSError, IndexError, TypeError, ValueError):
             return None
 
-
     def _adapted_document(self) -> Document | None:
         """This document of an adapted file, adapted again (None when the file no longer gives it)."""
         index = int(self.base[1:]) if self.base else 0
