@@ -524,3 +524,33 @@ def test_a_value_shaped_like_a_nir_is_masked_in_an_adapter_finding(vendor):
     _, report, _ = check(vendor)
     [problem] = [f for f in report["findings"] if f["code"] == "PRS011"]
     assert "2690275123987" not in problem["message"] and "[redacted]" in problem["message"]
+
+
+@pytest.mark.parametrize("change, expected", [
+    ({'invoices = "/lot/factures"': 'invoices = "/lot/bills"'},
+     "the mapping kinelint-mapping.toml: the path of the invoices matches nothing in this file"),
+    ({'path = "seances"': 'path = "numero"'}, None),  # handled below: the path reaches no list
+    ({'format = "json"': 'format = "xml"'}, "format is 'xml': expected \"json\" or \"csv\""),
+    ({'format = "json"': 'formats = "json"'}, "unknown key 'formats' (did you mean 'format'?)"),
+    ({'date = { path = "jour", date = "DD/MM/YYYY" }': 'date = { path = "jour", date = "DD/MM/YY" }'},
+     "date = 'DD/MM/YY' is not a date format of a date field"),
+    ({'letter = "cle"': 'letter = { path = "cle", cents = true }'}, "'letter' in [acts]: cents = true is for amounts only"),
+    ({'letter = "cle"': 'letter = { path = "cle", const = "RIC" }'}, "'letter' in [acts] needs either path or const"),
+    ({'[acts]\npath = "actes"': '[acts]'}, "[acts] needs path = \"...\", where the list is"),
+], ids=["invoices-nowhere", "sessions-not-a-list", "format", "top-key", "date-format", "cents", "path-and-const",
+        "list-path"])
+def test_each_mistake_of_a_mapping_says_what_is_wrong(tmp_path, change, expected):
+    import kinelint_mapping
+    from kinelint.adapters import Unadapted
+
+    (tmp_path / "kinelint-mapping.toml").write_text(mapping_text(**change), encoding="utf-8")
+    text = (VENDOR / EXPORT).read_text(encoding="utf-8")
+    items = list(kinelint_mapping.adapt(text, {"mapping": "kinelint-mapping.toml"}, tmp_path))
+    problems = [item for item in items if isinstance(item, Unadapted)]
+    assert problems, items
+    if expected is None:
+        assert [str(p.message) for p in problems] == [
+            "the mapping kinelint-mapping.toml: the path 'numero' of [sessions] is not a list in this invoice"] * 2
+        assert not problems[0].mapping  # the file does not fit: PRS011
+    else:
+        assert expected in str(problems[0].message), problems[0].message
