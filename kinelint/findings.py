@@ -9,7 +9,7 @@ apart means no plugin ever deals with files or positions.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -34,6 +34,9 @@ class Rule:
     # The optional invoice fields the rule needs (JSON paths): without them it says nothing about an invoice,
     # and `kinelint rule CODE` tells a vendor what its export must carry for the rule to judge.
     reads: tuple[str, ...] = ()
+    # Whether a typed invoice (kinelint.invoice.Invoice) carries what the rule needs to judge it: False counts the
+    # invoice as not judged in `--statistics`, so a vendor sees what to export. None: it judges every invoice.
+    judges: Callable[[object], bool] | None = None
 
     def __post_init__(self) -> None:
         if not CODE_PATTERN.match(self.code):

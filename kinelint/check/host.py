@@ -18,7 +18,7 @@ import traceback
 from collections.abc import Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from importlib.metadata import entry_points
 
@@ -346,6 +346,10 @@ class PluginHost:
             if results:
                 self._at = (first + index, rank)
                 found[index].extend(self._checked(impl, results, _OnInvoice(invoice)))
+
+    def field_needs(self) -> list[tuple[str, Callable]]:
+        """(code, ``Rule.judges``) of each rule that needs optional fields: ``--statistics`` counts the rest."""
+        return [(code, rule.judges) for code, rule in self.rules.items() if rule.judges is not None]
 
     def batch_checkers(self, nomenclature) -> list[tuple[str, object]]:
         checkers = []

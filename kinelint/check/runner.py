@@ -10,6 +10,7 @@ finding on it (PRS008 at worst), and the run goes on with the others.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -57,6 +58,9 @@ class Run:
     sources: list[SourceFile] = field(default_factory=list)  # every file read, by number (DocRef.handle)
     lang: str = DEFAULT_LANGUAGE  # the language messages are written in (kinelint.i18n)
     _last_adapted: tuple | None = field(default=None, repr=False)  # (source, its documents): the last adapted file
+    # `--statistics`: per rule code, the valid invoices that lack a field the rule needs (``Rule.judges``);
+    # None when nobody asks (counting costs a call per rule and invoice).
+    not_judged: Counter | None = None
 
     def findings(self, paths: Iterable[str]) -> Iterator[Finding]:
         """Every finding, file by file in the order given, then the batch findings."""
@@ -148,6 +152,8 @@ class Run:
             verdicts = iter(self.host.check_invoices(typed, self.nomenclature, self.today) if typed else ())
         except Exception:  # not a plugin's failure (the host names those): each document on its own, below
             verdicts = None
+        if verdicts is not None and self.not_judged is not None:
+            self._count_not_judged(typed)
         for item in items:
             if isinstance(item, Problem):
                 yield item, None
@@ -188,6 +194,8 @@ class Run:
 
     def _judge(self, document: Document, observe) -> list[Finding]:
         if document.accepted is not None:  # valid, typed in one pass (kinelint.read.fastpath): the rules only
+            if self.not_judged is not None:
+                self._count_not_judged([document.accepted.invoice])
             pairs = list(self.host.check_invoice(document.accepted.invoice, self.nomenclature, self.today))
             return self._typed_findings(document, pairs, observe)
         value = document.value
@@ -207,12 +215,24 @@ class Run:
                     raise
                 return self._locate(document.ref, document.positions(), value,
                                     self._capped([(v, self.host.rules[v.code]) for v in violations]))
+            if self.not_judged is not None:
+                self._count_not_judged([invoice])
             pairs = list(self.host.check_invoice(invoice, self.nomenclature, self.today))
             if observe is not None:
                 observe(invoice, document.ref)
         if not pairs:
             return []
         return self._locate(document.ref, document.positions(), value, self._capped(pairs))
+
+    def _count_not_judged(self, invoices: list) -> None:
+        """Count, per rule that says what it needs, the invoices without it (a vendor sees what to export)."""
+        for code, judges in self.host.field_needs():
+            try:
+                missing = sum(1 for invoice in invoices if not judges(invoice))
+            except Exception:  # a plugin's test that fails: its rule is not counted, the run goes on
+                continue
+            if missing:
+                self.not_judged[code] += missing
 
     def _capped(self, pairs: list[tuple[Violation, Rule]]) -> list[tuple[Violation, Rule]]:
         """At most ``MAX_FINDINGS`` of one document (the first in the document), then one that counts the rest."""

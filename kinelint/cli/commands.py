@@ -14,6 +14,7 @@ import gc
 
 import os
 import sys
+from collections import Counter
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -301,7 +302,7 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
     jobs = planned_jobs(paths, exclusions, jobs)  # --jobs N or auto, never more workers than tasks
     gc.set_threshold(*GC_THRESHOLDS)
     run = Run(host, load_nomenclature().with_thresholds(dict(settings.thresholds)), today=settings.today, workers=in_workers(jobs) if jobs > 1 else None,
-              exclusions=exclusions, lang=lang)
+              exclusions=exclusions, lang=lang, not_judged=Counter() if statistics else None)
     selected = Filter(settings, baseline)
     kept = []
     counted = Statistics() if statistics else None
@@ -328,6 +329,8 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
             if keep:
                 kept.append(finding)
         summary = selected.finish(run.summary)
+        if counted is not None:  # the invoices a selected rule could not judge, for lack of a field
+            counted.not_judged = Counter({code: n for code, n in run.not_judged.items() if selected.selected(code)})
         if reporter is not None:
             reporter.finish(summary)
     if corrections is not None:

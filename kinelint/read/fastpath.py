@@ -105,6 +105,10 @@ class _DirectAccess(Struct, forbid_unknown_fields=True):
     prior_diagnosis: bool
 
 
+class _Renewal(Struct, forbid_unknown_fields=True):
+    renewed_on: date
+
+
 class _Prescription(Struct, forbid_unknown_fields=True):
     id: _Identifier
     date: date
@@ -113,6 +117,8 @@ class _Prescription(Struct, forbid_unknown_fields=True):
     prior_approval: _Approval | UnsetType = UNSET
     home_care: bool | UnsetType = UNSET
     direct_access: _DirectAccess | UnsetType = UNSET
+    renewal: _Renewal | UnsetType = UNSET
+    renewable: bool | UnsetType = UNSET
 
 
 class _Invoice(Struct, forbid_unknown_fields=True):
@@ -233,6 +239,18 @@ def _view(raw: _Invoice, text: bytes) -> Accepted | None:
     else:
         keys += 2
         direct = new_view(DirectAccessCare, (direct.prior_diagnosis,))
+    renewed_on = prescription.renewal
+    if renewed_on is UNSET:
+        renewed_on = None
+    else:
+        keys += 2
+        strings += 1
+        renewed_on = renewed_on.renewed_on
+    renewable = prescription.renewable
+    if renewable is UNSET:
+        renewable = None
+    else:
+        keys += 1
     structure = practitioner.structure
     if structure is UNSET:
         structure = None
@@ -306,5 +324,6 @@ def _view(raw: _Invoice, text: bytes) -> Accepted | None:
         return None
     invoice = new_view(Invoice, (
         lazy_document(text), raw.invoice_id, raw.issued_on, practitioner.territory, practitioner.rpps, patient.nir,
-        prescription.id, prescription.date, prescriber, prescribed, tuple(sessions), total, approval, home_care, direct, structure))
+        prescription.id, prescription.date, prescriber, prescribed, tuple(sessions), total, approval, home_care, direct, structure,
+        renewed_on, renewable))
     return tuple.__new__(Accepted, (invoice, patient.nir, patient.birth_date.isoformat()))

@@ -19,6 +19,7 @@ FAMILY_NAMES = {
     "PRE": N_("what the prescription allows"),
     "DAY": N_("a practitioner's day"),
     "DIR": N_("direct access"),
+    "LAT": N_("delays after the care"),
 }
 
 

@@ -139,7 +139,7 @@ def test_the_small_example_files_and_jobs_64_are_checked_in_this_process_by_auto
 
     examples = parallel.Path(__file__).parents[2] / "examples"
     found = [source for source in discover_quietly([str(examples)]) if "vendor" not in source.path.parts]
-    assert len(found) == 17  # the bundled examples: a handful of small files (examples/vendor/ is a vendor's, apart)
+    assert len(found) == 21  # the bundled examples: a handful of small files (examples/vendor/ is a vendor's, apart)
     assert parallel.planned_jobs([str(examples)], cpus=64) == 1
 
 

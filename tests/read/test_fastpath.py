@@ -82,6 +82,23 @@ def test_a_prior_approval_and_every_optional_field_take_the_fast_path():
     assert assert_agrees(dumps(invoice).encode())
 
 
+def test_the_fields_of_issue_18_take_the_fast_path():
+    """Care at home, direct access, structure, session length and the renewal: typed fast, as the exact path types."""
+    invoice = home_invoice()
+    invoice["prescription"].update(home_care=True, renewal={"renewed_on": "2026-01-13"}, renewable=True)
+    invoice["practitioner"]["structure"] = "msp"
+    invoice["sessions"][0]["duration_minutes"] = 30
+    assert assert_agrees(dumps(invoice).encode())
+    invoice["prescription"]["direct_access"] = {"prior_diagnosis": False}
+    invoice["prescription"]["renewable"] = False
+    assert assert_agrees(dumps(invoice).encode())
+    invoice["sessions"][0]["start_time"] = "09:30"  # a colon in a string: the exact path, which agrees
+    assert not assert_agrees(dumps(invoice).encode())
+    del invoice["sessions"][0]["start_time"]
+    invoice["prescription"]["renewal"]["renewed_on"] = "2026-13-01"  # not a date: the exact path's SCH finding
+    assert not assert_agrees(dumps(invoice).encode())
+
+
 def _variants() -> list[tuple[str, bytes]]:
     """Texts the fast path must decline (or accept only if the exact path agrees): one doubt each (each
     differs from the base text: the control test below says so)."""

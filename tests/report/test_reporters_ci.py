@@ -216,6 +216,8 @@ def test_statistics_count_per_code(invoices):
         "3  SCH  (schema)",
         "2  SCH005  not-allowed",
         "1  SCH002  unknown-field",
+        "not judged: 2 invoices by DAY002 overlapping-sessions, for lack of sessions[].start_time, "
+        "sessions[].duration_minutes",  # the two valid invoices give no session times
         "2 files, 4 invoices checked: 3 errors, 0 warnings.",
     ]
     assert result.returncode == 1
