@@ -34,6 +34,9 @@ class Rule:
     # The optional invoice fields the rule needs (JSON paths): without them it says nothing about an invoice,
     # and `kinelint rule CODE` tells a vendor what its export must carry for the rule to judge.
     reads: tuple[str, ...] = ()
+    # The rule set it came in (kinelint's own rules, stamped by the host from nomenclature/data/rulesets.toml);
+    # "" for a third-party plugin's rule, which no rule set governs.
+    ruleset: str = ""
 
     def __post_init__(self) -> None:
         if not CODE_PATTERN.match(self.code):

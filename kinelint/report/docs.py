@@ -35,7 +35,8 @@ def rule_page(rule: Rule, lang: str = DEFAULT_LANGUAGE) -> str:
         f"## {rule.code} {rule.name}",
         "",
         "- " + msg("Family: {family} · default severity: {severity} · plugin: {plugin}", family=rule.family,
-                   severity=rule.severity, plugin=rule.plugin).render(lang),
+                   severity=rule.severity, plugin=rule.plugin).render(lang)
+        + (" · " + msg("rule set: {ruleset}", ruleset=rule.ruleset).render(lang) if rule.ruleset else ""),
     ]
     for heading, text in sections:
         if text or heading.template not in ("Example.", "Use instead."):

@@ -64,15 +64,17 @@ class Statistics:
                              f"{_words(self.money.get(code), lang)}".rstrip())
         return lines
 
-    def as_dict(self, rules: Mapping[str, Rule], summary: Summary) -> dict:
-        return {"statistics": [self._family(rules, *item) for item in self.families()], "summary": summary.as_dict()}
+    def as_dict(self, rules: Mapping[str, Rule], summary: Summary, tool: dict | None = None) -> dict:
+        """``tool``: the version and rule set of the run (``Provenance.as_dict``), when the caller names them."""
+        found = {"statistics": [self._family(rules, *item) for item in self.families()], "summary": summary.as_dict()}
+        return {**found, "tool": tool} if tool is not None else found
 
-    def json_text(self, output_format: str, rules: Mapping[str, Rule], summary: Summary) -> str:
+    def json_text(self, output_format: str, rules: Mapping[str, Rule], summary: Summary, tool: dict | None = None) -> str:
         """The statistics as ``--format json`` (one object) or ``jsonl`` (one line per code) prints them."""
         if output_format == "jsonl":
             return "".join(dumps({"family": code[:3], **self._code(rules, code)}) + "\n"
                            for _, _, _, codes in self.families() for code in codes)
-        return dumps(self.as_dict(rules, summary), indent=2) + "\n"
+        return dumps(self.as_dict(rules, summary, tool), indent=2) + "\n"
 
     def _family(self, rules, family, count, money, codes) -> dict:
         entry = {"family": family, "count": count}
