@@ -342,7 +342,10 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
         terminal.flush()
         for note in corrections.notes:
             click.echo(escape_controls(f"kinelint: {note}"), err=True)
-    summary_lines = [] if look.quiet else [provenance.line(lang), summary_line(summary, lang)]
+    # The statistics are the report on the terminal: they name the version and rule set as the text report does
+    # (a report written to a file names them itself; the terminal keeps the summary).
+    named = [provenance.line(lang)] if counted is not None and corrections is None else []
+    summary_lines = [] if look.quiet else named + [summary_line(summary, lang)]
     if counted is not None and output_format in JSON_FORMATS and corrections is None:
         terminal.write(counted.json_text(output_format, host.rules, summary, provenance.as_dict()))
     elif output_file is not None or statistics or diff:

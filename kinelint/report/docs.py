@@ -98,10 +98,10 @@ def rules_reference(rules: list[Rule]) -> str:
         "",
         "Generated from the rules' metadata by `python -m kinelint.report.docs > docs/rules.md`; do not edit by hand.",
         "",
-        "| code | name | severity | summary |",
-        "|---|---|---|---|",
+        "| code | name | severity | rule set | summary |",
+        "|---|---|---|---|---|",
     ]
-    out += [f"| {r.code} | {r.name} | {r.severity} | {r.summary} |" for r in ordered]
+    out += [f"| {r.code} | {r.name} | {r.severity} | {r.ruleset} | {r.summary} |" for r in ordered]
     for rule in ordered:
         out += ["", rule_page(rule)]
     return "\n".join(out) + "\n"
