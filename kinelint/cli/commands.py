@@ -516,8 +516,10 @@ def _internal_error(error: Exception, verbose: bool) -> None:
 def _add_commands() -> None:
     """Commands that live in modules of their own."""
     from kinelint.cli.acts import acts
+    from kinelint.cli.selftest import selftest
 
     main.add_command(acts)
+    main.add_command(selftest)
 
 
 _add_commands()
