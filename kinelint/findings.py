@@ -37,6 +37,9 @@ class Rule:
     # Whether a typed invoice (kinelint.invoice.Invoice) carries what the rule needs to judge it: False counts the
     # invoice as not judged in `--statistics`, so a vendor sees what to export. None: it judges every invoice.
     judges: Callable[[object], bool] | None = None
+    # The rule set it came in (kinelint's own rules, stamped by the host from nomenclature/data/rulesets.toml);
+    # "" for a third-party plugin's rule, which no rule set governs.
+    ruleset: str = ""
 
     def __post_init__(self) -> None:
         if not CODE_PATTERN.match(self.code):

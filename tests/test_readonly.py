@@ -90,6 +90,7 @@ def option_runs(out: Path) -> list[list[str]]:
         "exclude": lambda: ["--exclude", "node_modules,archive/"],
         "extend_exclude": lambda: ["--extend-exclude", "*.draft.json"],
         "plugin_timeout": lambda: ["--plugin-timeout", "30"],
+        "ruleset": lambda: ["--ruleset", "2026.1"],
     }
     runs: list[list[str]] = [[]]
     for param in check_command.params:

@@ -32,6 +32,15 @@ from kinelint.findings import SEVERITIES, Edit, Incident, Rule, Violation
 from kinelint.i18n import Message
 
 ENTRY_POINT_GROUP = "kinelint"
+BUILTIN_DISTRIBUTION = "kinelint"  # the plugins shipped with kinelint itself, whose rules the rule sets govern
+
+
+def _in_ruleset(rule: Rule) -> Rule:
+    """A built-in rule, stamped with the rule set it came in ("" if none lists it: tests/nomenclature/test_rulesets)."""
+    from kinelint.nomenclature.rulesets import load_rulesets
+
+    ruleset = load_rulesets().of(rule.code)
+    return replace(rule, ruleset=ruleset.name if ruleset else "")
 
 
 class _NoKeys:
@@ -103,7 +112,7 @@ class PluginHost:
         self.manager.add_hookspecs(hookspecs)
         self.plugins: list[LoadedPlugin] = []
         self._incidents: dict[tuple[str, str], Incident] = {}
-        self.rules: dict[str, Rule] = {rule.code: rule for rule in CORE_RULES}
+        self.rules: dict[str, Rule] = {rule.code: _in_ruleset(rule) for rule in CORE_RULES}
         self._checks: list[_Check] = []  # per plugin: its chunk hook and/or its invoice hook, by plugin name
         self._invoice_impls = []
         self._held: list | None = None  # incidents of a chunk, put in invoice order at its end (``check_invoices``)
@@ -165,6 +174,7 @@ class PluginHost:
         self.plugins.append(LoadedPlugin(name, distribution, version))
 
     def _collect_rules(self) -> None:
+        builtin = {plugin.name for plugin in self.plugins if plugin.distribution == BUILTIN_DISTRIBUTION}
         for impl in self._impls("kinelint_rules"):
             declared = self._call(impl, {}, "kinelint_rules")
             if declared is None:
@@ -178,7 +188,8 @@ class PluginHost:
                     raise PluginConflict(
                         f"rule code {rule.code} is claimed by both plugin {owner.plugin!r} and plugin {impl.plugin!r}"
                     )
-                self.rules[rule.code] = replace(rule, plugin=impl.plugin)
+                rule = replace(rule, plugin=impl.plugin, ruleset="")  # a third-party rule: no rule set governs it
+                self.rules[rule.code] = _in_ruleset(rule) if impl.plugin in builtin else rule
 
     def _collect_adapters(self) -> None:
         for impl in self._impls("kinelint_adapters"):

@@ -170,6 +170,11 @@ def _config_options(function):
                      help="Apply the exclusions to the files named on the command line too (as pre-commit names them)."),
         click.option("--respect-gitignore/--no-respect-gitignore", default=None,
                      help="Leave out what .gitignore files ignore (default: yes)."),
+        click.option("--ruleset", metavar="NAME",
+                     help="Check against this rule set (2026.1, ...): the rules of later rule sets stay off "
+                          "(default: the newest; `kinelint rules` shows the set of each rule)."),
+        click.option("--preview/--no-preview", default=None,
+                     help="Run the rules of the rule sets after the pinned one too."),
     ]
     for option in reversed(options):
         function = option(function)
@@ -292,7 +297,7 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
     from kinelint.i18n import localized_rules
     from kinelint.nomenclature import load_nomenclature
     from kinelint.cli.progress import Progress, should_show
-    from kinelint.report.reporters import ReportContext, reporter_class, summary_line, wants_color
+    from kinelint.report.reporters import Provenance, ReportContext, reporter_class, summary_line, wants_color
     from kinelint.check.runner import Run
     from kinelint.report.statistics import JSON_FORMATS, Statistics
 
@@ -314,8 +319,9 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
         if stream is None and not statistics and not diff:
             stream = progress.guard(terminal) if progress else terminal
         color = wants_color(look.color, stream if stream is not None else terminal, os.environ)
+        provenance = Provenance(ruleset=settings.ruleset, preview=settings.preview)
         context = ReportContext(localized_rules(host.rules, lang), Path.cwd(), settings.fail_on, lang, color=color,
-                                quiet=look.quiet)
+                                quiet=look.quiet, provenance=provenance)
         reporter = reporter_class(output_format)(stream, context) if stream is not None else None
         if reporter is not None and reporter.wants_documents:
             run.on_document = reporter.document
@@ -339,9 +345,12 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
         terminal.flush()
         for note in corrections.notes:
             click.echo(escape_controls(f"kinelint: {note}"), err=True)
-    summary_lines = [] if look.quiet else [summary_line(summary, lang)]
+    # The statistics are the report on the terminal: they name the version and rule set as the text report does
+    # (a report written to a file names them itself; the terminal keeps the summary).
+    named = [provenance.line(lang)] if counted is not None and corrections is None else []
+    summary_lines = [] if look.quiet else named + [summary_line(summary, lang)]
     if counted is not None and output_format in JSON_FORMATS and corrections is None:
-        terminal.write(counted.json_text(output_format, host.rules, summary))
+        terminal.write(counted.json_text(output_format, host.rules, summary, provenance.as_dict()))
     elif output_file is not None or statistics or diff:
         for line in (counted.lines(host.rules, lang) if counted is not None else []) + summary_lines:
             line = escape_controls(line)  # a plugin's code or rule name is text from outside: one line each
@@ -397,7 +406,8 @@ def _settings(host, overrides: dict):
     today = overrides["today"].date() if overrides["today"] is not None else None
     wanted = Overrides(overrides["config_path"], overrides["select"], overrides["ignore"], overrides["fail_on"], today,
                        exclude=overrides["exclude"], extend_exclude=overrides["extend_exclude"],
-                       force_exclude=overrides["force_exclude"], respect_gitignore=overrides["respect_gitignore"])
+                       force_exclude=overrides["force_exclude"], respect_gitignore=overrides["respect_gitignore"],
+                       ruleset=overrides["ruleset"], preview=overrides["preview"])
     try:
         return load_settings(host.rules, wanted, adapters=host.adapters)
     except ConfigError as error:
@@ -457,7 +467,8 @@ def rules(lang: str) -> None:
 
     host = _load_host()
     for rule in sorted(localized_rules(host.rules, lang).values(), key=lambda r: r.code):
-        click.echo(f"{rule.code}  {rule.severity:<7}  {rule.name:<28}  {rule.summary}  [{rule.plugin}]")
+        came_in = f", {rule.ruleset}" if rule.ruleset else ""  # a third-party rule is in no rule set
+        click.echo(f"{rule.code}  {rule.severity:<7}  {rule.name:<28}  {rule.summary}  [{rule.plugin}{came_in}]")
     _report_incidents(host, verbose=False)
 
 
@@ -508,8 +519,10 @@ def _internal_error(error: Exception, verbose: bool) -> None:
 def _add_commands() -> None:
     """Commands that live in modules of their own."""
     from kinelint.cli.acts import acts
+    from kinelint.cli.selftest import selftest
 
     main.add_command(acts)
+    main.add_command(selftest)
 
 
 _add_commands()

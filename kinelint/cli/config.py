@@ -18,6 +18,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from kinelint.read.adapted import AdapterChoice, AdapterSelection
+from kinelint import __version__
+from kinelint.nomenclature.rulesets import load_rulesets
 from kinelint.read.exclusion import DEFAULT_EXCLUDE, Exclusions
 from kinelint.i18n import Joined, msg
 from kinelint.findings import SEVERITIES, Rule
@@ -26,7 +28,8 @@ from kinelint.read.tomltext import TooDeep, parse_toml, toml_string
 from kinelint.read.smallfiles import CONFIG_MAX_BYTES, SmallFileError, read_capped
 
 KEYS = ("select", "ignore", "per-file-ignores", "severity", "fail-on", "today",
-        "exclude", "extend-exclude", "force-exclude", "respect-gitignore", "thresholds", "adapters")
+        "exclude", "extend-exclude", "force-exclude", "respect-gitignore", "thresholds", "adapters", "ruleset",
+        "preview")
 FAIL_ON = ("error", "warning")
 FILE_NAMES = ("kinelint.toml", "pyproject.toml")
 
@@ -48,6 +51,8 @@ class Overrides:
     extend_exclude: tuple[str, ...] | None = None
     force_exclude: bool | None = None
     respect_gitignore: bool | None = None
+    ruleset: str | None = None
+    preview: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,9 @@ class Settings:
     respect_gitignore: bool = True
     thresholds: tuple[tuple[str, int], ...] = ()  # limits no text sets, changed from kinelint's defaults
     adapters: tuple[tuple[str, AdapterChoice], ...] = ()  # file pattern -> the input adapter that reads those files
+    ruleset: str = field(default_factory=lambda: load_rulesets().newest.name)  # the rule set checked against
+    preview: bool = False  # the rules of the sets after ``ruleset`` run too
+    off: frozenset[str] = frozenset()  # codes of later rule sets, off under the pinned one (never reported)
     source: Path | None = None  # the file read, if any
     root: Path = field(default_factory=Path.cwd)  # per-file-ignores globs are relative to it
     origins: Mapping[str, str] = field(default_factory=dict)  # key -> "file", "command line" or "default"
@@ -88,7 +96,8 @@ def load_settings(rules: Mapping[str, Rule], overrides: Overrides = Overrides(),
         origins[key] = "file" if key in raw else "default"
     cli = {"select": overrides.select, "ignore": overrides.ignore, "fail-on": overrides.fail_on, "today": overrides.today,
            "exclude": overrides.exclude, "extend-exclude": overrides.extend_exclude,
-           "force-exclude": overrides.force_exclude, "respect-gitignore": overrides.respect_gitignore}
+           "force-exclude": overrides.force_exclude, "respect-gitignore": overrides.respect_gitignore,
+           "ruleset": overrides.ruleset, "preview": overrides.preview}
     for key, value in cli.items():
         if value is not None:
             origins[key] = "command line"
@@ -96,7 +105,11 @@ def load_settings(rules: Mapping[str, Rule], overrides: Overrides = Overrides(),
                 value = _codes(value, f"--{key}", rules)
             elif key in ("exclude", "extend-exclude"):
                 value = _patterns(list(value), f"--{key}")  # a bad bracket is a usage error, not a crash mid-walk
+            elif key == "ruleset":
+                value = _ruleset(value, "--ruleset")
             values[key] = value
+    ruleset = values.get("ruleset", load_rulesets().newest.name)
+    preview = values.get("preview", False)
     return Settings(
         select=values.get("select", ()),
         ignore=values.get("ignore", ()),
@@ -111,6 +124,9 @@ def load_settings(rules: Mapping[str, Rule], overrides: Overrides = Overrides(),
         thresholds=values.get("thresholds", ()),
         adapters=tuple((pattern, AdapterChoice(name, options, str(source.resolve().parent if source is not None else cwd)))
                        for pattern, name, options in values.get("adapters", ())),
+        ruleset=ruleset,
+        preview=preview,
+        off=frozenset() if preview else later_rules(rules, ruleset),
         source=None if source is None else source.resolve(),
         root=(source.resolve().parent if source is not None else cwd),
         origins=origins,
@@ -199,7 +215,9 @@ def _file_values(raw: dict, where: str, rules: Mapping[str, Rule], adapters: Col
             values[key] = _choice(value, FAIL_ON, label)
         elif key in ("exclude", "extend-exclude"):
             values[key] = _patterns(value, label)
-        elif key in ("force-exclude", "respect-gitignore"):
+        elif key == "ruleset":
+            values[key] = _ruleset(value, label)
+        elif key in ("force-exclude", "respect-gitignore", "preview"):
             values[key] = _boolean(value, label)
         elif key == "thresholds":
             values[key] = _thresholds(value, label)
@@ -252,6 +270,26 @@ def _adapters(value: object, label: str, known: Collection[str] | None) -> tuple
                                   names=Joined(sorted(known)) if known else msg("none")))
         chosen.append((glob, name, options))
     return tuple(chosen)
+def _ruleset(value: object, label: str) -> str:
+    """The name of a rule set of this kinelint; anything else is a usage error listing the names."""
+    known = load_rulesets().names
+    if value not in known:
+        raise ConfigError(msg("unknown rule set {value} in {label}{hint}; the rule sets of kinelint {version} are: {names}",
+                              value=repr(value), label=label, hint=_did_you_mean(str(value), known),
+                              version=__version__, names=Joined(known)))
+    return value
+
+
+ALWAYS_ON = frozenset({"PRS"})  # findings on what could not be read, whatever rule set is pinned
+
+
+def later_rules(rules: Mapping[str, Rule], pinned: str) -> frozenset[str]:
+    """The codes of the built-in rules that came in a rule set after ``pinned``: off under that pin. A file that
+    could not be read (PRS, an input adapter's mapping among them) is always said: a pin never hides that
+    invoices went unchecked."""
+    sets = load_rulesets()
+    return frozenset(code for code, rule in rules.items()
+                     if rule.ruleset and rule.family not in ALWAYS_ON and sets.after(pinned, rule.ruleset))
 
 
 def _string_list(value: object, label: str) -> tuple[str, ...]:
@@ -357,6 +395,8 @@ def describe(settings: Settings) -> str:
         "respect-gitignore": str(settings.respect_gitignore).lower(),
         "thresholds": _threshold_table(settings.thresholds),
         "adapters": "{" + ", ".join(f"{toml_string(glob)} = {_adapter_spec(choice)}" for glob, choice in settings.adapters) + "}",
+        "ruleset": toml_string(settings.ruleset),
+        "preview": str(settings.preview).lower(),
     }
     width = max(len(f"{k} = {v}") for k, v in values.items())
     lines = [head]
@@ -365,6 +405,9 @@ def describe(settings: Settings) -> str:
         lines.append(f"{text:<{width}}  # {settings.origins.get(key, 'default')}")
     if not settings.select:
         lines.append("# select = [] means every rule")
+    if settings.off:
+        lines.append(f"# off under rule set {settings.ruleset} (later rule sets; preview = true runs them): "
+                     + ", ".join(sorted(settings.off)))
     return "\n".join(lines)
 
 

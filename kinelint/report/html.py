@@ -22,7 +22,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from html import escape
 
-from kinelint import __version__
 from kinelint.report.docs import FAMILY_NAMES
 from kinelint.findings import Finding, MoneyAtStake, Rule, Summary, document_key
 from kinelint.report.reporters import Reporter, summary_line
@@ -93,7 +92,8 @@ class HtmlReporter(Reporter):
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
             f"<title>kinelint report</title><style>{_STYLE}</style></head><body><main>",
             "<h1>kinelint report</h1>",
-            f"<p class=\"muted\" id=\"summary-line\">{escape(summary_line(summary))} kinelint {escape(__version__)}.</p>",
+            f"<p class=\"muted\" id=\"summary-line\">{escape(summary_line(summary))}</p>",
+            f"<p class=\"muted\" id=\"provenance\">{escape(self.context.provenance.line())}</p>",
             _totals(summary),
             _by_family(self._statistics),
             _by_code(self._statistics, rules),

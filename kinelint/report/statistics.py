@@ -79,19 +79,21 @@ class Statistics:
         return [{"code": code, "name": _name(code, rules), "invoices": count,
                  "reads": list(rules[code].reads) if code in rules else []} for code, count in self._not_judged_order()]
 
-    def as_dict(self, rules: Mapping[str, Rule], summary: Summary) -> dict:
+    def as_dict(self, rules: Mapping[str, Rule], summary: Summary, tool: dict | None = None) -> dict:
+        """``tool``: the version and rule set of the run (``Provenance.as_dict``), when the caller names them."""
         found = {"statistics": [self._family(rules, *item) for item in self.families()]}
         if self.not_judged:
             found["not_judged"] = self._not_judged_entries(rules)
-        return {**found, "summary": summary.as_dict()}
+        found["summary"] = summary.as_dict()
+        return {**found, "tool": tool} if tool is not None else found
 
-    def json_text(self, output_format: str, rules: Mapping[str, Rule], summary: Summary) -> str:
+    def json_text(self, output_format: str, rules: Mapping[str, Rule], summary: Summary, tool: dict | None = None) -> str:
         """The statistics as ``--format json`` (one object) or ``jsonl`` (one line per code) prints them."""
         if output_format == "jsonl":
             return "".join([dumps({"family": code[:3], **self._code(rules, code)}) + "\n"
                             for _, _, _, codes in self.families() for code in codes]
                            + [dumps({"not_judged": entry}) + "\n" for entry in self._not_judged_entries(rules)])
-        return dumps(self.as_dict(rules, summary), indent=2) + "\n"
+        return dumps(self.as_dict(rules, summary, tool), indent=2) + "\n"
 
     def _family(self, rules, family, count, money, codes) -> dict:
         entry = {"family": family, "count": count}

@@ -554,3 +554,10 @@ def test_each_mistake_of_a_mapping_says_what_is_wrong(tmp_path, change, expected
         assert not problems[0].mapping  # the file does not fit: PRS011
     else:
         assert expected in str(problems[0].message), problems[0].message
+
+
+def test_a_pinned_older_rule_set_still_reports_a_mapping_that_cannot_be_used(vendor):
+    """PRS010 came in 2026.2, but a pin on 2026.1 must not hide that a vendor's invoices went unchecked."""
+    (vendor / "kinelint-mapping.toml").unlink()
+    code, report, _ = check(vendor, "--ruleset", "2026.1")
+    assert code == 1 and [f["code"] for f in report["findings"]] == ["PRS010"]

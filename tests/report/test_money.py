@@ -91,13 +91,13 @@ def test_statistics_as_text_count_per_family_then_code_with_money(tmp_path):
     assert result.returncode == 1
     lines = result.stdout.decode().splitlines()
     assert lines[-1].startswith("1 file, 5 invoices checked: 4 errors")
+    assert lines[-2].startswith("kinelint ") and ", rule set " in lines[-2]  # the statistics name what made them
     # no session times exported (DAY002 judges none), nor F-4's prescription.home_care (its travel fees at home)
-    assert lines[-3:-1] == [
+    assert lines[-4:-2] == [
         "not judged: 5 invoices by DAY002 overlapping-sessions, for lack of sessions[].start_time, "
         "sessions[].duration_minutes",
         "not judged: 1 invoice by PRE001 travel-fee-without-home-care, for lack of prescription.home_care"]
-    lines = lines[:-2]
-    table = [line.split("  ") for line in lines[:-1]]
+    table = [line.split("  ") for line in lines[:-4]]
     assert [[cell.strip() for cell in row if cell.strip()] for row in table] == [
         ["2", "TAR", "(amounts)", "0.01 too much, 0.01 too little"],
         ["1", "TAR001", "act-amount-mismatch", "0.01 too little"],
@@ -107,7 +107,7 @@ def test_statistics_as_text_count_per_family_then_code_with_money(tmp_path):
         ["1", "CUM", "(indemnities that may not go together)", "2.50 too much"],
         ["1", "CUM003", "duplicate-fee", "2.50 too much"],
     ]
-    starts = {line.index(line.split("  ")[-1].strip()) for line in lines[:-1]}
+    starts = {line.index(line.split("  ")[-1].strip()) for line in lines[:-4]}
     assert len(starts) == 1, lines  # the money is one column, family lines and code lines alike
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from kinelint import __version__
 from kinelint.report.baseline import Fingerprints, relative_path
 from kinelint.report.corrections import describe
 from kinelint.report.docs import rule_page, rule_url
@@ -53,9 +52,12 @@ class SarifReporter(Reporter):
             "runs": [{
                 "tool": {"driver": {
                     "name": "kinelint",
-                    "version": __version__,
-                    "semanticVersion": __version__,
+                    "version": self.context.provenance.version,
+                    "semanticVersion": self.context.provenance.version,
                     "rules": [_rule(rule) for rule in rules],
+                    # The rule set checked against (and whether later sets ran, --preview): what the run promises.
+                    "properties": {"ruleset": self.context.provenance.ruleset,
+                                   "preview": self.context.provenance.preview},
                 }},
                 "columnKind": "unicodeCodePoints",
                 "originalUriBaseIds": {ROOT: {"uri": self.context.root.resolve().as_uri().rstrip("/") + "/"}},
@@ -137,7 +139,7 @@ def _rule(rule: Rule) -> dict:
         "help": {"text": _help_text(rule), "markdown": rule_page(rule)},
         "helpUri": rule_url(rule),
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        "properties": {"tags": [rule.family, rule.plugin]},
+        "properties": {"tags": [rule.family, rule.plugin], **({"ruleset": rule.ruleset} if rule.ruleset else {})},
     }
 
 
