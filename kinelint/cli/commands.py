@@ -187,6 +187,9 @@ def _config_options(function):
               help="How to report the findings.")
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
               help="Write the report to PATH; the terminal keeps the summary.")
+@click.option("--output", "outputs", multiple=True, metavar="FORMAT:PATH", callback=lambda _c, _p, v: _outputs(v),
+              help="Also write the report as FORMAT to PATH (repeatable: --output sarif:k.sarif --output "
+                   "html:k.html); one check, each file written whole or not at all.")
 @click.option("--statistics", is_flag=True,
               help="Show a count per family and per code, with the money at stake, instead of each finding "
                    "(as JSON with --format json or jsonl).")
@@ -211,7 +214,8 @@ def _config_options(function):
                                       "reported, and the check is incomplete.")
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of failing plugins (patient data masked).")
 @_lang_option
-def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, statistics: bool, diff: bool,
+def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, outputs: tuple, statistics: bool,
+          diff: bool,
           color: str, quiet: bool,
           exit_zero: bool, baseline: Path | None, write_baseline: Path | None, jobs: int | None, plugin_timeout: float,
           verbose: bool, lang: str,
@@ -222,7 +226,11 @@ def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, 
 
     if baseline is not None and write_baseline is not None:
         raise click.UsageError("--baseline and --write-baseline cannot be combined; --write-baseline alone refreshes it")
-    for option, target in (("--output-file", output_file), ("--write-baseline", write_baseline)):
+    if output_file is not None and any(_same_path(output_file, path) for _, path in outputs):
+        raise click.UsageError(render(msg("--output names {path}, the --output-file too: one report a file",
+                                          path=str(output_file)), _language[0]))
+    for option, target in (("--output-file", output_file), ("--write-baseline", write_baseline),
+                           *(("--output", path) for _, path in outputs)):
         _guard_output(option, target, paths)
     terminal = ReportStream(click.get_text_stream("stdout"), STANDARD_OUTPUT)  # taken before plugins can print
     try:
@@ -232,7 +240,7 @@ def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, 
             known = _or_exit(_load_baseline, baseline)
             summary, kept, nothing_read = _run_check(host, settings, paths, output_format, output_file, statistics,
                                                      known, write_baseline is not None, jobs, terminal,
-                                                     Look(color, quiet), lang, diff)
+                                                     Look(color, quiet), lang, diff, outputs)
     except ReportWriteError as error:
         if error.closed_pipe:
             raise
@@ -285,8 +293,9 @@ class Look:
 
 
 def _run_check(host, settings, paths, output_format, output_file, statistics, baseline, keep, jobs, terminal,
-               look=Look(), lang=DEFAULT_LANGUAGE, diff=False):
-    """The run, the filter, the reporter (to the terminal or the file) and the terminal summary.
+               look=Look(), lang=DEFAULT_LANGUAGE, diff=False, outputs=()):
+    """The run, the filter, the reporters (to the terminal or the file, and one per ``--output``) and the
+    terminal summary. Every reporter gets the same findings from the one check.
 
     The terminal's standard output holds the report, or the statistics, or (``--diff``) the diff alone;
     the summary line goes with them, except after a diff (standard error, with the diff's notes).
@@ -323,22 +332,25 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
         context = ReportContext(localized_rules(host.rules, lang), Path.cwd(), settings.fail_on, lang, color=color,
                                 quiet=look.quiet, provenance=provenance)
         reporter = reporter_class(output_format)(stream, context) if stream is not None else None
-        if reporter is not None and reporter.wants_documents:
-            run.on_document = reporter.document
+        reporters = ([reporter] if reporter is not None else []) + [
+            _file_reporter(stack, output, path, context, look) for output, path in outputs]
+        told = [each.document for each in reporters if each.wants_documents]
+        if told:
+            run.on_document = told[0] if len(told) == 1 else (lambda ref: [tell(ref) for tell in told])
         for finding in selected.apply(run.findings(paths)):
             if counted is not None:
                 counted.add(finding)
             if corrections is not None:
                 corrections.add(finding)
-            if reporter is not None:
-                reporter.finding(finding)
+            for each in reporters:
+                each.finding(finding)
             if keep:
                 kept.append(finding)
         summary = selected.finish(run.summary)
         if counted is not None:  # the invoices a selected rule could not judge, for lack of a field
             counted.not_judged = Counter({code: n for code, n in run.not_judged.items() if selected.selected(code)})
-        if reporter is not None:
-            reporter.finish(summary)
+        for each in reporters:
+            each.finish(summary)
     if corrections is not None:
         for part in corrections.diff_parts():
             terminal.write(part)
@@ -360,6 +372,39 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
                 terminal.write(line + "\n")
     terminal.flush()  # here, where a full disk is a message, not at exit
     return summary, kept, run.summary.files == 0 and run.summary.findings == 0
+
+
+def _file_reporter(stack: ExitStack, output_format: str, path: Path, context, look: Look):
+    """A reporter writing ``output_format`` to ``path`` through its own atomic file (``--output``), coloured
+    as ``-o`` would colour it."""
+    from dataclasses import replace
+
+    from kinelint.report.reporters import reporter_class, wants_color
+
+    stream = stack.enter_context(_open_report(path))
+    return reporter_class(output_format)(stream, replace(context, color=wants_color(look.color, stream, os.environ)))
+
+
+def _outputs(values: tuple[str, ...]) -> tuple[tuple[str, Path], ...]:
+    """``--output FORMAT:PATH`` values, each a known format and a path, no path twice."""
+    from kinelint.report.reporters import FORMATS
+
+    chosen: list[tuple[str, Path]] = []
+    for value in values:
+        output_format, colon, path = value.partition(":")
+        if not colon or not path or output_format not in FORMATS:
+            raise click.BadParameter(render(msg("{value} is not FORMAT:PATH with a format among {formats} "
+                                                "(--output sarif:reports/kinelint.sarif)", value=repr(value),
+                                                formats=", ".join(FORMATS)), _language[0]))
+        if any(_same_path(Path(path), other) for _, other in chosen):
+            raise click.BadParameter(render(msg("{path} is named by two --output: one report a file", path=path),
+                                            _language[0]))
+        chosen.append((output_format, Path(path)))
+    return tuple(chosen)
+
+
+def _same_path(one: Path, other: Path) -> bool:
+    return os.path.abspath(one) == os.path.abspath(other)
 
 
 @contextmanager
