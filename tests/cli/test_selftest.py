@@ -97,6 +97,29 @@ def test_the_command_exits_1_and_names_the_failing_rule(tariffs_off):
     assert " 0 failed" not in result.output.splitlines()[-1]
 
 
+def test_the_report_goes_to_a_file_and_the_terminal_keeps_the_summary(tmp_path, tariffs_off):
+    from kinelint.cli.commands import main
+
+    target = tmp_path / "qa" / "selftest.json"
+    target.parent.mkdir()
+    result = CliRunner().invoke(main, ["selftest", "--format", "json", "-o", str(target)])
+    assert result.exit_code == 1
+    report = json.loads(target.read_text(encoding="utf-8"))
+    assert report["summary"]["failed"] > 0 and not report["summary"]["all_passed"]
+    assert any(case["subject"] == "TAR001" and not case["passed"] for case in report["cases"])
+    assert result.output.splitlines() == [f"{report['summary']['cases']} cases: {report['summary']['passed']} "
+                                          f"passed, {report['summary']['failed']} failed; 0 rules without a case."]
+    assert [path.name for path in target.parent.iterdir()] == ["selftest.json"]  # no temporary file left
+
+
+def test_a_report_file_that_cannot_be_written_is_a_message_and_exit_2(tmp_path):
+    result = run_cli("selftest", "-o", str(tmp_path / "missing" / "selftest.txt"))
+    assert result.returncode == 2
+    assert result.stderr.decode().startswith("kinelint: cannot write the report to ")
+    assert b"Traceback" not in result.stderr
+    assert not (tmp_path / "missing").exists()
+
+
 def test_a_rule_without_a_case_fails_the_selftest(tmp_path):
     kit = tmp_path / "kit"
     (kit / "cases").mkdir(parents=True)
