@@ -9,7 +9,7 @@ apart means no plugin ever deals with files or positions.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -34,6 +34,12 @@ class Rule:
     # The optional invoice fields the rule needs (JSON paths): without them it says nothing about an invoice,
     # and `kinelint rule CODE` tells a vendor what its export must carry for the rule to judge.
     reads: tuple[str, ...] = ()
+    # Whether a typed invoice (kinelint.invoice.Invoice) carries what the rule needs to judge it: False counts the
+    # invoice as not judged in `--statistics`, so a vendor sees what to export. None: it judges every invoice.
+    judges: Callable[[object], bool] | None = None
+    # The rule set it came in (kinelint's own rules, stamped by the host from nomenclature/data/rulesets.toml);
+    # "" for a third-party plugin's rule, which no rule set governs.
+    ruleset: str = ""
 
     def __post_init__(self) -> None:
         if not CODE_PATTERN.match(self.code):
@@ -71,6 +77,34 @@ class Edit:
             return format(self.value, "f")
         return json.dumps(self.value, ensure_ascii=False)
 
+    @property
+    def adapted(self) -> bool:
+        """Whether the value stands in a file read through an input adapter (its region has a writer)."""
+        return self.region is not None and self.region.writer is not None
+
+    @property
+    def written(self) -> str | None:
+        """The text that replaces the region: ``text``, or in an adapted file the value in the source's own
+        terms (cents, a vendor's date format); None when the source cannot hold it (a constant of a mapping)."""
+        return self.region.writer.text(self.value) if self.adapted else self.text
+
+    def replacements(self) -> list[tuple[Region, str | None]]:
+        """Each place this edit rewrites and its new text (None: it cannot be written there)."""
+        if self.region is None:
+            return []
+        return [(self.region, self.written)] + [(more, more.writer.text(self.value)) for more in self.region.also]
+
+    def patch(self) -> dict | None:
+        """The RFC 6902 "replace" of this edit: on the document, or in an adapted file that has JSON pointers,
+        on the source file itself (its pointer, its value); None when it cannot be written there."""
+        if not self.adapted:
+            return {"op": "replace", "path": self.pointer, "value": self.value}
+        if self.written is None:
+            return None
+        if self.region.pointer is None:  # a CSV row: the adapted invoice's pointer and value
+            return {"op": "replace", "path": self.pointer, "value": self.value}
+        return {"op": "replace", "path": self.region.pointer, "value": self.region.writer.value(self.value)}
+
 
 @dataclass(frozen=True, slots=True)
 class Region:
@@ -82,6 +116,11 @@ class Region:
     end_line: int
     end_column: int
     text: str
+    # In a file read through an input adapter (``kinelint.adapters``): the source's own JSON pointer to the
+    # value, if it has one, and the ``Writer`` that writes a corrected value in the source's terms.
+    pointer: str | None = None
+    writer: object = None
+    also: tuple[Region, ...] = ()  # other places holding the same value in an adapted file (each replaced too)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,8 +208,9 @@ class Finding:
             "rule": self.rule,
             "plugin": self.plugin,
         }
-        if self.fix:
-            found["fix"] = [{"op": "replace", "path": edit.pointer, "value": edit.value} for edit in self.fix]
+        patch = [edit.patch() for edit in self.fix]
+        if patch and None not in patch:  # a correction an adapted file cannot hold is left out whole
+            found["fix"] = patch
         if self.money is not None:
             found["money"] = self.money
         return found

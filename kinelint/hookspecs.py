@@ -85,3 +85,19 @@ def kinelint_batch_checker(nomenclature) -> object:
       ``ref`` is opaque; hand it back as is.
     - ``finish()``: the ``(ref, Violation)`` pairs found, at the end.
     """
+
+
+@hookspec
+def kinelint_adapters() -> Iterable:
+    """Return the input adapters (``kinelint.adapters.Adapter``) this plugin provides.
+
+    Called once at start-up. An adapter turns a file of another shape (a
+    vendor's JSON, a CSV export) into kinelint invoices, each with a map from
+    its JSON pointers to spots in the source file (``kinelint.adapters``), so
+    that findings, corrections and baseline keys point into that file. The
+    configuration selects an adapter by name for the files matching a pattern
+    (``[adapters]``); two plugins providing one name is a start-up error.
+    ``adapt`` runs where the file is checked (a worker process with ``--jobs``)
+    within the plugin's time budget; what it raises is an incident, and that
+    file is reported as not adapted.
+    """

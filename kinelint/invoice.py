@@ -97,6 +97,8 @@ class Invoice(NamedTuple):
     home_care: bool | None = None  # prescription.home_care; None: the export does not say
     direct_access: DirectAccessCare | None = None  # None: on a medical prescription, or not exported
     structure: str | None = None  # practitioner.structure; None: not exported
+    renewed_on: date | None = None  # prescription.renewal.renewed_on; None: not billed on a renewal
+    renewable: bool | None = None  # prescription.renewable; None: the export does not say
 
     @classmethod
     def from_dict(cls, data: dict) -> Invoice:
@@ -120,6 +122,8 @@ class Invoice(NamedTuple):
             None if (direct := prescription.get("direct_access")) is None
             else _new(DirectAccessCare, (direct["prior_diagnosis"],)),
             practitioner.get("structure"),
+            None if (renewal := prescription.get("renewal")) is None else _fromisoformat(renewal["renewed_on"]),
+            prescription.get("renewable"),
         ))
 
 

@@ -31,7 +31,7 @@ def test_the_faulty_examples_cover_every_family():
     code, found = report(EXAMPLES)
     assert code == 1
     assert {f["code"][:3] for f in found["findings"]} == {"PRS", "SCH", "CUM", "BDK", "OBS", "COE", "TAR", "CON",
-                                                          "PRE", "DAY", "DIR"}
+                                                          "PRE", "DAY", "DIR", "LAT"}
 
 
 def test_readme_example_output_is_what_kinelint_prints():

@@ -18,7 +18,8 @@ from babel.messages.pofile import read_po
 from conftest import REPO, install_fake_plugin, run_cli
 from invoice_factory import act, bdk, dumps, fee, make_invoice, session
 
-from kinelint import i18n
+from kinelint import __version__, i18n
+from kinelint.nomenclature.rulesets import load_rulesets
 from kinelint.i18n import Joined, Money, Term, all_of, any_of, language_from_environment, msg, nmsg, render
 
 PO = REPO / "kinelint" / "locale" / "fr" / "LC_MESSAGES" / "kinelint.po"
@@ -222,6 +223,7 @@ def test_the_language_comes_from_the_environment_as_gettext_reads_it(environment
 
 TAR = "examples/faulty/tar-one-cent-off.json"
 TAR_FR = 'examples/faulty/tar-one-cent-off.json:34:21: error TAR001 séance 1 (12/01/2026) : RPE 8,5 (membres inférieurs, posture et équilibre de la personne âgée) × 2,21 € = 18,785 €, facturé 18,78 € ; attendu 18,79 € le 12/01/2026 (métropole)'
+NEWEST = load_rulesets().newest.name
 TAR_EN = 'examples/faulty/tar-one-cent-off.json:34:21: error TAR001 session 1 (2026-01-12): RPE 8.5 (lower limbs, posture and balance of the elderly) × 2.21 = 18.785, billed 18.78; expected 18.79 on 2026-01-12 (metropole)'
 
 
@@ -229,7 +231,8 @@ def test_lang_fr_writes_messages_and_the_summary_line_in_french():
     result = run_cli("check", "--lang", "fr", TAR)
     assert result.returncode == 1
     assert result.stdout.decode().splitlines() == [
-        TAR_FR, "1 fichier et 1 facture vérifiés : 1 erreur, 0 avertissement ; facturé à tort : TAR 0,01 € en moins."]
+        TAR_FR, f"kinelint {__version__}, jeu de règles {NEWEST}.",
+        "1 fichier et 1 facture vérifiés : 1 erreur, 0 avertissement ; facturé à tort : TAR 0,01 € en moins."]
 
 
 def test_statistics_and_money_at_stake_in_french():
@@ -243,7 +246,8 @@ def test_statistics_and_money_at_stake_in_french():
 
 def test_english_is_the_default():
     result = run_cli("check", TAR)
-    assert result.stdout.decode().splitlines() == [TAR_EN, "1 file, 1 invoice checked: 1 error, 0 warnings; billed in error: TAR €0.01 too little."]
+    assert result.stdout.decode().splitlines() == [TAR_EN, f"kinelint {__version__}, rule set {NEWEST}.",
+                                                   "1 file, 1 invoice checked: 1 error, 0 warnings; billed in error: TAR €0.01 too little."]
 
 
 @pytest.mark.parametrize("environment", [{"LANG": "fr_FR.UTF-8"}, {"LC_MESSAGES": "fr_FR.UTF-8"}, {"LANGUAGE": "fr"}])
@@ -480,7 +484,7 @@ def test_configuration_errors_in_french(tmp_path):
     assert result.returncode == 2
     assert result.stderr.decode() == (f"kinelint: clé inconnue 'selct' dans {config} (vouliez-vous dire 'select' ?) ; "
                                       "les clés sont : select, ignore, per-file-ignores, severity, fail-on, today, exclude, "
-                                      "extend-exclude, force-exclude, respect-gitignore, thresholds\n")
+                                      "extend-exclude, force-exclude, respect-gitignore, thresholds, adapters, ruleset, preview\n")
 
 
 def test_ci_formats_in_french_keep_their_fingerprints():

@@ -19,7 +19,7 @@ PACKAGE = REPO / "kinelint"
 STAGES = {"read": 1, "check": 2, "report": 3, "cli": 4}
 FRONT_DOORS = {"kinelint.api", "kinelint.__main__"}  # the Python API and ``python -m kinelint``: above everything
 # What a plugin may import of kinelint (README, "Writing a plugin"): everything else may move.
-PLUGIN_API = {"kinelint.hookspecs", "kinelint.rulekit", "kinelint.findings", "kinelint.invoice", "kinelint.i18n",
+PLUGIN_API = {"kinelint.adapters", "kinelint.hookspecs", "kinelint.rulekit", "kinelint.findings", "kinelint.invoice", "kinelint.i18n",
               "kinelint.keystore", "kinelint.nomenclature", "kinelint"}
 
 
@@ -91,7 +91,7 @@ def test_the_stages_are_folders_and_every_module_has_a_home():
     modules = package_modules()
     assert {m.split(".")[1] for m in modules if m.count(".") >= 2} == set(STAGES) | {"nomenclature"}
     shared = sorted(m for m in modules if m.count(".") == 1 and m.split(".")[1] not in set(STAGES) | {"nomenclature"})
-    assert shared == ["kinelint.__main__", "kinelint.api", "kinelint.findings", "kinelint.frozen", "kinelint.hookspecs",
+    assert shared == ["kinelint.__main__", "kinelint.adapters", "kinelint.api", "kinelint.findings", "kinelint.frozen", "kinelint.hookspecs",
                       "kinelint.i18n", "kinelint.invoice", "kinelint.keystore", "kinelint.privacy", "kinelint.rulekit"]
 
 
@@ -123,7 +123,8 @@ def test_the_configuration_and_the_baseline_no_longer_import_each_other():
 
 
 @pytest.mark.parametrize("path, names", [
-    ("kinelint.hookspecs", ["hookimpl", "hookspec"]),
+    ("kinelint.hookspecs", ["hookimpl", "hookspec", "kinelint_adapters"]),
+    ("kinelint.adapters", ["Adapter", "Adapted", "Unadapted", "Spot", "Writer", "cents_to_euros", "parse_date"]),
     ("kinelint.rulekit", ["NGAP", "billed", "session_label", "named_act", "ruling", "euros", "cents", "settled",
                           "with_total", "coefficient_fix", "act_name", "Verdicts"]),
     ("kinelint.findings", ["Violation", "Edit", "Rule"]),

@@ -90,6 +90,8 @@ def option_runs(out: Path) -> list[list[str]]:
         "exclude": lambda: ["--exclude", "node_modules,archive/"],
         "extend_exclude": lambda: ["--extend-exclude", "*.draft.json"],
         "plugin_timeout": lambda: ["--plugin-timeout", "30"],
+        "ruleset": lambda: ["--ruleset", "2026.1"],
+        "outputs": lambda: ["--output", f"sarif:{out / 'k.sarif'}", "--output", f"html:{out / 'k.html'}"],
     }
     runs: list[list[str]] = [[]]
     for param in check_command.params:
@@ -132,13 +134,13 @@ def test_no_run_changes_any_input(tmp_path):
     assert snapshot(root) != before
 
 
-@pytest.mark.parametrize("option", ["--output-file", "--write-baseline"])
+@pytest.mark.parametrize("option", ["--output-file", "--write-baseline", "--output"])
 @pytest.mark.parametrize("target", ["a.json", "b.jsonl", "sub/new.json"])
 def test_writing_onto_an_input_is_refused_and_the_input_kept(tmp_path, option, target):
     root = tmp_path / "tree"
     build_tree(root)
     before = snapshot(root)
-    result = run_cli("check", option, target, ".", cwd=root)
+    result = run_cli("check", option, ("json:" + target) if option == "--output" else target, ".", cwd=root)
     assert result.returncode == 2, result.stderr.decode()
     assert b"is among the files checked" in result.stderr
     assert snapshot(root) == before

@@ -51,6 +51,19 @@ CORE_RULES: tuple[Rule, ...] = (
          "checker): the first findings say what to fix, and listing every one would cost the run its memory "
          "and time. This finding counts the others and carries the worst severity among them.",
          "an invoice with 200,000 empty acts", "an invoice with a few findings, each shown", source="kinelint"),
+    _prs("PRS010", "adapter-mapping", N_("The input adapter chosen for the file cannot be used as configured (its "
+                                         "mapping is missing, not TOML, or names an unknown field or conversion)."),
+         "A vendor's export is read through the mapping its configuration names; a mapping that cannot be read "
+         "would check nothing, so each file it should read says why, and the other files are checked.",
+         'a kinelint-mapping.toml that maps "invoice_number" (kinelint calls it invoice_id)',
+         'the same mapping with invoice_id = "/number"', source="kinelint (input adapters)"),
+    _prs("PRS011", "not-adaptable", N_("The file, or one invoice of it, does not fit its input adapter (a path that "
+                                       "matches nothing, a value that does not convert)."),
+         "What the mapping expects is not in the file (a renamed field, a date written another way): the "
+         "invoice cannot be built, so the finding points at the vendor's value and names the mapping's entry; "
+         "the other invoices of the file are checked.",
+         '"date": "2026-01-12" where the mapping reads DD/MM/YYYY', '"date": "12/01/2026"',
+         source="kinelint (input adapters)"),
     _sch("SCH001", "missing-field", N_("A required field is missing."),
          '{"version": 1, "invoice_id": "F-1", ...} without "total"', "the same invoice with its total"),
     _sch("SCH002", "unknown-field", N_("A field that the format does not define (objects are closed)."),

@@ -13,22 +13,34 @@ checked inside the guard, and every call has a time budget (``budget``).
 
 from __future__ import annotations
 
+import copy
 import traceback
+from collections.abc import Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from importlib.metadata import entry_points
 
 import pluggy
 
 from kinelint import hookspecs
+from kinelint.adapters import Adapted, Adapter, Spot, Unadapted, Writer
 from kinelint.check.budget import PluginTimeout, TimeBudget
 from kinelint.check.core_rules import CORE_RULES
 from kinelint.findings import SEVERITIES, Edit, Incident, Rule, Violation
 from kinelint.i18n import Message
 
 ENTRY_POINT_GROUP = "kinelint"
+BUILTIN_DISTRIBUTION = "kinelint"  # the plugins shipped with kinelint itself, whose rules the rule sets govern
+
+
+def _in_ruleset(rule: Rule) -> Rule:
+    """A built-in rule, stamped with the rule set it came in ("" if none lists it: tests/nomenclature/test_rulesets)."""
+    from kinelint.nomenclature.rulesets import load_rulesets
+
+    ruleset = load_rulesets().of(rule.code)
+    return replace(rule, ruleset=ruleset.name if ruleset else "")
 
 
 class _NoKeys:
@@ -100,13 +112,14 @@ class PluginHost:
         self.manager.add_hookspecs(hookspecs)
         self.plugins: list[LoadedPlugin] = []
         self._incidents: dict[tuple[str, str], Incident] = {}
-        self.rules: dict[str, Rule] = {rule.code: rule for rule in CORE_RULES}
+        self.rules: dict[str, Rule] = {rule.code: _in_ruleset(rule) for rule in CORE_RULES}
         self._checks: list[_Check] = []  # per plugin: its chunk hook and/or its invoice hook, by plugin name
         self._invoice_impls = []
         self._held: list | None = None  # incidents of a chunk, put in invoice order at its end (``check_invoices``)
         self._at: tuple[int, int] = (0, 0)  # (invoice of the chunk, plugin) whose call or result is being handled
         self.budget = TimeBudget(None)  # the CLI and the workers arm one (``--plugin-timeout``)
         self._timed_out: set[str] = set()  # plugins stopped at their budget: not called again
+        self.adapters: dict[str, tuple[str, Adapter]] = {}  # input adapters by name: (plugin, adapter)
 
     # -- loading -----------------------------------------------------------
 
@@ -136,6 +149,7 @@ class PluginHost:
         for name, plugin in extra:
             host._register(name, plugin, name, "")
         host._collect_rules()
+        host._collect_adapters()
         host._invoice_impls = host._impls("kinelint_check_invoice")
         return host
 
@@ -160,6 +174,7 @@ class PluginHost:
         self.plugins.append(LoadedPlugin(name, distribution, version))
 
     def _collect_rules(self) -> None:
+        builtin = {plugin.name for plugin in self.plugins if plugin.distribution == BUILTIN_DISTRIBUTION}
         for impl in self._impls("kinelint_rules"):
             declared = self._call(impl, {}, "kinelint_rules")
             if declared is None:
@@ -173,7 +188,44 @@ class PluginHost:
                     raise PluginConflict(
                         f"rule code {rule.code} is claimed by both plugin {owner.plugin!r} and plugin {impl.plugin!r}"
                     )
-                self.rules[rule.code] = replace(rule, plugin=impl.plugin)
+                rule = replace(rule, plugin=impl.plugin, ruleset="")  # a third-party rule: no rule set governs it
+                self.rules[rule.code] = _in_ruleset(rule) if impl.plugin in builtin else rule
+
+    def _collect_adapters(self) -> None:
+        for impl in self._impls("kinelint_adapters"):
+            provided = self._call(impl, {}, "kinelint_adapters")
+            for adapter in provided or ():
+                if not isinstance(adapter, Adapter) or not isinstance(adapter.name, str) or not callable(adapter.adapt):
+                    self._incident(impl.plugin, f"kinelint_adapters returned {type(adapter).__name__}, not an Adapter")
+                    continue
+                owner = self.adapters.get(adapter.name)
+                if owner is not None:
+                    raise PluginConflict(f"adapter {adapter.name!r} is provided by both plugin {owner[0]!r} and "
+                                         f"plugin {impl.plugin!r}")
+                self.adapters[adapter.name] = (impl.plugin, adapter)
+
+    def adapt(self, name: str, text: str, options: dict, base, where: str = "") -> list | None:
+        """What the adapter ``name`` makes of a file's text (``Adapted`` and ``Unadapted`` items, checked),
+        within its plugin's guard and time budget; None when it fails (an incident) or is not installed."""
+        plugin, adapter = self.adapters.get(name, (None, None))
+        if adapter is None or plugin in self._timed_out:
+            return None
+        self.budget.enter(plugin, "its adapter")
+        try:
+            items = list(adapter.adapt(text, copy.deepcopy(options), base))
+            for item in items:
+                malformed = _malformed_adapted(item)
+                if malformed:
+                    self._incident(plugin, f"adapter {name!r} returned {malformed}", where=where)
+                    return None
+            return items
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:  # SystemExit too: a plugin does not decide how the run ends
+            self._failed(plugin, f"adapter {name!r}", error, where)
+            return None
+        finally:
+            self.budget.leave()
 
     def _impls(self, hook_name: str) -> list[_Impl]:
         hook = getattr(self.manager.hook, hook_name)
@@ -305,6 +357,10 @@ class PluginHost:
             if results:
                 self._at = (first + index, rank)
                 found[index].extend(self._checked(impl, results, _OnInvoice(invoice)))
+
+    def field_needs(self) -> list[tuple[str, Callable]]:
+        """(code, ``Rule.judges``) of each rule that needs optional fields: ``--statistics`` counts the rest."""
+        return [(code, rule.judges) for code, rule in self.rules.items() if rule.judges is not None]
 
     def batch_checkers(self, nomenclature) -> list[tuple[str, object]]:
         checkers = []
@@ -530,6 +586,24 @@ def _malformed(violation: Violation) -> str:
     if severity is not None and (type(severity) is not str or severity not in SEVERITIES):
         shown = repr(_short(severity)) if type(severity) is str else f"of type {type(severity).__name__}"
         return f"a severity {shown}, not one of {', '.join(SEVERITIES)}"
+    return ""
+
+
+def _malformed_adapted(item: object) -> str:
+    """What is wrong with one item an adapter returned ("" if nothing)."""
+    if isinstance(item, Unadapted):
+        if not isinstance(item.message, str) or type(item.line) is not int or type(item.column) is not int:
+            return "an Unadapted without a string message and integer line and column"
+        return ""
+    if not isinstance(item, Adapted):
+        return f"{type(item).__name__}, not Adapted or Unadapted"
+    if not isinstance(item.invoice, dict) or not isinstance(item.spots, Mapping):
+        return "an Adapted whose invoice is not a dict or whose spots are not a mapping"
+    for pointer, spot in item.spots.items():
+        if not isinstance(pointer, str) or not isinstance(spot, Spot) or type(spot.line) is not int \
+                or type(spot.column) is not int or (spot.writer is not None and not isinstance(spot.writer, Writer)) \
+                or not isinstance(spot.also, tuple) or not all(isinstance(more, Spot) for more in spot.also):
+            return "a spot that is not a Spot(line, column, ...) under a string pointer"
     return ""
 
 

@@ -30,7 +30,7 @@ import gc
 import multiprocessing
 import pickle
 import signal
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -114,7 +114,8 @@ def in_workers(jobs: int):
 
 def file_findings(run, items, observe_keys, jobs: int) -> Iterator[Finding]:
     """Findings of every file of ``items`` (SourceFile or Problem, from ``discover``), in order."""
-    workers = _Workers(jobs, (run.today, run.on_document is not None, run.host.budget.seconds, run.lang))
+    workers = _Workers(jobs, (run.today, run.on_document is not None, run.host.budget.seconds, run.lang,
+                              _thresholds_of(run.nomenclature), run.not_judged is not None))
     try:
         pending: deque = deque()
         for source, task in _tasks(run, items):
@@ -127,6 +128,12 @@ def file_findings(run, items, observe_keys, jobs: int) -> Iterator[Finding]:
         workers.kill()
         raise
     workers.close()
+
+
+def _thresholds_of(nomenclature) -> dict[str, int]:
+    """The thresholds the configuration set, for the workers' nomenclature (a rule there asks for them too)."""
+    chosen = getattr(nomenclature, "configured_thresholds", None)
+    return chosen() if chosen is not None else {}
 
 
 class _Workers:
@@ -206,6 +213,8 @@ def _tasks(run, items):
         run.summary.files += 1
         if item.path is None:  # a text held in memory: checked as one task
             yield item, ("data", item.display, item.read())
+        elif item.adapter is not None:  # read through its adapter, whole, in the worker (the choice is plain data)
+            yield item, ("file", item.display, str(item.path), item.adapter)
         elif holds_lines(item):  # a .jsonl file, or JSON Lines on standard input (spooled to a file)
             yield from ((item, task) for task in _line_chunks(item))
         else:
@@ -262,10 +271,12 @@ def _collect(run, observe_keys, workers, source, task, future) -> Iterator[Findi
             return
         packed = _unpacked(result[1]) or ((), ())
     wheres, keys = packed
-    findings, _, documents, invoices, incidents, signature = result
+    findings, _, documents, invoices, incidents, signature, not_judged = result
     if source.signature is None and source.spool is None:  # the worker read the file: late findings may read it
         source.signature = signature
     run.summary.invoices += invoices
+    if not_judged and run.not_judged is not None:
+        run.not_judged.update(not_judged)
     run.host.merge_incidents(incidents)
     for where, invoice_keys in zip(zip(*wheres), zip(*keys)):
         observe_keys(list(invoice_keys), DocRef(source, *where))
@@ -303,7 +314,8 @@ def _task_name(task) -> str:
     return "standard input" if task[0] == "data" else task[1]
 
 
-def _start_worker(today, wants_documents: bool, plugin_timeout: float | None = None, lang: str = "en") -> None:
+def _start_worker(today, wants_documents: bool, plugin_timeout: float | None = None, lang: str = "en",
+                  thresholds: dict | None = None, counts_not_judged: bool = False) -> None:
     global _worker
     from kinelint.check.budget import TimeBudget
     from kinelint.check.host import PluginHost
@@ -318,13 +330,16 @@ def _start_worker(today, wants_documents: bool, plugin_timeout: float | None = N
     drop_plugin_output()
     host = PluginHost.from_entry_points(budget=TimeBudget(plugin_timeout).start())
     host.take_incidents()  # load failures are the main process's to report
-    run = Run(host, load_nomenclature(), today=today, lang=lang)
+    run = Run(host, load_nomenclature().with_thresholds(thresholds or {}), today=today, lang=lang,
+              not_judged=Counter() if counts_not_judged else None)
     _worker = (run, host.batch_checkers(run.nomenclature), wants_documents)
 
 
-def _check(task, verify: bool = False) -> tuple[list[Finding], bytes, list, int, list[Incident], tuple | None]:
+def _check(task, verify: bool = False) -> tuple[list[Finding], bytes, list, int, list[Incident], tuple | None,
+                                               dict | None]:
     """One task's findings (of the few documents that have some), the batch keys of its valid invoices packed
-    in columns, the invoices announced (only when a reporter wants them) and counted, the incidents."""
+    in columns, the invoices announced (only when a reporter wants them) and counted, the incidents, and
+    (``--statistics``) the invoices each rule could not judge."""
     run, checkers, wants_documents = _worker
     kind, display = task[0], task[1]
     if kind == "lines":
@@ -335,8 +350,8 @@ def _check(task, verify: bool = False) -> tuple[list[Finding], bytes, list, int,
         source = SourceFile(display, data=task[2])
         items = read(source)
     else:
-        source = SourceFile(display, Path(task[2]))
-        items = read(source)
+        source = SourceFile(display, Path(task[2]), adapter=task[3] if len(task) > 3 else None)
+        items = run.read(source)
     findings, wheres, keys, documents, invoices = [], [], [], [], 0
 
     def observe(invoice, ref):
@@ -353,8 +368,11 @@ def _check(task, verify: bool = False) -> tuple[list[Finding], bytes, list, int,
                 documents.append((len(findings), _where(item.ref)))
             findings.extend(judge())
     signature = source.signature if source.spool is None else None  # a pipe it spooled: its own copy
+    not_judged = None
+    if run.not_judged is not None:
+        not_judged, run.not_judged = dict(run.not_judged), Counter()
     return (findings, _packed(run.host, checkers, wheres, keys, verify), documents, invoices,
-            run.host.take_incidents(), signature)
+            run.host.take_incidents(), signature, not_judged)
 
 
 def _packed(host, checkers, wheres: list, keys: list, verify: bool) -> bytes:

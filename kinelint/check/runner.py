@@ -10,10 +10,12 @@ finding on it (PRS008 at worst), and the run goes on with the others.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from datetime import date
+from pathlib import Path
 
 from kinelint.check.fixes import located_fix
 from kinelint.read.exclusion import Exclusions
@@ -22,14 +24,16 @@ from kinelint.check.host import PluginHost
 from kinelint.i18n import DEFAULT_LANGUAGE, Message, msg, nmsg, translate
 from kinelint.invoice import Invoice
 from kinelint.read.parsing import MAX_DEPTH, too_deep
-from kinelint.privacy import masked_value, scrub
+from kinelint.privacy import mask_nir_shaped, masked_value, scrub
 from kinelint.check.schema import SchemaChecker
-from kinelint.read.sources import DocRef, Document, Problem, SourceFile, discover, read, refs_of_handles
+from kinelint.read.adapted import AdaptedPositions, adapted_documents
+from kinelint.read.sources import DocRef, Document, Problem, SourceFile, discover, read, read_text, refs_of_handles
 
 # Findings shown per document: beyond this, an invoice is broken as a whole and one finding counts the rest
 # (200,000 empty acts would otherwise give 200,000 findings, each located and reported).
 MAX_FINDINGS = 100
 CAP_CODE = "PRS009"
+ADAPTER_CODES = ("PRS010", "PRS011")  # what an input adapter could not make of a file (kinelint.adapters)
 
 
 def _pointer_order(pointer: str) -> tuple:
@@ -53,6 +57,10 @@ class Run:
     exclusions: Exclusions = field(default_factory=Exclusions)  # what a directory walk leaves out
     sources: list[SourceFile] = field(default_factory=list)  # every file read, by number (DocRef.handle)
     lang: str = DEFAULT_LANGUAGE  # the language messages are written in (kinelint.i18n)
+    _last_adapted: tuple | None = field(default=None, repr=False)  # (source, its documents): the last adapted file
+    # `--statistics`: per rule code, the valid invoices that lack a field the rule needs (``Rule.judges``);
+    # None when nobody asks (counting costs a call per rule and invoice).
+    not_judged: Counter | None = None
 
     def findings(self, paths: Iterable[str]) -> Iterator[Finding]:
         """Every finding, file by file in the order given, then the batch findings."""
@@ -76,11 +84,49 @@ class Run:
             if isinstance(item, SourceFile):
                 item.number = len(self.sources)
                 self.sources.append(item)
+                if item.adapter is not None:
+                    item.adapted = partial(self.adapted, item)
             yield item
 
     def _file_findings(self, source: SourceFile, observe) -> Iterator[Finding]:
-        for chunk in chunks(read(source)):
+        for chunk in chunks(self.read(source)):
             yield from self.chunk_findings(chunk, observe)
+
+    def read(self, source: SourceFile) -> Iterator[Document | Problem]:
+        """The documents of a file: read as kinelint's format, or through the adapter chosen for it."""
+        if source.adapter is None:
+            return read(source)
+        source.adapted = partial(self.adapted, source)
+        return iter(self.adapted(source))
+
+    def adapted(self, source: SourceFile) -> list[Document | Problem]:
+        """The documents of a file read through its adapter (``kinelint.adapters``), the last file's kept: late
+        findings (batch rules, the masking of ``--diff``) ask for it again."""
+        if self._last_adapted is not None and self._last_adapted[0] is source:
+            return self._last_adapted[1]
+        choice = source.adapter
+        text = read_text(source)
+        if isinstance(text, Problem):
+            found = [text]
+        elif choice.name not in self.host.adapters:
+            found = [Problem(source, "PRS010", msg("no input adapter named {name} is installed (the configuration "
+                                                   "selects it for this file)", name=repr(choice.name)), 1, 1)]
+        else:
+            items = self.host.adapt(choice.name, text, choice.options, Path(choice.base), f"on file {source.display}")
+            found = adapted_documents(source, text, items) if items is not None else [Problem(
+                source, "PRS011", msg("the input adapter {name} failed on this file (the message on standard error "
+                                      "says why): it is not checked", name=repr(choice.name)), 1, 1)]
+        self._last_adapted = (source, found)
+        return found
+
+    def file_secrets(self, display: str) -> tuple[str, ...]:
+        """The patient values of the invoices of an adapted file, by its name (for ``--diff`` to mask its text,
+        which is not in kinelint's format); () for any other file."""
+        for source in self.sources:
+            if source.display == display and source.adapter is not None:
+                documents = [item for item in self.adapted(source) if isinstance(item, Document)]
+                return tuple(dict.fromkeys(secret for document in documents for secret in document.ref.secrets))
+        return ()
 
     def chunk_findings(self, items: list, observe=None) -> Iterator[Finding]:
         """The findings of a run of documents and problems, in their order (``judged``, chunk by chunk)."""
@@ -106,6 +152,8 @@ class Run:
             verdicts = iter(self.host.check_invoices(typed, self.nomenclature, self.today) if typed else ())
         except Exception:  # not a plugin's failure (the host names those): each document on its own, below
             verdicts = None
+        if verdicts is not None and self.not_judged is not None:
+            self._count_not_judged(typed)
         for item in items:
             if isinstance(item, Problem):
                 yield item, None
@@ -146,6 +194,8 @@ class Run:
 
     def _judge(self, document: Document, observe) -> list[Finding]:
         if document.accepted is not None:  # valid, typed in one pass (kinelint.read.fastpath): the rules only
+            if self.not_judged is not None:
+                self._count_not_judged([document.accepted.invoice])
             pairs = list(self.host.check_invoice(document.accepted.invoice, self.nomenclature, self.today))
             return self._typed_findings(document, pairs, observe)
         value = document.value
@@ -165,12 +215,24 @@ class Run:
                     raise
                 return self._locate(document.ref, document.positions(), value,
                                     self._capped([(v, self.host.rules[v.code]) for v in violations]))
+            if self.not_judged is not None:
+                self._count_not_judged([invoice])
             pairs = list(self.host.check_invoice(invoice, self.nomenclature, self.today))
             if observe is not None:
                 observe(invoice, document.ref)
         if not pairs:
             return []
         return self._locate(document.ref, document.positions(), value, self._capped(pairs))
+
+    def _count_not_judged(self, invoices: list) -> None:
+        """Count, per rule that says what it needs, the invoices without it (a vendor sees what to export)."""
+        for code, judges in self.host.field_needs():
+            try:
+                missing = sum(1 for invoice in invoices if not judges(invoice))
+            except Exception:  # a plugin's test that fails: its rule is not counted, the run goes on
+                continue
+            if missing:
+                self.not_judged[code] += missing
 
     def _capped(self, pairs: list[tuple[Violation, Rule]]) -> list[tuple[Violation, Rule]]:
         """At most ``MAX_FINDINGS`` of one document (the first in the document), then one that counts the rest."""
@@ -207,11 +269,15 @@ class Run:
             twin = twins.get(handle)
             if twin is None:
                 continue
+            shown = twin.base + pointer
             try:
-                line, column = twin.positions().locate({pointer}, "" if twin.own_text else twin.base)[pointer]
+                positions = twin.positions()
+                line, column = positions.locate({pointer}, "" if twin.own_text else twin.base)[pointer]
+                if isinstance(positions, AdaptedPositions):
+                    shown = _source_pointer(positions, twin.base, pointer)
             except (OSError, KeyError, ValueError):
                 line, column = twin.line, 1
-            related.append(Related(translate(label, self.lang), twin.source.display, line, column, twin.base + pointer, twin.invoice_id))
+            related.append(Related(translate(label, self.lang), twin.source.display, line, column, shown, twin.invoice_id))
         return tuple(related)
 
     def _locate(self, ref: DocRef, positions, value, pairs, twins=None) -> list[Finding]:
@@ -219,6 +285,7 @@ class Run:
         was); what to mask is the ref's, kept from the first reading (no plugin can change it). ``value`` (the
         document, or None) gives the dates of care."""
         base = "" if ref.own_text else ref.base  # where the document starts in the text positions read
+        adapted = isinstance(positions, AdaptedPositions)  # pointers of the vendor's file, where it has them
         where = positions.locate({v.pointer for v, _ in pairs}, base)
         edited = {edit.pointer for v, _ in pairs for edit in v.fix}
         regions = positions.regions(edited, base) if edited else {}
@@ -236,7 +303,8 @@ class Run:
                 file=file,
                 line=line,
                 column=column,
-                pointer=printable_pointer(ref.base + violation.pointer),
+                pointer=printable_pointer(_source_pointer(positions, ref.base, violation.pointer) if adapted
+                                          else ref.base + violation.pointer),
                 invoice_id=invoice_id,
                 rule=rule.name,
                 plugin=rule.plugin,
@@ -258,6 +326,8 @@ class Run:
     def _problem_finding(self, problem: Problem) -> Finding:
         rule = self.host.rules[problem.code]
         message = problem.message.render(self.lang) if isinstance(problem.message, Message) else str(problem.message)
+        if problem.code in ADAPTER_CODES:  # an adapter's words may quote a vendor's value: no NIR-shaped number out
+            message = mask_nir_shaped(message)
         return self._count(Finding(problem.code, rule.severity, printable(message),
                                problem.source.display, problem.line, problem.column,
                                printable_pointer(problem.pointer), None, rule.name, rule.plugin))
@@ -280,6 +350,13 @@ def chunks(items: Iterable) -> Iterator[list]:
             chunk = []
     if chunk:
         yield chunk
+
+
+def _source_pointer(positions: AdaptedPositions, base: str, pointer: str) -> str:
+    """A finding's pointer in an adapted file: the vendor file's own JSON pointer (its nearest value's), else
+    (a CSV row) the adapted invoice's, after its place in the file."""
+    found = positions.source_pointer(pointer)
+    return found if found is not None else base + pointer
 
 
 def _too_deep() -> Violation:

@@ -14,6 +14,7 @@ import gc
 
 import os
 import sys
+from collections import Counter
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -169,6 +170,11 @@ def _config_options(function):
                      help="Apply the exclusions to the files named on the command line too (as pre-commit names them)."),
         click.option("--respect-gitignore/--no-respect-gitignore", default=None,
                      help="Leave out what .gitignore files ignore (default: yes)."),
+        click.option("--ruleset", metavar="NAME",
+                     help="Check against this rule set (2026.1, ...): the rules of later rule sets stay off "
+                          "(default: the newest; `kinelint rules` shows the set of each rule)."),
+        click.option("--preview/--no-preview", default=None,
+                     help="Run the rules of the rule sets after the pinned one too."),
     ]
     for option in reversed(options):
         function = option(function)
@@ -181,9 +187,9 @@ def _config_options(function):
               help="How to report the findings.")
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
               help="Write the report to PATH; the terminal keeps the summary.")
-@click.option("--output", "outputs", multiple=True, metavar="FORMAT:PATH",
-              help="Also write a report in FORMAT to PATH (repeatable: sarif:k.sarif, junit:k.xml, html:k.html), "
-                   "from the same run; the terminal keeps following --format.")
+@click.option("--output", "outputs", multiple=True, metavar="FORMAT:PATH", callback=lambda _c, _p, v: _outputs(v),
+              help="Also write the report as FORMAT to PATH (repeatable: --output sarif:k.sarif --output "
+                   "html:k.html); one check, each file written whole or not at all.")
 @click.option("--statistics", is_flag=True,
               help="Show a count per family and per code, with the money at stake, instead of each finding "
                    "(as JSON with --format json or jsonl).")
@@ -208,8 +214,9 @@ def _config_options(function):
                                       "reported, and the check is incomplete.")
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of failing plugins (patient data masked).")
 @_lang_option
-def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, outputs: tuple[str, ...],
-          statistics: bool, diff: bool, color: str, quiet: bool,
+def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, outputs: tuple, statistics: bool,
+          diff: bool,
+          color: str, quiet: bool,
           exit_zero: bool, baseline: Path | None, write_baseline: Path | None, jobs: int | None, plugin_timeout: float,
           verbose: bool, lang: str,
           **overrides) -> None:
@@ -219,9 +226,11 @@ def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, 
 
     if baseline is not None and write_baseline is not None:
         raise click.UsageError("--baseline and --write-baseline cannot be combined; --write-baseline alone refreshes it")
-    extra = _output_specs(outputs, output_file)
+    if output_file is not None and any(_same_path(output_file, path) for _, path in outputs):
+        raise click.UsageError(render(msg("--output names {path}, the --output-file too: one report a file",
+                                          path=str(output_file)), _language[0]))
     for option, target in (("--output-file", output_file), ("--write-baseline", write_baseline),
-                           *(("--output", spec.path) for spec in extra)):
+                           *(("--output", path) for _, path in outputs)):
         _guard_output(option, target, paths)
     terminal = ReportStream(click.get_text_stream("stdout"), STANDARD_OUTPUT)  # taken before plugins can print
     try:
@@ -231,7 +240,7 @@ def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, 
             known = _or_exit(_load_baseline, baseline)
             summary, kept, nothing_read = _run_check(host, settings, paths, output_format, output_file, statistics,
                                                      known, write_baseline is not None, jobs, terminal,
-                                                     Look(color, quiet), lang, diff, extra)
+                                                     Look(color, quiet), lang, diff, outputs)
     except ReportWriteError as error:
         if error.closed_pipe:
             raise
@@ -246,17 +255,6 @@ def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, 
     _baseline_notes(known, write_baseline, kept, paths, quiet)
     failing = summary.errors + (summary.warnings if settings.fail_on == "warning" else 0)
     sys.exit(EXIT_FINDINGS if failing and not (exit_zero or write_baseline) else EXIT_CLEAN)
-
-
-def _output_specs(outputs, output_file):
-    """The ``--output`` specs, checked before anything is read: a bad one is a usage error (exit 2)."""
-    from kinelint.cli.output_specs import BadOutputSpec, parse_output_specs
-    from kinelint.report.display import escape_controls
-
-    try:
-        return parse_output_specs(outputs, FORMATS, output_file)
-    except BadOutputSpec as error:
-        raise click.UsageError(escape_controls(render(_message_of(error), _language[0]))) from None
 
 
 def _nothing_read(paths, exclusions, quiet: bool = False) -> None:
@@ -295,8 +293,9 @@ class Look:
 
 
 def _run_check(host, settings, paths, output_format, output_file, statistics, baseline, keep, jobs, terminal,
-               look=Look(), lang=DEFAULT_LANGUAGE, diff=False, extra=()):
-    """The run, the filter, the reporter (to the terminal or the file) and the terminal summary.
+               look=Look(), lang=DEFAULT_LANGUAGE, diff=False, outputs=()):
+    """The run, the filter, the reporters (to the terminal or the file, and one per ``--output``) and the
+    terminal summary. Every reporter gets the same findings from the one check.
 
     The terminal's standard output holds the report, or the statistics, or (``--diff``) the diff alone;
     the summary line goes with them, except after a diff (standard error, with the diff's notes).
@@ -307,7 +306,7 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
     from kinelint.i18n import localized_rules
     from kinelint.nomenclature import load_nomenclature
     from kinelint.cli.progress import Progress, should_show
-    from kinelint.report.reporters import ReportContext, reporter_class, summary_line, wants_color
+    from kinelint.report.reporters import Provenance, ReportContext, reporter_class, summary_line, wants_color
     from kinelint.check.runner import Run
     from kinelint.report.statistics import JSON_FORMATS, Statistics
 
@@ -317,11 +316,11 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
     jobs = planned_jobs(paths, exclusions, jobs)  # --jobs N or auto, never more workers than tasks
     gc.set_threshold(*GC_THRESHOLDS)
     run = Run(host, load_nomenclature().with_thresholds(dict(settings.thresholds)), today=settings.today, workers=in_workers(jobs) if jobs > 1 else None,
-              exclusions=exclusions, lang=lang)
+              exclusions=exclusions, lang=lang, not_judged=Counter() if statistics else None)
     selected = Filter(settings, baseline)
     kept = []
     counted = Statistics() if statistics else None
-    corrections = Corrections() if diff else None
+    corrections = Corrections(secrets_of=run.file_secrets) if diff else None
     with ExitStack() as stack:
         stream = stack.enter_context(_open_report(output_file)) if output_file else None  # renamed into place at the end
         showing = should_show(sys.stderr) and not look.quiet
@@ -329,18 +328,15 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
         if stream is None and not statistics and not diff:
             stream = progress.guard(terminal) if progress else terminal
         color = wants_color(look.color, stream if stream is not None else terminal, os.environ)
+        provenance = Provenance(ruleset=settings.ruleset, preview=settings.preview)
         context = ReportContext(localized_rules(host.rules, lang), Path.cwd(), settings.fail_on, lang, color=color,
-                                quiet=look.quiet)
+                                quiet=look.quiet, provenance=provenance)
         reporter = reporter_class(output_format)(stream, context) if stream is not None else None
-        reporters = [reporter] if reporter is not None else []
-        for spec in extra:  # --output FORMAT:PATH: each as -o PATH --format FORMAT would write it
-            extra_stream = stack.enter_context(_open_report(spec.path))
-            extra_context = ReportContext(context.rules, context.root, settings.fail_on, lang, quiet=look.quiet,
-                                          color=wants_color(look.color, extra_stream, os.environ))
-            reporters.append(reporter_class(spec.format)(extra_stream, extra_context))
-        listing = [each.document for each in reporters if each.wants_documents]
-        if listing:
-            run.on_document = listing[0] if len(listing) == 1 else lambda ref: [document(ref) for document in listing]
+        reporters = ([reporter] if reporter is not None else []) + [
+            _file_reporter(stack, output, path, context, look) for output, path in outputs]
+        told = [each.document for each in reporters if each.wants_documents]
+        if told:
+            run.on_document = told[0] if len(told) == 1 else (lambda ref: [tell(ref) for tell in told])
         for finding in selected.apply(run.findings(paths)):
             if counted is not None:
                 counted.add(finding)
@@ -351,6 +347,8 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
             if keep:
                 kept.append(finding)
         summary = selected.finish(run.summary)
+        if counted is not None:  # the invoices a selected rule could not judge, for lack of a field
+            counted.not_judged = Counter({code: n for code, n in run.not_judged.items() if selected.selected(code)})
         for each in reporters:
             each.finish(summary)
     if corrections is not None:
@@ -359,9 +357,12 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
         terminal.flush()
         for note in corrections.notes:
             click.echo(escape_controls(f"kinelint: {note}"), err=True)
-    summary_lines = [] if look.quiet else [summary_line(summary, lang)]
+    # The statistics are the report on the terminal: they name the version and rule set as the text report does
+    # (a report written to a file names them itself; the terminal keeps the summary).
+    named = [provenance.line(lang)] if counted is not None and corrections is None else []
+    summary_lines = [] if look.quiet else named + [summary_line(summary, lang)]
     if counted is not None and output_format in JSON_FORMATS and corrections is None:
-        terminal.write(counted.json_text(output_format, host.rules, summary))
+        terminal.write(counted.json_text(output_format, host.rules, summary, provenance.as_dict()))
     elif output_file is not None or statistics or diff:
         for line in (counted.lines(host.rules, lang) if counted is not None else []) + summary_lines:
             line = escape_controls(line)  # a plugin's code or rule name is text from outside: one line each
@@ -371,6 +372,39 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
                 terminal.write(line + "\n")
     terminal.flush()  # here, where a full disk is a message, not at exit
     return summary, kept, run.summary.files == 0 and run.summary.findings == 0
+
+
+def _file_reporter(stack: ExitStack, output_format: str, path: Path, context, look: Look):
+    """A reporter writing ``output_format`` to ``path`` through its own atomic file (``--output``), coloured
+    as ``-o`` would colour it."""
+    from dataclasses import replace
+
+    from kinelint.report.reporters import reporter_class, wants_color
+
+    stream = stack.enter_context(_open_report(path))
+    return reporter_class(output_format)(stream, replace(context, color=wants_color(look.color, stream, os.environ)))
+
+
+def _outputs(values: tuple[str, ...]) -> tuple[tuple[str, Path], ...]:
+    """``--output FORMAT:PATH`` values, each a known format and a path, no path twice."""
+    from kinelint.report.reporters import FORMATS
+
+    chosen: list[tuple[str, Path]] = []
+    for value in values:
+        output_format, colon, path = value.partition(":")
+        if not colon or not path or output_format not in FORMATS:
+            raise click.BadParameter(render(msg("{value} is not FORMAT:PATH with a format among {formats} "
+                                                "(--output sarif:reports/kinelint.sarif)", value=repr(value),
+                                                formats=", ".join(FORMATS)), _language[0]))
+        if any(_same_path(Path(path), other) for _, other in chosen):
+            raise click.BadParameter(render(msg("{path} is named by two --output: one report a file", path=path),
+                                            _language[0]))
+        chosen.append((output_format, Path(path)))
+    return tuple(chosen)
+
+
+def _same_path(one: Path, other: Path) -> bool:
+    return os.path.abspath(one) == os.path.abspath(other)
 
 
 @contextmanager
@@ -417,9 +451,10 @@ def _settings(host, overrides: dict):
     today = overrides["today"].date() if overrides["today"] is not None else None
     wanted = Overrides(overrides["config_path"], overrides["select"], overrides["ignore"], overrides["fail_on"], today,
                        exclude=overrides["exclude"], extend_exclude=overrides["extend_exclude"],
-                       force_exclude=overrides["force_exclude"], respect_gitignore=overrides["respect_gitignore"])
+                       force_exclude=overrides["force_exclude"], respect_gitignore=overrides["respect_gitignore"],
+                       ruleset=overrides["ruleset"], preview=overrides["preview"])
     try:
-        return load_settings(host.rules, wanted)
+        return load_settings(host.rules, wanted, adapters=host.adapters)
     except ConfigError as error:
         _fail(_message_of(error))
 
@@ -477,7 +512,8 @@ def rules(lang: str) -> None:
 
     host = _load_host()
     for rule in sorted(localized_rules(host.rules, lang).values(), key=lambda r: r.code):
-        click.echo(f"{rule.code}  {rule.severity:<7}  {rule.name:<28}  {rule.summary}  [{rule.plugin}]")
+        came_in = f", {rule.ruleset}" if rule.ruleset else ""  # a third-party rule is in no rule set
+        click.echo(f"{rule.code}  {rule.severity:<7}  {rule.name:<28}  {rule.summary}  [{rule.plugin}{came_in}]")
     _report_incidents(host, verbose=False)
 
 
@@ -528,8 +564,10 @@ def _internal_error(error: Exception, verbose: bool) -> None:
 def _add_commands() -> None:
     """Commands that live in modules of their own."""
     from kinelint.cli.acts import acts
+    from kinelint.cli.selftest import selftest
 
     main.add_command(acts)
+    main.add_command(selftest)
 
 
 _add_commands()

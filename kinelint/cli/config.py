@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import difflib
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from kinelint.read.adapted import AdapterChoice, AdapterSelection
+from kinelint import __version__
+from kinelint.nomenclature.rulesets import load_rulesets
 from kinelint.read.exclusion import DEFAULT_EXCLUDE, Exclusions
 from kinelint.i18n import Joined, msg
 from kinelint.findings import SEVERITIES, Rule
@@ -25,7 +28,8 @@ from kinelint.read.tomltext import TooDeep, parse_toml, toml_string
 from kinelint.read.smallfiles import CONFIG_MAX_BYTES, SmallFileError, read_capped
 
 KEYS = ("select", "ignore", "per-file-ignores", "severity", "fail-on", "today",
-        "exclude", "extend-exclude", "force-exclude", "respect-gitignore", "thresholds")
+        "exclude", "extend-exclude", "force-exclude", "respect-gitignore", "thresholds", "adapters", "ruleset",
+        "preview")
 FAIL_ON = ("error", "warning")
 FILE_NAMES = ("kinelint.toml", "pyproject.toml")
 
@@ -47,6 +51,8 @@ class Overrides:
     extend_exclude: tuple[str, ...] | None = None
     force_exclude: bool | None = None
     respect_gitignore: bool | None = None
+    ruleset: str | None = None
+    preview: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -64,26 +70,34 @@ class Settings:
     force_exclude: bool = False  # the patterns apply to the files named on the command line too
     respect_gitignore: bool = True
     thresholds: tuple[tuple[str, int], ...] = ()  # limits no text sets, changed from kinelint's defaults
+    adapters: tuple[tuple[str, AdapterChoice], ...] = ()  # file pattern -> the input adapter that reads those files
+    ruleset: str = field(default_factory=lambda: load_rulesets().newest.name)  # the rule set checked against
+    preview: bool = False  # the rules of the sets after ``ruleset`` run too
+    off: frozenset[str] = frozenset()  # codes of later rule sets, off under the pinned one (never reported)
     source: Path | None = None  # the file read, if any
     root: Path = field(default_factory=Path.cwd)  # per-file-ignores globs are relative to it
     origins: Mapping[str, str] = field(default_factory=dict)  # key -> "file", "command line" or "default"
 
     def exclusions(self) -> Exclusions:
         """What the directory walk leaves out; globs with ``/`` are relative to the configuration's folder."""
-        return Exclusions(self.exclude + self.extend_exclude, self.root, self.respect_gitignore, self.force_exclude)
+        return Exclusions(self.exclude + self.extend_exclude, self.root, self.respect_gitignore, self.force_exclude,
+                          AdapterSelection(self.adapters, self.root) if self.adapters else None)
 
 
-def load_settings(rules: Mapping[str, Rule], overrides: Overrides = Overrides(), cwd: Path | None = None) -> Settings:
-    """The configuration in force: the file found (or named), then the command line over it."""
+def load_settings(rules: Mapping[str, Rule], overrides: Overrides = Overrides(), cwd: Path | None = None,
+                  adapters: Collection[str] | None = None) -> Settings:
+    """The configuration in force: the file found (or named), then the command line over it. ``adapters``:
+    the names of the installed input adapters (None: not checked)."""
     cwd = Path.cwd() if cwd is None else cwd
     source = overrides.config if overrides.config is not None else find_config(cwd)
     raw, where = ({}, "") if source is None else read_config(source)
-    values, origins = _file_values(raw, where, rules), {}
+    values, origins = _file_values(raw, where, rules, adapters), {}
     for key in KEYS:
         origins[key] = "file" if key in raw else "default"
     cli = {"select": overrides.select, "ignore": overrides.ignore, "fail-on": overrides.fail_on, "today": overrides.today,
            "exclude": overrides.exclude, "extend-exclude": overrides.extend_exclude,
-           "force-exclude": overrides.force_exclude, "respect-gitignore": overrides.respect_gitignore}
+           "force-exclude": overrides.force_exclude, "respect-gitignore": overrides.respect_gitignore,
+           "ruleset": overrides.ruleset, "preview": overrides.preview}
     for key, value in cli.items():
         if value is not None:
             origins[key] = "command line"
@@ -91,7 +105,11 @@ def load_settings(rules: Mapping[str, Rule], overrides: Overrides = Overrides(),
                 value = _codes(value, f"--{key}", rules)
             elif key in ("exclude", "extend-exclude"):
                 value = _patterns(list(value), f"--{key}")  # a bad bracket is a usage error, not a crash mid-walk
+            elif key == "ruleset":
+                value = _ruleset(value, "--ruleset")
             values[key] = value
+    ruleset = values.get("ruleset", load_rulesets().newest.name)
+    preview = values.get("preview", False)
     return Settings(
         select=values.get("select", ()),
         ignore=values.get("ignore", ()),
@@ -104,6 +122,11 @@ def load_settings(rules: Mapping[str, Rule], overrides: Overrides = Overrides(),
         force_exclude=values.get("force-exclude", False),
         respect_gitignore=values.get("respect-gitignore", True),
         thresholds=values.get("thresholds", ()),
+        adapters=tuple((pattern, AdapterChoice(name, options, str(source.resolve().parent if source is not None else cwd)))
+                       for pattern, name, options in values.get("adapters", ())),
+        ruleset=ruleset,
+        preview=preview,
+        off=frozenset() if preview else later_rules(rules, ruleset),
         source=None if source is None else source.resolve(),
         root=(source.resolve().parent if source is not None else cwd),
         origins=origins,
@@ -175,7 +198,7 @@ def _parse(path: Path) -> dict:
         raise ConfigError(msg("{path} is not valid TOML: {reason}", path=str(path), reason=str(error))) from None
 
 
-def _file_values(raw: dict, where: str, rules: Mapping[str, Rule]) -> dict:
+def _file_values(raw: dict, where: str, rules: Mapping[str, Rule], adapters: Collection[str] | None = None) -> dict:
     values = {}
     for key, value in raw.items():
         if key not in KEYS:
@@ -192,10 +215,14 @@ def _file_values(raw: dict, where: str, rules: Mapping[str, Rule]) -> dict:
             values[key] = _choice(value, FAIL_ON, label)
         elif key in ("exclude", "extend-exclude"):
             values[key] = _patterns(value, label)
-        elif key in ("force-exclude", "respect-gitignore"):
+        elif key == "ruleset":
+            values[key] = _ruleset(value, label)
+        elif key in ("force-exclude", "respect-gitignore", "preview"):
             values[key] = _boolean(value, label)
         elif key == "thresholds":
             values[key] = _thresholds(value, label)
+        elif key == "adapters":
+            values[key] = _adapters(value, label, adapters)
         else:
             values[key] = _date(value, label)
     return values
@@ -212,6 +239,57 @@ def _thresholds(value: object, label: str) -> tuple[tuple[str, int], ...]:
     except ValueError as error:
         raise ConfigError(msg("{label}: {problem}", label=label, problem=str(error))) from None
     return tuple(sorted(value.items()))
+
+
+MAPPING_ADAPTER = "mapping"  # the built-in declarative adapter (plugins/kinelint_mapping): a string names its file
+
+
+def _adapters(value: object, label: str, known: Collection[str] | None) -> tuple[tuple[str, str, dict], ...]:
+    """``glob = "mapping.toml"`` (the declarative adapter and its mapping file) or ``glob = { adapter = NAME,
+    ... }`` (an installed adapter and its options): (glob, adapter name, options), in the file's order."""
+    if not isinstance(value, dict):
+        raise ConfigError(msg("{label} must be a table of glob = mapping file, like {{\"exports/*.json\" = "
+                              "\"kinelint-mapping.toml\"}}", label=label))
+    chosen = []
+    for glob, spec in value.items():
+        try:
+            Glob(glob)
+        except GlobError as error:
+            raise ConfigError(msg("{label}: {reason}", label=label, reason=error.args[0])) from None
+        if isinstance(spec, str) and spec.strip():
+            name, options = MAPPING_ADAPTER, {"mapping": spec}
+        elif isinstance(spec, dict) and isinstance(spec.get("adapter"), str):
+            name, options = spec["adapter"], {k: v for k, v in spec.items() if k != "adapter"}
+        else:
+            raise ConfigError(msg("{label} is {value}: expected a mapping file (\"kinelint-mapping.toml\") or a "
+                                  "table naming an adapter ({{ adapter = \"NAME\" }})", label=_for(label, glob),
+                                  value=repr(spec)))
+        if known is not None and name not in known:
+            raise ConfigError(msg("{label}: no input adapter named {name} is installed{hint}; the adapters are: "
+                                  "{names}", label=_for(label, glob), name=repr(name), hint=_did_you_mean(name, known),
+                                  names=Joined(sorted(known)) if known else msg("none")))
+        chosen.append((glob, name, options))
+    return tuple(chosen)
+def _ruleset(value: object, label: str) -> str:
+    """The name of a rule set of this kinelint; anything else is a usage error listing the names."""
+    known = load_rulesets().names
+    if value not in known:
+        raise ConfigError(msg("unknown rule set {value} in {label}{hint}; the rule sets of kinelint {version} are: {names}",
+                              value=repr(value), label=label, hint=_did_you_mean(str(value), known),
+                              version=__version__, names=Joined(known)))
+    return value
+
+
+ALWAYS_ON = frozenset({"PRS"})  # findings on what could not be read, whatever rule set is pinned
+
+
+def later_rules(rules: Mapping[str, Rule], pinned: str) -> frozenset[str]:
+    """The codes of the built-in rules that came in a rule set after ``pinned``: off under that pin. A file that
+    could not be read (PRS, an input adapter's mapping among them) is always said: a pin never hides that
+    invoices went unchecked."""
+    sets = load_rulesets()
+    return frozenset(code for code, rule in rules.items()
+                     if rule.ruleset and rule.family not in ALWAYS_ON and sets.after(pinned, rule.ruleset))
 
 
 def _string_list(value: object, label: str) -> tuple[str, ...]:
@@ -316,6 +394,9 @@ def describe(settings: Settings) -> str:
         "force-exclude": str(settings.force_exclude).lower(),
         "respect-gitignore": str(settings.respect_gitignore).lower(),
         "thresholds": _threshold_table(settings.thresholds),
+        "adapters": "{" + ", ".join(f"{toml_string(glob)} = {_adapter_spec(choice)}" for glob, choice in settings.adapters) + "}",
+        "ruleset": toml_string(settings.ruleset),
+        "preview": str(settings.preview).lower(),
     }
     width = max(len(f"{k} = {v}") for k, v in values.items())
     lines = [head]
@@ -324,7 +405,17 @@ def describe(settings: Settings) -> str:
         lines.append(f"{text:<{width}}  # {settings.origins.get(key, 'default')}")
     if not settings.select:
         lines.append("# select = [] means every rule")
+    if settings.off:
+        lines.append(f"# off under rule set {settings.ruleset} (later rule sets; preview = true runs them): "
+                     + ", ".join(sorted(settings.off)))
     return "\n".join(lines)
+
+
+def _adapter_spec(choice: AdapterChoice) -> str:
+    if choice.name == MAPPING_ADAPTER and set(choice.options) == {"mapping"}:
+        return toml_string(str(choice.options["mapping"]))
+    return "{ adapter = " + toml_string(choice.name) + "".join(
+        f", {toml_string(k)} = {toml_string(str(v))}" for k, v in choice.options.items()) + " }"
 
 
 def _threshold_table(chosen: tuple[tuple[str, int], ...]) -> str:

@@ -6,13 +6,13 @@ The figures live in ``data/direct_access.toml`` with their source; the DIR rules
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 from .records import Fact
+from .windows import load_windows, window_on
 
 DATA_FILE = Path(__file__).parent / "data" / "direct_access.toml"
 
@@ -28,22 +28,10 @@ class DirectAccess:
 
 @lru_cache(maxsize=1)
 def direct_access_windows() -> tuple[DirectAccess, ...]:
-    with DATA_FILE.open("rb") as handle:
-        document = tomllib.load(handle)
-    windows = tuple(sorted((DirectAccess(raw["from"], raw.get("until"), raw["sessions_without_diagnosis"],
-                                         frozenset(raw["structures"]),
-                                         Fact(raw["source"], raw["confidence"], raw.get("note", ""),
-                                              raw.get("uncertain", False)))
-                            for raw in document["window"]), key=lambda w: w.first))
-    for before, after in zip(windows, windows[1:]):
-        if before.last is None or before.last >= after.first:
-            raise ValueError(f"{DATA_FILE}: direct-access windows overlap ({before.first} and {after.first})")
-    return windows
+    return load_windows(DATA_FILE, lambda raw, first, last, fact: DirectAccess(
+        first, last, raw["sessions_without_diagnosis"], frozenset(raw["structures"]), fact))
 
 
 def direct_access_on(on: date) -> DirectAccess | None:
     """The direct-access rule in force on ``on``; None before the law allowed it."""
-    for window in direct_access_windows():
-        if window.first <= on and (window.last is None or on <= window.last):
-            return window
-    return None
+    return window_on(direct_access_windows(), on)

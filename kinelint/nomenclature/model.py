@@ -111,6 +111,11 @@ class Nomenclature:
         chosen = getattr(self, "_thresholds", None)
         return (chosen if chosen is not None else default_thresholds())[name]
 
+    def configured_thresholds(self) -> dict[str, int]:
+        """The values the run's configuration set (``with_thresholds``), by name: what a worker process needs."""
+        chosen = getattr(self, "_thresholds", None) or {}
+        return {name: threshold.value for name, threshold in chosen.items() if threshold.configured}
+
     def with_thresholds(self, values: dict[str, int]) -> Nomenclature:
         """This nomenclature with the configuration's thresholds (a shallow copy: the facts are shared)."""
         from copy import copy

@@ -34,6 +34,9 @@ class Exclusions:
     root: Path = field(default_factory=Path.cwd)  # patterns with "/" are relative to it
     gitignore: bool = True
     force: bool = False  # apply the patterns to the files named on the command line too
+    # Which files are read through an input adapter (``kinelint.read.adapted.AdapterSelection``): a walk
+    # takes them whatever their suffix (a vendor's ``.csv``), and each is read with its adapter.
+    adapters: object = None
 
     @cached_property
     def _names(self) -> frozenset[str]:

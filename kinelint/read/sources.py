@@ -64,6 +64,9 @@ class SourceFile:
     spool: object = field(default=None, repr=False)  # the temporary copy of standard input, kept open
     signature: tuple | None = None  # (device, inode, size, mtime) of the regular file when first read
     number: int = 0  # its place among the files of the run (``Run`` numbers them), for ``DocRef.handle``
+    adapter: object = None  # the ``AdapterChoice`` it is read with (``kinelint.read.adapted``), if any
+    # Set by the run for an adapted file: its documents and problems, adapted again if need be (late findings)
+    adapted: object = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.display = printable_file_name(self.display)  # every report can write it; ``path`` reads the file
@@ -153,6 +156,9 @@ class DocRef(NamedTuple):
         return self.source.number << _FILE_SHIFT | place
 
     def positions(self) -> TextPositions:
+        if self.source.adapted is not None:
+            document = self._adapted_document()
+            return document.positions() if document is not None else TextPositions("", self.line, self.column)
         if self.offset < 0:
             return self.source.whole_text()
         try:
@@ -165,6 +171,9 @@ class DocRef(NamedTuple):
         """The document read again, for what a late finding takes from it (the date of care of a session);
         None if it cannot be read as it was first (deleted, rewritten). The values to mask are not taken
         from it: they are the ref's, from the first reading."""
+        if self.source.adapted is not None:
+            document = self._adapted_document()
+            return document.value if document is not None else None
         try:
             if self.offset >= 0:
                 return parse(self.source.read_range(self.offset, self.length).removeprefix(BOM))
@@ -172,6 +181,12 @@ class DocRef(NamedTuple):
             return whole[int(self.base[1:])] if self.base else whole
         except (ParseProblem, OSError, IndexError, TypeError, ValueError):
             return None
+
+    def _adapted_document(self) -> Document | None:
+        """This document of an adapted file, adapted again (None when the file no longer gives it)."""
+        index = int(self.base[1:]) if self.base else 0
+        documents = [item for item in self.source.adapted() if isinstance(item, Document)]
+        return documents[index] if index < len(documents) else None
 
 
 def _signature(status: os.stat_result) -> tuple:
@@ -235,6 +250,10 @@ def _refs_in(source: SourceFile, places: dict[int, int]) -> dict[int, DocRef]:
     """
     if not source.unchanged():
         return {}
+    if source.adapted is not None:
+        documents = [item for item in source.adapted() if isinstance(item, Document)]
+        return {place: documents[place & ~_ELEMENT].ref for place in places
+                if place & _ELEMENT and (place & ~_ELEMENT) < len(documents)}
     try:
         if source.data is None and not any(place & _ELEMENT for place in places) and holds_lines(source):
             return _line_refs(source, places)
@@ -293,12 +312,15 @@ class Document:
     line_bytes: bytes | None = None  # its own text (a JSON Lines line, an array element), while it is checked
     raw: bytes | None = None  # the text it was read from, for the schema's shortcut
     accepted: Accepted | None = None  # the fast path's typed view of a valid invoice (kinelint.read.fastpath)
+    adapted_positions: object = None  # an adapted invoice's spots in its source file (kinelint.read.adapted)
 
     def exact_value(self) -> object:
         """The document as the exact path reads it (for an accepted one, parsed from its own text now)."""
         return parse(self.line_bytes) if self.accepted is not None else self.value
 
     def positions(self) -> TextPositions:
+        if self.adapted_positions is not None:
+            return self.adapted_positions
         if self.line_bytes is not None:
             return TextPositions(self.line_bytes.removeprefix(BOM).decode("utf-8", errors="replace"), self.ref.line,
                                  self.ref.column)
@@ -340,7 +362,7 @@ def discover(paths: Iterable[str], exclusions: Exclusions | None = None) -> Iter
             if not exclusions.excludes_given(given):
                 yield from _walk(path, seen, exclusions)
         elif not exclusions.excludes_given(given) and _first_time(seen, path, status):
-            yield SourceFile(mask_nir_shaped(given), path)
+            yield _source(mask_nir_shaped(given), path, exclusions)
 
 
 def discover_quietly(paths: Iterable[str], exclusions: Exclusions | None = None) -> Iterator[SourceFile]:
@@ -380,6 +402,7 @@ def _first_time(seen: set, path: Path, status: os.stat_result | None) -> bool:
 def _walk(root: Path, seen: set, exclusions: Exclusions,
           visited_dirs: set | None = None) -> Iterator[SourceFile | Problem]:
     visited_dirs = set() if visited_dirs is None else visited_dirs
+    adapters = exclusions.adapters  # files an adapter reads are walked whatever their suffix
     inside = os.path.realpath(root)
     ignored = {str(root): exclusions.ignore_files(str(root))}  # the .gitignore rules in force, per directory
     for directory, subdirs, files in os.walk(root, followlinks=True):
@@ -395,15 +418,22 @@ def _walk(root: Path, seen: set, exclusions: Exclusions,
         for subdir in subdirs:
             ignored[os.path.join(directory, subdir)] = gitignores
         for name in sorted(files):
-            if is_invoice_name(name) and not _left_out(directory, name, False, exclusions, gitignores):
+            if (is_invoice_name(name) or (adapters and adapters.choose(os.path.join(directory, name)))) \
+                    and not _left_out(directory, name, False, exclusions, gitignores):
                 path = Path(directory, name)
                 status = _stat(path)
                 if _first_time(seen, path, status):
-                    source = SourceFile(mask_nir_shaped(str(path)), path)
+                    source = _source(mask_nir_shaped(str(path)), path, exclusions)
                     if status is not None and not stat.S_ISREG(status.st_mode):  # a pipe would block the walk
                         yield Problem(source, "PRS007", msg("{kind}, not a regular file: not read", kind=_kind(status.st_mode)), 1, 1)
                     else:
                         yield source
+
+
+def _source(display: str, path: Path, exclusions: Exclusions) -> SourceFile:
+    """A file to read, with the adapter the configuration selects for it, if any."""
+    adapters = exclusions.adapters
+    return SourceFile(display, path, adapter=adapters.choose(path) if adapters else None)
 
 
 def _stays_inside(directory: str, name: str, inside: str) -> bool:
@@ -665,3 +695,25 @@ def _located(source: SourceFile, problem: ParseProblem, body: bytes, first_line:
         text = body.decode("utf-8", errors="replace")
     line, column = TextPositions(text, first_line).offset_to_position(problem.offset)
     return Problem(source, problem.code, problem.message, line, column, problem.pointer)
+
+
+def read_text(source: SourceFile) -> str | Problem:
+    """The whole text of a file an adapter reads (a byte order mark left out), or why it cannot be read."""
+    if source.data is not None:
+        data = source.data
+    else:
+        try:
+            with open_input(source) as handle:
+                if source.spool is None and stat.S_ISFIFO(os.fstat(handle.fileno()).st_mode):
+                    _spool(source, handle)
+                    return read_text(source)
+                data = handle.read()
+        except NotReadable as kind:
+            return Problem(source, "PRS007", msg("{kind}, not a regular file: not read", kind=kind.args[0]), 1, 1)
+        except (OSError, ValueError) as error:
+            return _unreadable(source, error)
+    body = data.removeprefix(BOM)
+    try:
+        return decode(body)
+    except ParseProblem as problem:
+        return _located(source, problem, body, 1)

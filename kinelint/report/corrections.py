@@ -46,15 +46,26 @@ class _Document:
 class Corrections:
     """The fixes of a run, file by file, and the unified diff they would make (``kinelint check --diff``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, secrets_of=None) -> None:
         self._files: dict[str, dict[tuple, _Document]] = {}
         self.notes: list[str] = []  # why a file's corrections are not shown, which of two corrections was kept
+        self._adapted: set[str] = set()  # files read through an input adapter: not in kinelint's format
+        self._secrets_of = secrets_of or (lambda name: ())  # their patient values, by file (they cannot be parsed here)
 
     def add(self, finding: Finding) -> None:
         if not finding.fix:
             return
+        key = document_key(finding)
+        if any(edit.adapted for edit in finding.fix):  # a vendor's file: its corrections in its own terms
+            if any(text is None for edit in finding.fix for _, text in edit.replacements()):
+                self.notes.append(f"{finding.file}:{finding.line}: the correction of {finding.code} sets a value "
+                                  "this file does not hold as written (the adapter gives it); it is left out of the diff")
+                return
+            self._adapted.add(finding.file)
+            element = _DOCUMENT.match(finding.fix[0].pointer)
+            key = (finding.file, element.group() if element else "", 0)
         documents = self._files.setdefault(finding.file, {})
-        documents.setdefault(document_key(finding), _Document()).fixes.append((finding.code, finding.fix))
+        documents.setdefault(key, _Document()).fixes.append((finding.code, finding.fix))
 
     def diff(self) -> str:
         """The unified diff of every file that a fix would change, patient data masked."""
@@ -65,14 +76,14 @@ class Corrections:
         larger than memory); a JSON file is held whole, as it was to be checked."""
 
         for name in self._files:
-            if name != "-" and name.lower().endswith(LINE_SUFFIXES):
+            if name != "-" and name.lower().endswith(LINE_SUFFIXES) and name not in self._adapted:
                 yield from self._lines_diff_parts(name)
                 continue
             texts = self.corrected(name)
             if texts is None or texts[0] == texts[1]:
                 continue
             before, after = texts
-            secrets = _patient_values_of(before)
+            secrets = self._secrets_of(name) if name in self._adapted else _patient_values_of(before)
             lines = difflib.unified_diff(_lines(before), _lines(after), fromfile=name, tofile=name)
             yield "".join(_terminated(scrub(line, secrets)) for line in lines)
 
@@ -166,7 +177,7 @@ class Corrections:
                         chosen[edit.pointer] = (len(fix), code, edit)
         edits = [edit for _, _, edit in chosen.values()]
         total = _total(document, edits)
-        return [(edit.region, edit.text) for edit in edits + ([total] if total is not None else [])]
+        return [pair for edit in edits + ([total] if total is not None else []) for pair in edit.replacements()]
 
     def _applied(self, name: str, text: str, replacements: list[tuple[Region, str]]) -> str | None:
         """The text with each region replaced; None (and a note) when a region no longer holds what was checked."""
@@ -217,7 +228,14 @@ def _number(text: str) -> Decimal:
 
 def _change(edit: Edit) -> Decimal:
     """How much an amount edit changes the amount it replaces."""
-    return _number(edit.text) - _number(edit.region.text) if edit.region is not None else Decimal(0)
+    if edit.region is None:
+        return Decimal(0)
+    if edit.adapted:  # the value replaced, as kinelint read it (cents in the file are euros here)
+        try:
+            return _number(edit.text) - Decimal(edit.region.writer.read(edit.region.text))
+        except (ValueError, TypeError, ArithmeticError):
+            return Decimal(0)
+    return _number(edit.text) - _number(edit.region.text)
 
 
 def _lines(text: str) -> list[str]:

@@ -19,6 +19,7 @@ FAMILY_NAMES = {
     "PRE": N_("what the prescription allows"),
     "DAY": N_("a practitioner's day"),
     "DIR": N_("direct access"),
+    "LAT": N_("delays after the care"),
 }
 
 
@@ -35,7 +36,8 @@ def rule_page(rule: Rule, lang: str = DEFAULT_LANGUAGE) -> str:
         f"## {rule.code} {rule.name}",
         "",
         "- " + msg("Family: {family} · default severity: {severity} · plugin: {plugin}", family=rule.family,
-                   severity=rule.severity, plugin=rule.plugin).render(lang),
+                   severity=rule.severity, plugin=rule.plugin).render(lang)
+        + (" · " + msg("rule set: {ruleset}", ruleset=rule.ruleset).render(lang) if rule.ruleset else ""),
     ]
     for heading, text in sections:
         if text or heading.template not in ("Example.", "Use instead."):
@@ -97,10 +99,10 @@ def rules_reference(rules: list[Rule]) -> str:
         "",
         "Generated from the rules' metadata by `python -m kinelint.report.docs > docs/rules.md`; do not edit by hand.",
         "",
-        "| code | name | severity | summary |",
-        "|---|---|---|---|",
+        "| code | name | severity | rule set | summary |",
+        "|---|---|---|---|---|",
     ]
-    out += [f"| {r.code} | {r.name} | {r.severity} | {r.summary} |" for r in ordered]
+    out += [f"| {r.code} | {r.name} | {r.severity} | {r.ruleset} | {r.summary} |" for r in ordered]
     for rule in ordered:
         out += ["", rule_page(rule)]
     return "\n".join(out) + "\n"

@@ -1,5 +1,6 @@
 """The filter stage, between the run and the reporter: what the configuration lets through.
 
+Rules of rule sets after the pinned one first (off whatever ``select`` says; ``--preview`` runs them), then
 select/ignore by code or prefix (as ruff does, the more specific of the two
 wins; at equal length, ignore wins), per-file-ignores by glob, severity
 overrides (the longest matching code or prefix wins), then the baseline.
@@ -29,6 +30,7 @@ class Selection(Protocol):
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...]
     severity: tuple[tuple[str, str], ...]
     root: Path  # per-file-ignores globs are relative to it
+    off: frozenset[str]  # rules of rule sets after the pinned one: never reported, whatever select says
 
 
 class Filter:
@@ -59,7 +61,8 @@ class Filter:
         known = self._selected.get(code)
         if known is None:
             chosen = _longest(self.settings.select, code) if self.settings.select else 0
-            known = self._selected[code] = chosen > _longest(self.settings.ignore, code)
+            known = self._selected[code] = (chosen > _longest(self.settings.ignore, code)
+                                            and code not in getattr(self.settings, "off", ()))
         return known
 
     def _ignored_for_file(self, finding: Finding) -> bool:

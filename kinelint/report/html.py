@@ -22,7 +22,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from html import escape
 
-from kinelint import __version__
 from kinelint.report.docs import FAMILY_NAMES
 from kinelint.findings import Finding, MoneyAtStake, Rule, Summary, document_key
 from kinelint.report.reporters import Reporter, summary_line
@@ -93,7 +92,8 @@ class HtmlReporter(Reporter):
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
             f"<title>kinelint report</title><style>{_STYLE}</style></head><body><main>",
             "<h1>kinelint report</h1>",
-            f"<p class=\"muted\" id=\"summary-line\">{escape(summary_line(summary))} kinelint {escape(__version__)}.</p>",
+            f"<p class=\"muted\" id=\"summary-line\">{escape(summary_line(summary))}</p>",
+            f"<p class=\"muted\" id=\"provenance\">{escape(self.context.provenance.line())}</p>",
             _totals(summary),
             _by_family(self._statistics),
             _by_code(self._statistics, rules),
@@ -211,11 +211,16 @@ def _findings(spool: FindingSpool, files: dict[str, dict[tuple, list[int]]], rul
     yield "</section>\n"
 
 
+def _edit_pointer(edit) -> str:
+    """Where a correction goes: in a vendor's file read through an adapter, that file's own pointer."""
+    return edit.region.pointer if edit.adapted and edit.region.pointer else edit.pointer
+
+
 def _finding_row(finding: Finding, rule: Rule | None) -> str:
     money = "" if finding.money is None else _signed(finding.money)
     fix = ""
-    if finding.fix:
-        fix = "<ul class=\"fix\">" + "".join(f"<li><code>{escape(e.pointer)}</code> → <code>{escape(e.text)}</code></li>"
+    if finding.fix and all(e.written is not None for e in finding.fix):
+        fix = "<ul class=\"fix\">" + "".join(f"<li><code>{escape(_edit_pointer(e))}</code> → <code>{escape(e.written)}</code></li>"
                                             for e in finding.fix) + "</ul>"
     return (f"<tr class=\"finding\" data-code=\"{finding.code}\" data-severity=\"{finding.severity}\">"
             f"<td><span class=\"sev {finding.severity}\">{finding.severity}</span></td>"

@@ -15,10 +15,36 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from kinelint import __version__
+from kinelint.nomenclature.rulesets import load_rulesets
 from kinelint.report.display import escape_controls, shown_path
 from kinelint.findings import Finding, Rule, Summary
 from kinelint.i18n import DEFAULT_LANGUAGE, Euros, Joined, all_of, msg, nmsg
 from kinelint.report.jsontext import dumps
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Which kinelint and which rule set made a report: every format names them, so a report read months later
+    says what it was checked against (``ruleset`` the pinned set or the newest; ``preview``: later sets ran too)."""
+
+    version: str = __version__
+    ruleset: str = field(default_factory=lambda: load_rulesets().newest.name)
+    preview: bool = False
+
+    def as_dict(self) -> dict:
+        return {"name": "kinelint", "version": self.version, "ruleset": self.ruleset, "preview": self.preview}
+
+    def line(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """ "kinelint 0.1.0, rule set 2026.2." in the report's language, saying when later rule sets are off."""
+        if self.ruleset == load_rulesets().newest.name:  # no later set: --preview changes nothing
+            template = "kinelint {version}, rule set {ruleset}."
+        elif self.preview:
+            template = "kinelint {version}, rule set {ruleset} and the rules of later rule sets (preview)."
+        else:
+            template = ("kinelint {version}, rule set {ruleset} (pinned: the rules of later rule sets are off; "
+                        "--preview runs them).")
+        return msg(template, version=self.version, ruleset=self.ruleset).render(lang)
 
 
 @dataclass(frozen=True)
@@ -32,6 +58,7 @@ class ReportContext:
     lang: str = DEFAULT_LANGUAGE
     color: bool = False  # ANSI colours in the text report (--color, NO_COLOR)
     quiet: bool = False  # the findings only, no summary line (--quiet)
+    provenance: Provenance = field(default_factory=Provenance)  # the version and rule set the report names
 
     def fails(self, finding: Finding) -> bool:
         return finding.severity == "error" or (self.fail_on == "warning" and finding.severity == "warning")
@@ -66,7 +93,8 @@ def _styled(text: str, style: str, color: bool) -> str:
 
 
 class TextReporter(Reporter):
-    """``path:line:col: severity CODE message``, then one summary line.
+    """``path:line:col: severity CODE message``, then the version and rule set, then one summary line (last, as
+    scripts and CI logs read it).
 
     The severity is the one in force (after ``severity`` overrides), so a
     reader can tell what fails the build; on a terminal it is coloured.
@@ -83,6 +111,7 @@ class TextReporter(Reporter):
 
     def finish(self, summary: Summary) -> None:
         if not self.context.quiet:
+            self.stream.write(self.context.provenance.line(self.context.lang) + "\n")
             self.stream.write(_styled(summary_line(summary, self.context.lang), "summary", self.context.color) + "\n")
 
 
@@ -97,7 +126,8 @@ def wants_color(choice: str, stream, environ: Mapping[str, str]) -> bool:
 
 
 class JsonReporter(Reporter):
-    """One JSON object: ``{"findings": [...], "summary": {...}}``, a finding a line.
+    """One JSON object: ``{"findings": [...], "summary": {...}, "tool": {...}}``, a finding a line (``tool``: the
+    version and rule set, an optional field of the findings contract).
 
     Findings are written as they come (the summary, last, is the only part
     that waits for the end), so a large batch holds none of them in memory;
@@ -115,7 +145,8 @@ class JsonReporter(Reporter):
 
     def finish(self, summary: Summary) -> None:
         opening = '{"findings": [' if self._separator != "," else "\n"
-        self.stream.write(f'{opening}], "summary": {dumps(summary.as_dict())}}}\n')
+        self.stream.write(f'{opening}], "summary": {dumps(summary.as_dict())}, '
+                          f'"tool": {dumps(self.context.provenance.as_dict())}}}\n')
 
 
 class JsonLinesReporter(Reporter):

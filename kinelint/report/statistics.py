@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from kinelint.report.docs import FAMILY_NAMES
 from kinelint.findings import Finding, MoneyAtStake, Rule, Summary
-from kinelint.i18n import DEFAULT_LANGUAGE, Euros, Joined, msg, render, translate
+from kinelint.i18n import DEFAULT_LANGUAGE, Euros, Joined, Money, msg, nmsg, render, translate
 from kinelint.report.jsontext import dumps
 
 JSON_FORMATS = ("json", "jsonl")
@@ -24,6 +24,7 @@ class Statistics:
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
         self.money: dict[str, MoneyAtStake] = {}  # by code, for the codes whose findings carry money
+        self.not_judged: Counter[str] = Counter()  # by code: valid invoices without a field the rule needs
 
     def add(self, finding: Finding) -> None:
         self.counts[finding.code] += 1
@@ -62,17 +63,37 @@ class Statistics:
             for code in codes:
                 lines.append(f"{self.counts[code]:>{width}}  {code}  {_name(code, rules):<{names}}  "
                              f"{_words(self.money.get(code), lang)}".rstrip())
-        return lines
+        return lines + self._not_judged_lines(rules, lang)
 
-    def as_dict(self, rules: Mapping[str, Rule], summary: Summary) -> dict:
-        return {"statistics": [self._family(rules, *item) for item in self.families()], "summary": summary.as_dict()}
+    def _not_judged_lines(self, rules: Mapping[str, Rule], lang: str) -> list[str]:
+        """``not judged: 120 invoices by PRE001 travel-fee-without-home-care, for lack of prescription.home_care``."""
+        return [render(nmsg("not judged: {count} invoice by {code} {name}, for lack of {fields}",
+                            "not judged: {count} invoices by {code} {name}, for lack of {fields}", count,
+                            count=count, code=code, name=_name(code, rules), fields=_fields(code, rules)), lang)
+                for code, count in self._not_judged_order()]
 
-    def json_text(self, output_format: str, rules: Mapping[str, Rule], summary: Summary) -> str:
+    def _not_judged_order(self) -> list[tuple[str, int]]:
+        return sorted(self.not_judged.items(), key=lambda item: (-item[1], item[0]))
+
+    def _not_judged_entries(self, rules: Mapping[str, Rule]) -> list[dict]:
+        return [{"code": code, "name": _name(code, rules), "invoices": count,
+                 "reads": list(rules[code].reads) if code in rules else []} for code, count in self._not_judged_order()]
+
+    def as_dict(self, rules: Mapping[str, Rule], summary: Summary, tool: dict | None = None) -> dict:
+        """``tool``: the version and rule set of the run (``Provenance.as_dict``), when the caller names them."""
+        found = {"statistics": [self._family(rules, *item) for item in self.families()]}
+        if self.not_judged:
+            found["not_judged"] = self._not_judged_entries(rules)
+        found["summary"] = summary.as_dict()
+        return {**found, "tool": tool} if tool is not None else found
+
+    def json_text(self, output_format: str, rules: Mapping[str, Rule], summary: Summary, tool: dict | None = None) -> str:
         """The statistics as ``--format json`` (one object) or ``jsonl`` (one line per code) prints them."""
         if output_format == "jsonl":
-            return "".join(dumps({"family": code[:3], **self._code(rules, code)}) + "\n"
-                           for _, _, _, codes in self.families() for code in codes)
-        return dumps(self.as_dict(rules, summary), indent=2) + "\n"
+            return "".join([dumps({"family": code[:3], **self._code(rules, code)}) + "\n"
+                            for _, _, _, codes in self.families() for code in codes]
+                           + [dumps({"not_judged": entry}) + "\n" for entry in self._not_judged_entries(rules)])
+        return dumps(self.as_dict(rules, summary, tool), indent=2) + "\n"
 
     def _family(self, rules, family, count, money, codes) -> dict:
         entry = {"family": family, "count": count}
@@ -90,6 +111,10 @@ class Statistics:
 
 def _family_name(family: str, lang: str = DEFAULT_LANGUAGE) -> str:
     return f"({translate(FAMILY_NAMES[family], lang)})" if family in FAMILY_NAMES else ""
+
+
+def _fields(code: str, rules: Mapping[str, Rule]) -> str:
+    return ", ".join(rules[code].reads) if code in rules and rules[code].reads else "?"
 
 
 def _name(code: str, rules: Mapping[str, Rule]) -> str:

@@ -55,3 +55,56 @@ def kinelint_check_invoice(invoice):
                 yield Violation("EXA002", f"the label of act {act.letter} {act.coefficient} of session {session.number} "
                                 f"has spaces around it", act.pointer + "/label",
                                 fix=[Edit(act.pointer + "/label", act.label.strip())])
+
+
+# -- an input adapter: a toy vendor format -------------------------------------------------------------
+# This vendor wraps each kinelint invoice in an envelope: [{"envelope": {...}, "invoice": {...}}, ...].
+# The adapter hands kinelint the invoices and, for each, the spot of its "invoice" key: every finding of
+# that invoice stands there (an adapter that knows where each value is written gives a spot per pointer,
+# with offsets and a Writer, and its corrections then show in --diff: see kinelint's own "mapping").
+# Selected in the configuration:  [adapters]  "outbox/*.json" = { adapter = "envelope" }
+
+import json
+import re
+from decimal import Decimal
+
+from kinelint.adapters import Adapted, Adapter, Spot, Unadapted
+
+_INVOICE_KEY = re.compile(r'"invoice"\s*:')
+
+
+def adapt_envelopes(text, options, base):
+    try:
+        envelopes = json.loads(text, parse_float=Decimal)
+    except ValueError as error:
+        yield Unadapted(f"not JSON: {error.msg}", getattr(error, "lineno", 1), getattr(error, "colno", 1))
+        return
+    if not isinstance(envelopes, list):
+        yield Unadapted("an envelope file holds a list of envelopes")
+        return
+    keys = iter(_INVOICE_KEY.finditer(text))  # the "invoice" keys, in the order of the envelopes
+    for index, envelope in enumerate(envelopes):
+        if not isinstance(envelope, dict) or not isinstance(envelope.get("invoice"), dict):
+            yield Unadapted(f"envelope {index + 1} has no invoice", pointer=f"/{index}")
+            continue
+        key = next(keys, None)
+        offset = key.start() if key else 0
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        # The invoice is the vendor's own JSON, so each of its pointers has a pointer in the file; all stand
+        # at the "invoice" key's line here (this toy adapter does not look for each value's offsets).
+        spots = {pointer: Spot(line, column, f"/{index}/invoice{pointer}")
+                 for pointer in _pointers(envelope["invoice"])}
+        yield Adapted(envelope["invoice"], spots)
+
+
+def _pointers(value, pointer=""):
+    yield pointer
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        yield from _pointers(item, f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}")
+
+
+@hookimpl
+def kinelint_adapters():
+    return [Adapter("envelope", adapt_envelopes, "invoices wrapped in envelopes (an example)")]

@@ -47,6 +47,7 @@ OVERLAPPING_SESSIONS = Rule(
                 '"09:29"',
     good_example='the second at "09:30" (touching) or later',
     reads=("sessions[].start_time", "sessions[].duration_minutes"),
+    judges=lambda invoice: all(s.start is not None and s.minutes is not None for s in invoice.sessions),
 )
 
 RULES = (TOO_MANY_SESSIONS, OVERLAPPING_SESSIONS)

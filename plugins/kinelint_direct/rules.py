@@ -45,6 +45,7 @@ OUTSIDE_ALLOWED_STRUCTURE = Rule(
     bad_example='"structure": "cabinet" with "direct_access": {"prior_diagnosis": true}',
     good_example='"structure": "msp" (a maison de santé pluriprofessionnelle)',
     reads=("prescription.direct_access", "practitioner.structure"),
+    judges=lambda invoice: invoice.direct_access is None or invoice.structure is not None,
 )
 
 RULES = (SESSIONS_PAST_LIMIT, OUTSIDE_ALLOWED_STRUCTURE)

@@ -1,14 +1,16 @@
-"""PRE: what the medical prescription allows, beyond the cotation (travel fees only for care it sends home).
+"""PRE: what the medical prescription allows, beyond the cotation — travel fees only for care it sends home,
+care begun while the prescription is current, and the physiotherapist's renewal within CSP art. L4321-1.
 
-A rule here reads a field the export may not have (``prescription.home_care``):
-without it the rule says nothing, and the invoice is counted as not judged.
+A rule here that reads a field the export may not have (``prescription.home_care``,
+``prescription.renewal``) says nothing without it; ``--statistics`` counts the
+invoices PRE001 could not judge.
 """
 
 from __future__ import annotations
 
 from kinelint.hookspecs import hookimpl
 
-from kinelint_prescription.checks import check_invoice
+from kinelint_prescription.checks import check_invoice, has_something_to_say
 from kinelint_prescription.rules import RULES
 
 
@@ -19,7 +21,7 @@ def kinelint_rules():
 
 @hookimpl
 def kinelint_check_invoice(invoice, nomenclature):
-    if invoice.home_care is not False:  # True, or not exported (None): nothing to say
+    if not has_something_to_say(invoice):
         return []
     return list(check_invoice(invoice, nomenclature))
 

@@ -17,8 +17,12 @@ from invoice_factory import clean, dumps
 from conftest import REPO
 
 
+from kinelint import __version__
 from kinelint.findings import Summary
+from kinelint.nomenclature.rulesets import load_rulesets
 from kinelint.cli.progress import CLEAR, Progress, should_show
+
+NEWEST = load_rulesets().newest.name
 
 HANG_GUARD_SECONDS = 300  # a wait bounded against hangs, never a speed limit
 
@@ -124,7 +128,7 @@ def test_the_command_shows_progress_on_a_terminal_and_never_in_ci_with_no_color_
     time.sleep(0.5)
     results = {name: finish(*process, drawn if name == "terminal" else b"") for name, process in started.items()}
     code, stdout, stderr = results["terminal"]
-    assert code == 0 and stdout == b"1 file, 1 invoice checked: no findings.\n"
+    assert code == 0 and stdout == f"kinelint {__version__}, rule set {NEWEST}.\n1 file, 1 invoice checked: no findings.\n".encode()
     assert "0 files, 0 invoices checked, 0 invoices/s" in stderr and stderr.endswith(CLEAR)
     for name in ("ci", "no_color", "dumb", "piped"):
         assert results[name] == (0, stdout, ""), name

@@ -82,6 +82,23 @@ def test_a_prior_approval_and_every_optional_field_take_the_fast_path():
     assert assert_agrees(dumps(invoice).encode())
 
 
+def test_the_fields_of_issue_18_take_the_fast_path():
+    """Care at home, direct access, structure, session length and the renewal: typed fast, as the exact path types."""
+    invoice = home_invoice()
+    invoice["prescription"].update(home_care=True, renewal={"renewed_on": "2026-01-13"}, renewable=True)
+    invoice["practitioner"]["structure"] = "msp"
+    invoice["sessions"][0]["duration_minutes"] = 30
+    assert assert_agrees(dumps(invoice).encode())
+    invoice["prescription"]["direct_access"] = {"prior_diagnosis": False}
+    invoice["prescription"]["renewable"] = False
+    assert assert_agrees(dumps(invoice).encode())
+    invoice["sessions"][0]["start_time"] = "09:30"  # a colon in a string: the exact path, which agrees
+    assert not assert_agrees(dumps(invoice).encode())
+    del invoice["sessions"][0]["start_time"]
+    invoice["prescription"]["renewal"]["renewed_on"] = "2026-13-01"  # not a date: the exact path's SCH finding
+    assert not assert_agrees(dumps(invoice).encode())
+
+
 def _variants() -> list[tuple[str, bytes]]:
     """Texts the fast path must decline (or accept only if the exact path agrees): one doubt each (each
     differs from the base text: the control test below says so)."""
@@ -141,7 +158,28 @@ def _variants() -> list[tuple[str, bytes]]:
         ("id with an accent", base.replace('"F-2026-000042"', '"F-2026-00004é"').encode()),
         ("RPPS in Arabic-Indic digits", base.replace(_rpps(base), "\u0661" + _rpps(base)[1:]).encode()),
         ("RPPS with a letter", base.replace(_rpps(base), "A" + _rpps(base)[1:]).encode()),
+        ("$schema address", _with_schema(base, SCHEMA_URL)),
+        ("$schema relative", _with_schema(base, "../schemas/invoice-1.schema.json")),
+        ("$schema and a repeated key", _with_schema(base, SCHEMA_URL).replace(b'"version": 1', b'"version": 1, "version": 1')),
+        ("$schema with an escaped colon and a repeated key",
+         _with_schema(base, "https\\u003a//x").replace(b'"version": 1', b'"version": 1, "version": 1')),
+        ("$schema and an escape elsewhere", _with_schema(base.replace("séance à domicile", "s\\u00e9ance"), SCHEMA_URL)),
+        ("$schema and a colon in a label", _with_schema(base.replace("séance à domicile", "bilan: genou"), SCHEMA_URL)),
+        ("$schema empty", _with_schema(base, "")),
+        ("$schema of 2049 characters", _with_schema(base, "x" * 2049)),
+        ("$schema of 2048 characters", _with_schema(base, "x" * 2048)),
+        ("$schema and a negative exponent", _with_schema(base.replace(f'"total": {total}', '"total": 1E-2'), SCHEMA_URL)),
+        ("$schema and three decimals", _with_schema(base.replace(f'"total": {total}', f'"total": {total}1'), SCHEMA_URL)),
+        ("$schema a number", base.replace('"version": 1', '"$schema": 1, "version": 1').encode()),
     ]
+
+
+SCHEMA_URL = "https://raw.githubusercontent.com/OWNER/kinelint/main/schemas/invoice-1.schema.json"
+
+
+def _with_schema(base: str, address: str) -> bytes:
+    """The invoice naming its schema first, as an editor-friendly export does."""
+    return base.replace('"version": 1', f'"$schema": "{address}", "version": 1', 1).encode()
 
 
 def _nir(text: str) -> str:
@@ -170,10 +208,21 @@ def test_doubtful_texts_are_declined():
             "negative amount", "amount over the bound", "three decimals", "coefficient 1000.01",
             "colon in a label", "escaped quote in a label", "NIR with a letter elsewhere", "lowercase letter",
             "letter with a digit", "letter of other scripts", "fee code lowercase", "id with a space",
-            "id with an accent", "RPPS in Arabic-Indic digits", "RPPS with a letter"} <= declined
+            "id with an accent", "RPPS in Arabic-Indic digits", "RPPS with a letter", "$schema and a repeated key",
+            "$schema with an escaped colon and a repeated key", "$schema and an escape elsewhere",
+            "$schema and a colon in a label", "$schema empty", "$schema of 2049 characters", "$schema a number",
+            "$schema and a negative exponent", "$schema and three decimals"} <= declined
     accepted = {name for name, text in _variants() if accept(text) is not None}
     assert {"coefficient 1000", "amount at the bound", "exponent", "label of 500 characters",
-            "Corsican NIR"} <= accepted
+            "Corsican NIR", "$schema address", "$schema relative", "$schema of 2048 characters"} <= accepted
+
+
+def test_the_schema_address_is_valid_and_anything_else_there_is_not():
+    base = dumps(home_invoice(), ensure_ascii=False)
+    assert exact_verdict(_with_schema(base, SCHEMA_URL))[1]
+    for wrong in (_with_schema(base, ""), _with_schema(base, "x" * 2049),
+                  base.replace('"version": 1', '"$schema": 1, "version": 1').encode()):
+        assert not exact_verdict(wrong)[1]
 
 
 def test_fuzzed_texts_agree():

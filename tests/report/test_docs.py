@@ -5,7 +5,7 @@ from conftest import REPO, run_cli
 from kinelint.report.docs import builtin_rules, rules_reference
 from kinelint.check.host import PluginHost
 
-FAMILIES = ("PRS", "SCH", "CUM", "BDK", "OBS", "COE", "TAR", "CON", "DAP", "PRE", "DAY", "DIR")
+FAMILIES = ("PRS", "SCH", "CUM", "BDK", "OBS", "COE", "TAR", "CON", "DAP", "PRE", "DAY", "DIR", "LAT")
 
 
 def test_docs_rules_md_is_up_to_date():

@@ -91,7 +91,13 @@ def test_statistics_as_text_count_per_family_then_code_with_money(tmp_path):
     assert result.returncode == 1
     lines = result.stdout.decode().splitlines()
     assert lines[-1].startswith("1 file, 5 invoices checked: 4 errors")
-    table = [line.split("  ") for line in lines[:-1]]
+    assert lines[-2].startswith("kinelint ") and ", rule set " in lines[-2]  # the statistics name what made them
+    # no session times exported (DAY002 judges none), nor F-4's prescription.home_care (its travel fees at home)
+    assert lines[-4:-2] == [
+        "not judged: 5 invoices by DAY002 overlapping-sessions, for lack of sessions[].start_time, "
+        "sessions[].duration_minutes",
+        "not judged: 1 invoice by PRE001 travel-fee-without-home-care, for lack of prescription.home_care"]
+    table = [line.split("  ") for line in lines[:-4]]
     assert [[cell.strip() for cell in row if cell.strip()] for row in table] == [
         ["2", "TAR", "(amounts)", "€0.01 too much, €0.01 too little"],
         ["1", "TAR001", "act-amount-mismatch", "€0.01 too little"],
@@ -101,7 +107,7 @@ def test_statistics_as_text_count_per_family_then_code_with_money(tmp_path):
         ["1", "CUM", "(indemnities that may not go together)", "€2.50 too much"],
         ["1", "CUM003", "duplicate-fee", "€2.50 too much"],
     ]
-    starts = {line.index(line.split("  ")[-1].strip()) for line in lines[:-1]}
+    starts = {line.index(line.split("  ")[-1].strip()) for line in lines[:-4]}
     assert len(starts) == 1, lines  # the money is one column, family lines and code lines alike
 
 
@@ -136,8 +142,48 @@ def test_statistics_without_money_have_no_money_field(tmp_path):
 def test_statistics_as_json_lines_one_code_a_line(tmp_path):
     result = check("--statistics", "--format", "jsonl", "invoices", cwd=batch(tmp_path))
     rows = [json.loads(line) for line in result.stdout.decode().splitlines()]
-    assert [(r["family"], r["code"], r["count"]) for r in rows] == [
+    assert [(r["family"], r["code"], r["count"]) for r in rows[:-2]] == [
         ("TAR", "TAR001", 1), ("TAR", "TAR004", 1), ("COE", "COE001", 1), ("CUM", "CUM003", 1)]
+    assert [row["not_judged"]["code"] for row in rows[-2:]] == ["DAY002", "PRE001"]
+    assert rows[-1] == {"not_judged": {"code": "PRE001", "name": "travel-fee-without-home-care", "invoices": 1,
+                                       "reads": ["prescription.home_care"]}}
+
+
+# -- what the rules could not judge, for lack of an optional field (Rule.judges) ----------------------------
+
+
+def unexported(tmp_path, count=3):
+    """``count`` invoices with travel fees at home and no home_care, one with it, one with session times."""
+    invoices = [make_invoice([session(2, place="domicile", fees=[fee("IFD")])], invoice_id=f"F-{n}",
+                             prescription_id=f"RX-{n}") for n in range(count)]
+    told = make_invoice([session(2, place="domicile", fees=[fee("IFD")])], invoice_id="F-told", prescription_id="RX-t")
+    told["prescription"]["home_care"] = True
+    timed = make_invoice([session(2)], invoice_id="F-timed", prescription_id="RX-m")
+    timed["sessions"][0].update(start_time="09:00", duration_minutes=30)
+    (tmp_path / "b.jsonl").write_text("".join(dumps(i) + "\n" for i in [*invoices, told, timed]))
+    return tmp_path
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_statistics_count_the_invoices_a_rule_could_not_judge(tmp_path, jobs):
+    root = unexported(tmp_path)
+    result = check("--statistics", "--format", "json", "--jobs", jobs, "b.jsonl", cwd=root)
+    statistics = json.loads(result.stdout)
+    statistics_schema().validate(statistics)
+    assert statistics["not_judged"] == [
+        {"code": "DAY002", "name": "overlapping-sessions", "invoices": 4,
+         "reads": ["sessions[].start_time", "sessions[].duration_minutes"]},
+        {"code": "PRE001", "name": "travel-fee-without-home-care", "invoices": 3, "reads": ["prescription.home_care"]}]
+    assert statistics["summary"]["invoices"] == 5
+
+
+def test_a_rule_switched_off_is_not_counted_and_every_field_given_counts_nothing(tmp_path):
+    root = unexported(tmp_path)
+    statistics = json.loads(check("--statistics", "--format", "json", "--ignore", "DAY", "b.jsonl", cwd=root).stdout)
+    assert [entry["code"] for entry in statistics["not_judged"]] == ["PRE001"]
+    statistics = json.loads(check("--statistics", "--format", "json", "--ignore", "DAY,PRE", "b.jsonl",
+                                  cwd=root).stdout)
+    assert "not_judged" not in statistics
 
 
 def test_statistics_json_with_a_report_file(tmp_path):

@@ -239,4 +239,7 @@ def test_the_wheel_ships_the_package_and_its_plugins_only(tmp_path):
     tops = {name.split("/", 1)[0] for name in names}
     assert "kinelint-example" not in tops and "kinelint_example" not in tops
     assert all(top == "kinelint" or top.startswith("kinelint_") or top.endswith(".dist-info") for top in tops), tops
-    assert {"kinelint/schemas/invoice-1.schema.json", "kinelint_consistency/batch.py"} <= set(names)
+    assert {"kinelint/schemas/invoice-1.schema.json", "kinelint_consistency/batch.py",
+            "kinelint/nomenclature/data/rulesets.toml", "kinelint/conformance/manifest.json",
+            "kinelint/conformance/steps.jsonl"} <= set(names)
+    assert sum(name.startswith("kinelint/conformance/cases/") for name in names) > 100  # the kit's invoices

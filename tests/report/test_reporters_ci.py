@@ -17,6 +17,8 @@ import pytest
 from invoice_factory import clean, dumps, faulty_schema
 from conftest import sarif_validator, REPO, run_cli
 
+from kinelint import __version__
+
 
 DATA = Path(__file__).parents[1] / "data"
 CI = DATA / "ci"
@@ -216,6 +218,9 @@ def test_statistics_count_per_code(invoices):
         "3  SCH  (schema)",
         "2  SCH005  not-allowed",
         "1  SCH002  unknown-field",
+        "not judged: 2 invoices by DAY002 overlapping-sessions, for lack of sessions[].start_time, "
+        "sessions[].duration_minutes",  # the two valid invoices give no session times
+        "kinelint 0.1.0, rule set 2026.2.".replace("0.1.0", __version__),
         "2 files, 4 invoices checked: 3 errors, 0 warnings.",
     ]
     assert result.returncode == 1

@@ -275,5 +275,5 @@ def test_today_from_the_command_line(tmp_path):
     path = tmp_path / "a.json"
     path.write_text(dumps(make_invoice([session(1, on="2026-01-12")], issued_on="2026-02-03")))
     late = run_cli("check", "--format", "json", "--today", "2026-02-02", str(path))
-    assert [f["code"] for f in json_module.loads(late.stdout)["findings"]] == ["CON010"]
+    assert [f["code"] for f in json_module.loads(late.stdout)["findings"] if f["code"][:3] == "CON"] == ["CON010"]
     assert run_cli("check", "--today", "2026-02-03", str(path)).returncode == 0

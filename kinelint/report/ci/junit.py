@@ -61,6 +61,7 @@ class JunitReporter(Reporter):
         if not self._files:
             root = ET.Element("testsuites", name="kinelint")
             suite = ET.SubElement(root, "testsuite", name="kinelint", tests="1", failures="0", errors="0", skipped="0")
+            suite.append(self._properties())
             ET.SubElement(ET.SubElement(suite, "testcase", name="no findings", classname="kinelint"),
                           "system-out").text = summary_line(summary, self.context.lang)
             root.set("tests", "1")
@@ -74,11 +75,26 @@ class JunitReporter(Reporter):
         for file, cases in self._files.items():
             self.stream.write("\n  " + _open_tag("testsuite", name=escape_controls(file), tests=str(len(cases)), errors="0", skipped="0",
                                                   failures=str(failed[file])))
+            self.stream.write("\n    " + self._properties_text())
             for name, case in cases.items():
                 self.stream.write("\n    " + self._case(file, name, case))
             self.stream.write("\n  </testsuite>")
         self.stream.write("\n</testsuites>\n")
         self._spool.close()
+
+    def _properties(self) -> ET.Element:
+        """The version and rule set of the run, as each test suite's properties (the JUnit schema's place)."""
+        provenance = self.context.provenance
+        properties = ET.Element("properties")
+        for name, value in (("kinelint.version", provenance.version), ("kinelint.ruleset", provenance.ruleset),
+                            ("kinelint.preview", str(provenance.preview).lower())):
+            ET.SubElement(properties, "property", name=name, value=value)
+        return properties
+
+    def _properties_text(self) -> str:
+        properties = self._properties()
+        ET.indent(properties, level=2)
+        return ET.tostring(properties, encoding="unicode")
 
     def _case(self, file: str, name: str, found: _Case) -> str:
         # Every name and message with its control characters escaped: XML 1.0 cannot write most of them.

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from kinelint import __version__
 from kinelint.report.baseline import Fingerprints, relative_path
 from kinelint.report.corrections import describe
 from kinelint.report.docs import rule_page, rule_url
@@ -53,9 +52,12 @@ class SarifReporter(Reporter):
             "runs": [{
                 "tool": {"driver": {
                     "name": "kinelint",
-                    "version": __version__,
-                    "semanticVersion": __version__,
+                    "version": self.context.provenance.version,
+                    "semanticVersion": self.context.provenance.version,
                     "rules": [_rule(rule) for rule in rules],
+                    # The rule set checked against (and whether later sets ran, --preview): what the run promises.
+                    "properties": {"ruleset": self.context.provenance.ruleset,
+                                   "preview": self.context.provenance.preview},
                 }},
                 "columnKind": "unicodeCodePoints",
                 "originalUriBaseIds": {ROOT: {"uri": self.context.root.resolve().as_uri().rstrip("/") + "/"}},
@@ -90,7 +92,7 @@ class SarifReporter(Reporter):
         }
         if finding.money is not None:
             result["properties"]["money"] = finding.money
-        if finding.fix:
+        if finding.fix and all(text is not None for edit in finding.fix for _, text in edit.replacements()):  # an adapted file may not hold one
             result["fixes"] = [_fix(finding, location["physicalLocation"]["artifactLocation"])]
         return result
 
@@ -111,10 +113,10 @@ class SarifReporter(Reporter):
 def _fix(finding: Finding, artifact: dict) -> dict:
     """The correction as one SARIF fix: each value's region in the file and the text that replaces it."""
     replacements = [{
-        "deletedRegion": {"startLine": edit.region.line, "startColumn": edit.region.column,
-                          "endLine": edit.region.end_line, "endColumn": edit.region.end_column},
-        "insertedContent": {"text": edit.text},
-    } for edit in finding.fix]
+        "deletedRegion": {"startLine": region.line, "startColumn": region.column,
+                          "endLine": region.end_line, "endColumn": region.end_column},
+        "insertedContent": {"text": text},
+    } for edit in finding.fix for region, text in edit.replacements()]
     return {"description": {"text": describe(finding.fix)},
             "artifactChanges": [{"artifactLocation": artifact, "replacements": replacements}]}
 
@@ -137,7 +139,7 @@ def _rule(rule: Rule) -> dict:
         "help": {"text": _help_text(rule), "markdown": rule_page(rule)},
         "helpUri": rule_url(rule),
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        "properties": {"tags": [rule.family, rule.plugin]},
+        "properties": {"tags": [rule.family, rule.plugin], **({"ruleset": rule.ruleset} if rule.ruleset else {})},
     }
 
 
