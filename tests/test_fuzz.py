@@ -583,7 +583,7 @@ def test_trees_of_hostile_names_and_links(tmp_path, seed):
         assert all(SEED_NIR not in f["file"] for f in found)
         text = subprocess.run([sys.executable, "-m", "kinelint", "check", str(root)], capture_output=True,
                               timeout=120, stdin=subprocess.DEVNULL).stdout.decode()
-        assert len(text.splitlines()) == len(found) + 1  # a line per finding and the summary: none forged
+        assert len(text.splitlines()) == len(found) + 2  # a line per finding, the version and rule set, the summary: none forged
         assert not [line for line in text.splitlines() if line.startswith(("::", "-")) or "##[" in line]
 
 

@@ -816,7 +816,7 @@ def test_names_with_control_characters_cannot_forge_lines_commands_or_xml(tmp_pa
     text = run_cli("check", *names, cwd=tmp_path)
     assert text.returncode == 1
     lines = text.stdout.decode().splitlines()
-    assert len(lines) == len(names) + 1, lines  # one line per finding, then the summary
+    assert len(lines) == len(names) + 2, lines  # one line per finding, the version and rule set, then the summary
     github = run_cli("check", "--format", "github", *names, cwd=tmp_path)
     commands = [line for line in github.stdout.decode().splitlines() if line.startswith("::")]
     assert len(commands) == len(names) and all(line.startswith("::error file=") for line in commands), commands
