@@ -16,6 +16,8 @@ from decimal import Decimal
 
 SEVERITIES = ("error", "warning", "info")
 CODE_PATTERN = re.compile(r"^[A-Z]{3}[0-9]{3}$")
+SAFE, UNSAFE = "safe", "unsafe"  # a fix's applicability, as ruff marks its fixes
+_MONEY_POINTER = re.compile(r"(^|/)(amount|total)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,11 +150,28 @@ class Violation:
     # Other invoices the finding is about (a batch rule's twin): ``(ref.handle, pointer, label)`` triples;
     # the core locates them, names them in the message and gives them to SARIF as related locations.
     related: tuple = ()
-
+    # A fix that only recomputes money is safe to apply blindly, unless it rests on an uncertain fact: the
+    # plugin then marks it unsafe (``kinelint.rulekit.ruling`` does for its warnings). See ``applicability``.
+    fix_unsafe: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.fix, tuple) and isinstance(self.fix, Iterable) and not isinstance(self.fix, str):
             object.__setattr__(self, "fix", tuple(self.fix))  # a list is welcome; kept as a tuple (frozen)
+
+
+def applicability(violation: Violation) -> str | None:
+    """Whether a violation's fix may be applied blindly ("safe") or needs a person ("unsafe"); None: no fix.
+
+    Safe: every edit sets an act's or fee's amount or the invoice total, the arithmetic of what the invoice
+    already bills (coefficient x letter value, the sum of the lines), on facts the notes hold certain.
+    Unsafe: it changes what is billed as care (a coefficient, a letter, a code, a quantity, a text), which
+    only the practitioner's file can confirm, or the plugin marked it so (an uncertain fact).
+    """
+    if not violation.fix:
+        return None
+    if violation.fix_unsafe or not all(_MONEY_POINTER.search(edit.pointer) for edit in violation.fix):
+        return UNSAFE
+    return SAFE
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +211,12 @@ class Finding:
     money: Decimal | None = None  # billed - expected
     care_date: date | None = None  # the date of care of the session the finding is about, if any
     related: tuple[Related, ...] = ()
+    applicability: str | None = None  # of the fix: SAFE or UNSAFE (``applicability``); None without a fix
+
+    @property
+    def fix_offered(self) -> bool:
+        """Whether the fix can be written in the file as checked (an adapted file may not hold a value)."""
+        return bool(self.fix) and all(text is not None for edit in self.fix for _, text in edit.replacements())
 
     def as_dict(self) -> dict:
         """The findings contract (``schemas/findings-1.schema.json``); ``fix`` and ``money`` only when present,
@@ -211,6 +236,7 @@ class Finding:
         patch = [edit.patch() for edit in self.fix]
         if patch and None not in patch:  # a correction an adapted file cannot hold is left out whole
             found["fix"] = patch
+            found["applicability"] = self.applicability or UNSAFE
         if self.money is not None:
             found["money"] = self.money
         return found

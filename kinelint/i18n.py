@@ -127,13 +127,22 @@ class Money:
 
 
 class FieldName(str):
-    """A JSON key named in a sentence: as written in English (``date``); in French quoted and given its
-    article, as a billing office reads it: le champ « date »."""
+    """A JSON key named in a sentence: as written in English (``date``); in French as a billing office reads
+    it: a key that is a French word too with its article ("la date n'est pas une date réelle"), any other
+    quoted as the key it is (« place » "home" n'est pas permis)."""
 
     __slots__ = ()
 
     def __reduce__(self):
         return (FieldName, (str(self),))
+
+    def french(self) -> str:
+        return _FRENCH_FIELD_WORDS.get(str(self)) or f"« {self} »"
+
+
+# The invoice keys that are French words of the same meaning, with their article (the gender the sentences
+# agree with: none of them is an enumerated field, whose "n'est pas permis" is masculine).
+_FRENCH_FIELD_WORDS = {"date": "la date", "total": "le total", "coefficient": "le coefficient", "code": "le code"}
 
 
 class Euros(Money):
@@ -253,7 +262,7 @@ def _value(value: object, lang: str) -> str:
     if isinstance(value, Message):
         return value.render(lang)
     if isinstance(value, FieldName):
-        return f"le champ « {value} »" if lang == "fr" else str(value)
+        return value.french() if lang == "fr" else str(value)
     if isinstance(value, Term):
         return translate(str(value), lang)
     if isinstance(value, str):

@@ -68,14 +68,16 @@ def ruling(code: str, message: str, pointer: str, facts: Iterable = (), doubts: 
            fix: Iterable[Edit] = (), money: Decimal | None = None) -> Violation:
     """A violation; a warning saying why when a fact it rests on is uncertain, or a doubt is given.
 
-    ``fix`` and ``money`` travel with it as given (see ``Violation``).
+    ``fix`` and ``money`` travel with it as given (see ``Violation``); a fix resting on an uncertain fact
+    is marked unsafe: a person checks the fact before applying it.
     """
     reasons = [fact.why_uncertain() for fact in facts if fact is not None and fact.uncertain] + list(doubts)
     reasons = list(dict.fromkeys(r for r in reasons if r))
     if not reasons:
         return Violation(code, message, pointer, fix=tuple(fix), money=money)
     return Violation(code, msg("{message} (only a warning, uncertain: {reasons})", message=message,
-                               reasons=Joined(reasons, "; ")), pointer, severity="warning", fix=tuple(fix), money=money)
+                               reasons=Joined(reasons, "; ")), pointer, severity="warning", fix=tuple(fix), money=money,
+                     fix_unsafe=True)
 
 
 def with_total(invoice, *edits: Edit) -> tuple[Edit, ...]:

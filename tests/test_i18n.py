@@ -222,9 +222,9 @@ def test_the_language_comes_from_the_environment_as_gettext_reads_it(environment
 # -- the command line -----------------------------------------------------------------------------------
 
 TAR = "examples/faulty/tar-one-cent-off.json"
-TAR_FR = 'examples/faulty/tar-one-cent-off.json:34:21: error TAR001 séance 1 (12/01/2026) : RPE 8,5 (membres inférieurs, posture et équilibre de la personne âgée) × 2,21 € = 18,785 €, facturé 18,78 € ; attendu 18,79 € le 12/01/2026 (métropole)'
+TAR_FR = 'examples/faulty/tar-one-cent-off.json:34:21: error TAR001 séance 1 (12/01/2026) : RPE 8,5 (membres inférieurs, posture et équilibre de la personne âgée) × 2,21 € = 18,785 €, facturé 18,78 € ; attendu 18,79 € le 12/01/2026 (métropole) [correction sûre]'
 NEWEST = load_rulesets().newest.name
-TAR_EN = 'examples/faulty/tar-one-cent-off.json:34:21: error TAR001 session 1 (2026-01-12): RPE 8.5 (lower limbs, posture and balance of the elderly) × 2.21 = 18.785, billed 18.78; expected 18.79 on 2026-01-12 (metropole)'
+TAR_EN = 'examples/faulty/tar-one-cent-off.json:34:21: error TAR001 session 1 (2026-01-12): RPE 8.5 (lower limbs, posture and balance of the elderly) × 2.21 = 18.785, billed 18.78; expected 18.79 on 2026-01-12 (metropole) [safe fix]'
 
 
 def test_lang_fr_writes_messages_and_the_summary_line_in_french():
@@ -271,7 +271,7 @@ def test_machine_formats_carry_the_message_in_the_chosen_language(tmp_path):
     report = json.loads(result.stdout)
     [finding] = report["findings"]
     assert finding["code"] == "TAR001" and finding["rule"] == "act-amount-mismatch"
-    assert finding["message"] == TAR_FR.split(" TAR001 ", 1)[1]
+    assert finding["message"] == TAR_FR.split(" TAR001 ", 1)[1].removesuffix(" [correction sûre]")  # the mark is the text report's
     out = tmp_path / "report.sarif"
     result = run_cli("check", "--lang", "fr", "--format", "sarif", "-o", str(out), TAR)
     assert result.stdout.decode() == ("1 fichier et 1 facture vérifiés : 1 erreur, 0 avertissement ; "
@@ -542,7 +542,7 @@ def test_a_related_place_has_a_space_before_its_colon_in_french_only():
     assert Related("earlier invoice", "a.json", 3, 1, "/invoice_id", None).describe() == "earlier invoice: a.json:3"
 
 
-def test_json_field_names_in_french_sentences_are_quoted_with_their_article(tmp_path):
+def test_json_field_names_in_french_sentences_are_french_words_with_their_article_or_quoted_keys(tmp_path):
     from invoice_factory import clean, dumps
 
     invoice = clean("F-1")
@@ -551,7 +551,7 @@ def test_json_field_names_in_french_sentences_are_quoted_with_their_article(tmp_
     (tmp_path / "a.json").write_text(dumps(invoice, indent=2))
     french = run_cli("check", "--lang", "fr", "a.json", cwd=tmp_path).stdout.decode()
     english = run_cli("check", "a.json", cwd=tmp_path).stdout.decode()
-    assert "séance 1 : le champ « place » \"home\" n'est pas permis : valeurs attendues" in french
+    assert "séance 1 : « place » \"home\" n'est pas permis : valeurs attendues" in french
     assert "session 1: place \"home\" is not allowed: expected" in english  # English names the key as written
-    assert "séance 1 : le champ « date » n'est pas une date réelle du calendrier" in french
-    assert "« »" not in french and "champ « le champ" not in french
+    assert "séance 1 : la date n'est pas une date réelle du calendrier" in french
+    assert "« »" not in french and "« la date »" not in french

@@ -92,12 +92,15 @@ def option_runs(out: Path) -> list[list[str]]:
         "plugin_timeout": lambda: ["--plugin-timeout", "30"],
         "ruleset": lambda: ["--ruleset", "2026.1"],
         "outputs": lambda: ["--output", f"sarif:{out / 'k.sarif'}", "--output", f"html:{out / 'k.html'}"],
+        "unsafe_fixes": lambda: ["--diff", "--unsafe-fixes"],  # a flag that goes with --diff
     }
     runs: list[list[str]] = [[]]
     for param in check_command.params:
         if not isinstance(param, click.Option) or param.name in ("help", "version"):
             continue
-        if param.is_flag:
+        if param.name in recipes and recipes[param.name] is not None:
+            runs.append(recipes[param.name]())
+        elif param.is_flag:
             runs.append([param.opts[0]])
         elif isinstance(param.type, click.Choice) and param.name != "output_format":
             runs.extend([param.opts[0], choice] for choice in param.type.choices)
@@ -105,8 +108,6 @@ def option_runs(out: Path) -> list[list[str]]:
             runs.append([param.opts[0], "2"])  # a count (--jobs and the like)
         elif param.name not in recipes:
             pytest.fail(f"kinelint check gained the option {param.opts[0]}: add a recipe to tests/test_readonly.py")
-        elif recipes[param.name] is not None:
-            runs.append(recipes[param.name]())
     runs.sort(key=lambda run: run[:1] == ["--baseline"])  # read the baseline once it is written
     return runs
 

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from kinelint.check.fixes import located_fix
 from kinelint.read.exclusion import Exclusions
-from kinelint.findings import SEVERITIES, Finding, Related, Rule, Summary, Violation, printable, printable_pointer
+from kinelint.findings import (SEVERITIES, Finding, Related, Rule, Summary, Violation, applicability, printable,
+                               printable_pointer)
 from kinelint.check.host import PluginHost
 from kinelint.i18n import DEFAULT_LANGUAGE, Message, msg, nmsg, translate
 from kinelint.invoice import Invoice
@@ -308,10 +309,11 @@ class Run:
                 invoice_id=invoice_id,
                 rule=rule.name,
                 plugin=rule.plugin,
-                fix=located_fix(violation.fix, regions, ref.base, secrets),
+                fix=(fix := located_fix(violation.fix, regions, ref.base, secrets)),
                 money=violation.money,
                 care_date=_care_date(value, violation.pointer, secrets),
                 related=related,
+                applicability=applicability(violation) if fix else None,
             )))
         findings.sort(key=lambda f: (f.line, f.column, f.code, f.pointer))
         return findings

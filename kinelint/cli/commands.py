@@ -194,8 +194,11 @@ def _config_options(function):
               help="Show a count per family and per code, with the money at stake, instead of each finding "
                    "(as JSON with --format json or jsonl).")
 @click.option("--diff", is_flag=True,
-              help="Print what the corrections the findings carry would change, as a unified diff, instead of "
-                   "the findings; the files are never changed.")
+              help="Print what the safe corrections the findings carry would change (a recomputed amount or "
+                   "total), as a unified diff, instead of the findings; the files are never changed.")
+@click.option("--unsafe-fixes", is_flag=True,
+              help="With --diff: show the corrections that need a person too (a changed coefficient, letter, code "
+                   "or quantity, a fact the notes hold uncertain).")
 @click.option("--color", "color", type=click.Choice(COLORS), default="auto", show_default=True,
               help="Colour the text report: auto is on a terminal, unless NO_COLOR is set.")
 @click.option("--quiet", "-q", is_flag=True, help="Print the findings only: no summary line, no notes, no progress.")
@@ -215,7 +218,7 @@ def _config_options(function):
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of failing plugins (patient data masked).")
 @_lang_option
 def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, outputs: tuple, statistics: bool,
-          diff: bool,
+          diff: bool, unsafe_fixes: bool,
           color: str, quiet: bool,
           exit_zero: bool, baseline: Path | None, write_baseline: Path | None, jobs: int | None, plugin_timeout: float,
           verbose: bool, lang: str,
@@ -224,6 +227,9 @@ def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, 
     from kinelint.check.plugin_output import plugin_output_dropped
     from kinelint.report.streams import STANDARD_OUTPUT, ReportStream, ReportWriteError, end_on_full_output
 
+    if unsafe_fixes and not diff:
+        raise click.UsageError(render(msg("--unsafe-fixes goes with --diff (it shows the corrections that need a "
+                                          "person)"), _language[0]))
     if baseline is not None and write_baseline is not None:
         raise click.UsageError("--baseline and --write-baseline cannot be combined; --write-baseline alone refreshes it")
     if output_file is not None and any(_same_path(output_file, path) for _, path in outputs):
@@ -240,7 +246,7 @@ def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, 
             known = _or_exit(_load_baseline, baseline)
             summary, kept, nothing_read = _run_check(host, settings, paths, output_format, output_file, statistics,
                                                      known, write_baseline is not None, jobs, terminal,
-                                                     Look(color, quiet), lang, diff, outputs)
+                                                     Look(color, quiet), lang, diff, outputs, unsafe_fixes)
     except ReportWriteError as error:
         if error.closed_pipe:
             raise
@@ -293,7 +299,7 @@ class Look:
 
 
 def _run_check(host, settings, paths, output_format, output_file, statistics, baseline, keep, jobs, terminal,
-               look=Look(), lang=DEFAULT_LANGUAGE, diff=False, outputs=()):
+               look=Look(), lang=DEFAULT_LANGUAGE, diff=False, outputs=(), unsafe_fixes=False):
     """The run, the filter, the reporters (to the terminal or the file, and one per ``--output``) and the
     terminal summary. Every reporter gets the same findings from the one check.
 
@@ -320,7 +326,7 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
     selected = Filter(settings, baseline)
     kept = []
     counted = Statistics() if statistics else None
-    corrections = Corrections(secrets_of=run.file_secrets) if diff else None
+    corrections = Corrections(secrets_of=run.file_secrets, unsafe=unsafe_fixes) if diff else None
     with ExitStack() as stack:
         stream = stack.enter_context(_open_report(output_file)) if output_file else None  # renamed into place at the end
         showing = should_show(sys.stderr) and not look.quiet
@@ -357,6 +363,12 @@ def _run_check(host, settings, paths, output_format, output_file, statistics, ba
         terminal.flush()
         for note in corrections.notes:
             click.echo(escape_controls(f"kinelint: {note}"), err=True)
+        if corrections.held_back and not look.quiet:
+            click.echo("kinelint: " + nmsg("{count} correction needs a person (a changed coefficient, code or "
+                                           "quantity, or an uncertain fact) and is left out; --unsafe-fixes shows it",
+                                           "{count} corrections need a person (a changed coefficient, code or "
+                                           "quantity, or an uncertain fact) and are left out; --unsafe-fixes shows "
+                                           "them", corrections.held_back).render(lang), err=True)
     # The statistics are the report on the terminal: they name the version and rule set as the text report does
     # (a report written to a file names them itself; the terminal keeps the summary).
     named = [provenance.line(lang)] if counted is not None and corrections is None else []

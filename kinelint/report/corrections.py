@@ -6,6 +6,9 @@ replaces, so a report can say where (SARIF ``fixes``) and ``--diff`` can show
 the file as it would read corrected. kinelint never writes the corrected text
 anywhere: it prints the difference, patient data masked.
 
+Only the safe corrections are shown unless ``--unsafe-fixes`` is given: a recomputed amount or total may be
+applied blindly, a changed coefficient or code needs a person (``kinelint.findings.applicability``).
+
 Fixes are made one by one against the invoice as it is. Put together, two of
 them may set one value differently (a corrected coefficient carries its new
 amount while the tariff rule corrects the amount of the coefficient billed):
@@ -24,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from kinelint.findings import Edit, Finding, Region, document_key
+from kinelint.findings import SAFE, Edit, Finding, Region, document_key
 from kinelint.privacy import patient_values, scrub
 from kinelint.read.sources import LINE_SUFFIXES
 
@@ -46,14 +49,19 @@ class _Document:
 class Corrections:
     """The fixes of a run, file by file, and the unified diff they would make (``kinelint check --diff``)."""
 
-    def __init__(self, secrets_of=None) -> None:
+    def __init__(self, secrets_of=None, unsafe: bool = False) -> None:
         self._files: dict[str, dict[tuple, _Document]] = {}
+        self.unsafe = unsafe  # --unsafe-fixes: the corrections that need a person are shown too
+        self.held_back = 0  # the corrections left out for needing a person (``Finding.applicability``)
         self.notes: list[str] = []  # why a file's corrections are not shown, which of two corrections was kept
         self._adapted: set[str] = set()  # files read through an input adapter: not in kinelint's format
         self._secrets_of = secrets_of or (lambda name: ())  # their patient values, by file (they cannot be parsed here)
 
     def add(self, finding: Finding) -> None:
         if not finding.fix:
+            return
+        if finding.applicability != SAFE and not self.unsafe:
+            self.held_back += 1
             return
         key = document_key(finding)
         if any(edit.adapted for edit in finding.fix):  # a vendor's file: its corrections in its own terms

@@ -24,7 +24,7 @@ from html import escape
 
 from kinelint.report.docs import FAMILY_NAMES
 from kinelint.findings import Finding, MoneyAtStake, Rule, Summary, document_key
-from kinelint.report.reporters import Reporter, summary_line
+from kinelint.report.reporters import Reporter, fix_mark, summary_line
 from kinelint.report.spool import FindingSpool
 from kinelint.report.statistics import Statistics
 
@@ -219,8 +219,8 @@ def _edit_pointer(edit) -> str:
 def _finding_row(finding: Finding, rule: Rule | None) -> str:
     money = "" if finding.money is None else _signed(finding.money)
     fix = ""
-    if finding.fix and all(e.written is not None for e in finding.fix):
-        fix = "<ul class=\"fix\">" + "".join(f"<li><code>{escape(_edit_pointer(e))}</code> → <code>{escape(e.written)}</code></li>"
+    if finding.fix_offered:
+        fix = f"<span class=\"applicability\">{escape(fix_mark(finding.applicability))}</span><ul class=\"fix\">" + "".join(f"<li><code>{escape(_edit_pointer(e))}</code> → <code>{escape(e.written)}</code></li>"
                                             for e in finding.fix) + "</ul>"
     return (f"<tr class=\"finding\" data-code=\"{finding.code}\" data-severity=\"{finding.severity}\">"
             f"<td><span class=\"sev {finding.severity}\">{finding.severity}</span></td>"

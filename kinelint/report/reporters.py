@@ -18,7 +18,7 @@ from typing import TextIO
 from kinelint import __version__
 from kinelint.nomenclature.rulesets import load_rulesets
 from kinelint.report.display import escape_controls, shown_path
-from kinelint.findings import Finding, Rule, Summary
+from kinelint.findings import SAFE, Finding, Rule, Summary
 from kinelint.i18n import DEFAULT_LANGUAGE, Euros, Joined, all_of, msg, nmsg
 from kinelint.report.jsontext import dumps
 
@@ -107,12 +107,19 @@ class TextReporter(Reporter):
         where = _styled(f"{shown_path(finding.file)}:{finding.line}:{finding.column}:", "path", color)
         severity = _styled(finding.severity, finding.severity if finding.severity in _STYLES else "code", color)
         code = _styled(escape_controls(finding.code), "code", color)
-        self.stream.write(f"{where} {severity} {code} {escape_controls(finding.message)}\n")
+        mark = f" {fix_mark(finding.applicability, self.context.lang)}" if finding.fix_offered else ""
+        self.stream.write(f"{where} {severity} {code} {escape_controls(finding.message)}{mark}\n")
 
     def finish(self, summary: Summary) -> None:
         if not self.context.quiet:
             self.stream.write(self.context.provenance.line(self.context.lang) + "\n")
             self.stream.write(_styled(summary_line(summary, self.context.lang), "summary", self.context.color) + "\n")
+
+
+def fix_mark(applicability: str | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """ "[safe fix]" or "[fix to review]": whether ``--diff`` shows the correction as is or only with
+    ``--unsafe-fixes``, as ruff marks its fixes."""
+    return (msg("[safe fix]") if applicability == SAFE else msg("[fix to review]")).render(lang)
 
 
 def wants_color(choice: str, stream, environ: Mapping[str, str]) -> bool:

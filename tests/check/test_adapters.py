@@ -107,7 +107,7 @@ def test_the_fix_as_a_json_patch_applies_to_the_vendors_file(vendor):
 
 
 def test_diff_shows_the_correction_in_the_vendors_file_and_patch_applies_it(vendor):
-    result = run_cli("check", "--diff", "exports/", cwd=vendor)
+    result = run_cli("check", "--diff", "--unsafe-fixes", "exports/", cwd=vendor)  # a coefficient: unsafe
     assert result.returncode == 1
     diff = result.stdout.decode()
     text = (vendor / EXPORT).read_text(encoding="utf-8")
@@ -132,7 +132,7 @@ def test_two_corrections_of_one_vendor_invoice_make_one_total(vendor):
     (vendor / EXPORT).write_text(text, encoding="utf-8")
     code, report, _ = check(vendor)
     assert sorted(f["code"] for f in report["findings"]) == ["COE001", "TAR001"]
-    result = run_cli("check", "--diff", "exports/", cwd=vendor)
+    result = run_cli("check", "--diff", "--unsafe-fixes", "exports/", cwd=vendor)
     assert '+        "total_cts": 4160\n' in result.stdout.decode()
     subprocess.run(["patch", "-p0", "--quiet"], input=result.stdout, cwd=vendor, check=True)
     assert check(vendor)[1]["findings"] == []
@@ -258,7 +258,7 @@ def test_a_csv_export_is_grouped_into_invoices_with_findings_at_row_and_field_nu
     [finding] = report["findings"]
     assert (finding["code"], finding["invoice_id"], finding["line"], finding["column"]) == ("COE001", "KF-2", 5, 12)
     assert finding["pointer"] == "/1/sessions/0/acts/1/coefficient"  # a CSV has no pointers: the invoice's own
-    result = run_cli("check", "--diff", ".", cwd=root)
+    result = run_cli("check", "--diff", "--unsafe-fixes", ".", cwd=root)
     diff = result.stdout.decode()
     assert '-KF-2;' in diff and ';RIC;8.12;"1795";false;4160\n' in diff  # the quoted cell stays quoted
     assert ";AMK;10.7;2365;true;4160\n" in diff.split("+KF-2", 1)[1]  # the total, on each row of the invoice

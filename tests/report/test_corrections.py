@@ -233,7 +233,7 @@ def test_diff_puts_corrections_together_the_coefficient_wins_and_the_total_follo
     (tmp_path / "a.json").write_text(dumps(invoice, indent=2))
     codes = sorted(f.code for f in lint(invoice))
     assert codes == ["COE001", "TAR001", "TAR002", "TAR004"]
-    result = run_cli("check", "--diff", "a.json", cwd=tmp_path)
+    result = run_cli("check", "--diff", "--unsafe-fixes", "a.json", cwd=tmp_path)
     assert "the correction of COE001 (17.95) is kept over the one of TAR001 (16.62)" in result.stderr.decode()
     copy_dir = tmp_path / "copy"
     copy_dir.mkdir()
@@ -323,7 +323,7 @@ def test_a_plugin_attaches_a_fix_to_its_violation(tmp_path):
     (finding,) = json.loads(result.stdout)["findings"]
     assert finding["fix"] == [{"op": "replace", "path": "/sessions/0/acts/1/label", "value": "genou"}]
     assert finding["money"] == 0
-    diff = run_cli("check", "--diff", "--select", "ZZF", "a.json", cwd=tmp_path, env_path=site).stdout.decode()
+    diff = run_cli("check", "--diff", "--unsafe-fixes", "--select", "ZZF", "a.json", cwd=tmp_path, env_path=site).stdout.decode()
     assert '-          "label": "GENOU"\n+          "label": "genou"\n' in diff
 
 

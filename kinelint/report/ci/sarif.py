@@ -15,7 +15,7 @@ from urllib.parse import quote
 from kinelint.report.baseline import Fingerprints, relative_path
 from kinelint.report.corrections import describe
 from kinelint.report.docs import rule_page, rule_url
-from kinelint.findings import Finding, Rule, Summary
+from kinelint.findings import UNSAFE, Finding, Rule, Summary
 from kinelint.report.reporters import Reporter
 from kinelint.report.spool import FindingSpool, write_json_list
 
@@ -92,7 +92,7 @@ class SarifReporter(Reporter):
         }
         if finding.money is not None:
             result["properties"]["money"] = finding.money
-        if finding.fix and all(text is not None for edit in finding.fix for _, text in edit.replacements()):  # an adapted file may not hold one
+        if finding.fix_offered:
             result["fixes"] = [_fix(finding, location["physicalLocation"]["artifactLocation"])]
         return result
 
@@ -118,7 +118,8 @@ def _fix(finding: Finding, artifact: dict) -> dict:
         "insertedContent": {"text": text},
     } for edit in finding.fix for region, text in edit.replacements()]
     return {"description": {"text": describe(finding.fix)},
-            "artifactChanges": [{"artifactLocation": artifact, "replacements": replacements}]}
+            "artifactChanges": [{"artifactLocation": artifact, "replacements": replacements}],
+            "properties": {"applicability": finding.applicability or UNSAFE}}  # safe: a viewer may apply it blindly
 
 
 def _artifact(path: str) -> dict:
