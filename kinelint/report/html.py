@@ -220,8 +220,9 @@ def _finding_row(finding: Finding, rule: Rule | None) -> str:
     money = "" if finding.money is None else _signed(finding.money)
     fix = ""
     if finding.fix_offered:
-        fix = f"<span class=\"applicability\">{escape(fix_mark(finding.applicability))}</span><ul class=\"fix\">" + "".join(f"<li><code>{escape(_edit_pointer(e))}</code> → <code>{escape(e.written)}</code></li>"
-                                            for e in finding.fix) + "</ul>"
+        edits = "".join(f"<li><code>{escape(_edit_pointer(e))}</code> → <code>{escape(e.written)}</code></li>"
+                        for e in finding.fix)
+        fix = f"<span class=\"applicability\">{escape(fix_mark(finding.applicability))}</span><ul class=\"fix\">{edits}</ul>"
     return (f"<tr class=\"finding\" data-code=\"{finding.code}\" data-severity=\"{finding.severity}\">"
             f"<td><span class=\"sev {finding.severity}\">{finding.severity}</span></td>"
             f"<td>{_code_link(finding.code, rule)}</td>"
