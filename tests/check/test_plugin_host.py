@@ -114,3 +114,28 @@ def test_the_example_plugin_installed_shows_its_finding(tmp_path):
     report = json.loads(run_cli("check", "--format", "json", "--select", "EXA", str(path), env_path=site).stdout)
     assert [(f["code"], f.get("fix")) for f in report["findings"]] == [
         ("EXA002", [{"op": "replace", "path": "/sessions/0/acts/1/label", "value": "genou"}])]
+
+
+def test_plugins_of_one_distribution_read_its_metadata_once(monkeypatch):
+    """Each read of a distribution's metadata parses its whole METADATA file (kinelint's holds the README):
+    twelve built-in plugins must not parse it 24 times at each start-up."""
+    import types
+
+    from kinelint.check import host as host_module
+
+    class Distribution:
+        reads = 0
+
+        @property
+        def metadata(self):
+            Distribution.reads += 1
+            return {"Name": "vendor-rules", "Version": "3.1"}
+
+    shared = Distribution()
+    points = [types.SimpleNamespace(name=name, dist=shared, load=lambda: types.ModuleType("empty"))
+              for name in ("zz_one", "zz_two", "zz_three")]
+    monkeypatch.setattr(host_module, "entry_points", lambda group: points)
+    host = host_module.PluginHost.from_entry_points()
+    assert [(p.name, p.distribution, p.version) for p in host.plugins] == [
+        ("zz_one", "vendor-rules", "3.1"), ("zz_three", "vendor-rules", "3.1"), ("zz_two", "vendor-rules", "3.1")]
+    assert Distribution.reads == 1
