@@ -526,7 +526,7 @@ def rules(lang: str) -> None:
     for rule in sorted(localized_rules(host.rules, lang).values(), key=lambda r: r.code):
         came_in = f", {rule.ruleset}" if rule.ruleset else ""  # a third-party rule is in no rule set
         click.echo(f"{rule.code}  {rule.severity:<7}  {rule.name:<28}  {rule.summary}  [{rule.plugin}{came_in}]")
-    _report_incidents(host, verbose=False)
+    _report_incidents(host, verbose=False, listing=True)
 
 
 @main.command()
@@ -539,12 +539,15 @@ def rule(code: str, lang: str) -> None:
 
     host = _load_host()
     found = find_rule(localized_rules(host.rules, lang), code)
+    _report_incidents(host, verbose=False, listing=True)  # a rule not found may be a broken plugin's
     if found is None:
         _fail(msg("no rule {code}; `kinelint rules` lists them", code=repr(code)))
     click.echo(rule_page(found, lang))
 
 
-def _report_incidents(host, verbose: bool) -> None:
+def _report_incidents(host, verbose: bool, listing: bool = False) -> None:
+    """What went wrong loading or running plugins, patient data masked. ``listing``: a command that shows the
+    rules (``rules``, ``rule``), which is not a check but misses the rules of a plugin that failed."""
     from kinelint.privacy import scrub_all
 
     from kinelint.report.display import escape_controls
@@ -554,7 +557,9 @@ def _report_incidents(host, verbose: bool) -> None:
         if verbose and incident.detail:
             for line in scrub_all(incident.detail).rstrip("\n").split("\n"):
                 click.echo(escape_controls(line), err=True)
-    if host.incidents:
+    if host.incidents and listing:
+        _say(msg("the rules of a plugin that failed to load are missing"))
+    elif host.incidents:
         _say(msg("the check is incomplete (exit status 2)") if verbose
              else msg("the check is incomplete (exit status 2); --verbose shows details"))
 

@@ -139,3 +139,19 @@ def test_plugins_of_one_distribution_read_its_metadata_once(monkeypatch):
     assert [(p.name, p.distribution, p.version) for p in host.plugins] == [
         ("zz_one", "vendor-rules", "3.1"), ("zz_three", "vendor-rules", "3.1"), ("zz_two", "vendor-rules", "3.1")]
     assert Distribution.reads == 1
+
+
+def test_a_rule_of_a_plugin_that_failed_to_load_is_not_just_missing(tmp_path):
+    """`kinelint rule ZZA001` must say the plugin that owns it did not load, not only that there is no such rule."""
+    site = tmp_path / "site"
+    install_fake_plugin(site, "zz_broken", FAILS_AT_IMPORT)
+    result = run_cli("rule", "ZZA001", env_path=site)
+    stderr = result.stderr.decode()
+    assert result.returncode == 2
+    assert "plugin 'zz_broken' failed to load (ModuleNotFoundError" in stderr
+    assert "the rules of a plugin that failed to load are missing" in stderr
+    assert "no rule 'ZZA001'" in stderr
+    assert "check is incomplete" not in stderr  # `rule` is not a check
+    listed = run_cli("rules", env_path=site)
+    assert "the rules of a plugin that failed to load are missing" in listed.stderr.decode()
+    assert "OBS002" in listed.stdout.decode()  # the others are listed
