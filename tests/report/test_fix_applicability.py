@@ -143,3 +143,17 @@ def test_unsafe_fixes_without_diff_is_a_usage_error(tmp_path):
     path = both(tmp_path)
     result = run_cli("check", "--unsafe-fixes", path.name, cwd=tmp_path)
     assert result.returncode == 2 and "--unsafe-fixes goes with --diff" in result.stderr.decode()
+
+
+def test_worker_processes_mark_fixes_as_one_process_does(tmp_path):
+    """Under --jobs the findings are made in the workers: their fixes must keep their applicability."""
+    both(tmp_path)
+    shutil.copy(tmp_path / "a.json", tmp_path / "b.json")
+
+    def marks(jobs):
+        result = run_cli("check", "--format", "json", "--jobs", jobs, "a.json", "b.json", cwd=tmp_path)
+        return sorted((f["file"], f["code"], f["applicability"]) for f in json.loads(result.stdout)["findings"]
+                      if "fix" in f)
+
+    assert marks("2") == marks("1") == [("a.json", "COE001", "unsafe"), ("a.json", "TAR001", "safe"),
+                                        ("b.json", "COE001", "unsafe"), ("b.json", "TAR001", "safe")]
